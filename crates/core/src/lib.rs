@@ -1,0 +1,15 @@
+//! chiso's pure domain core: units, procedures, dossiers, the methodology,
+//! measures and scoring. No I/O: storage, ingest, web and CLI live around it
+//! and reach it through plain data and the [`engine::IndexStore`] trait.
+
+pub mod calendar;
+pub mod engine;
+pub mod explain;
+pub mod format;
+pub mod judge;
+pub mod measures;
+pub mod methodology;
+pub mod period;
+pub mod records;
+pub mod scoring;
+pub mod time;

@@ -1,0 +1,193 @@
+//! Reporting periods (kỳ báo cáo): month, quarter, half-year, year, year to
+//! date and any date range. A period is a closed range of calendar days.
+
+use std::fmt;
+
+use crate::time::{Date, Instant, Month};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PeriodKind {
+    /// `2024-03`
+    Month,
+    /// `2024-Q1`
+    Quarter,
+    /// `2024-H1`
+    Half,
+    /// `2024`
+    Year,
+    /// `2024-03:ytd`
+    YearToDate,
+    /// `2024-01-01..2024-02-15`
+    Range,
+}
+
+/// A closed range of days `[from, to]` with the kind it was asked as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub from: Date,
+    pub to: Date,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("kỳ báo cáo không hợp lệ '{text}': dùng 2024-03, 2024-Q1, 2024-H1, 2024, 2024-03:ytd hoặc 2024-01-01..2024-02-15 (invalid period)")]
+pub struct PeriodError {
+    pub text: String,
+}
+
+impl Period {
+    pub fn month(month: Month) -> Period {
+        Period { kind: PeriodKind::Month, from: month.first_day(), to: month.last_day() }
+    }
+
+    pub fn months(kind: PeriodKind, first: Month, last: Month) -> Period {
+        Period { kind, from: first.first_day(), to: last.last_day() }
+    }
+
+    pub fn parse(text: &str) -> Result<Period, PeriodError> {
+        Self::parse_inner(text.trim()).ok_or_else(|| PeriodError { text: text.to_string() })
+    }
+
+    fn parse_inner(t: &str) -> Option<Period> {
+        if let Some((a, b)) = t.split_once("..") {
+            let (from, to) = (Date::parse(a)?, Date::parse(b)?);
+            return (from <= to).then_some(Period { kind: PeriodKind::Range, from, to });
+        }
+        if let Some(m) = t.strip_suffix(":ytd") {
+            let m = Month::parse(m)?;
+            return Some(Period::months(PeriodKind::YearToDate, Month::new(m.year(), 1), m));
+        }
+        if let Some((y, rest)) = t.split_once('-') {
+            let year: i32 = y.parse().ok()?;
+            let upper = rest.to_ascii_uppercase();
+            if let Some(q) = upper.strip_prefix('Q') {
+                let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+                let first = Month::new(year, 3 * q - 2);
+                return Some(Period::months(PeriodKind::Quarter, first, first.add(2)));
+            }
+            if let Some(h) = upper.strip_prefix('H') {
+                let h: u32 = h.parse().ok().filter(|h| (1..=2).contains(h))?;
+                let first = Month::new(year, 6 * h - 5);
+                return Some(Period::months(PeriodKind::Half, first, first.add(5)));
+            }
+            return Month::parse(t).map(Period::month);
+        }
+        if t.len() == 4 {
+            let year: i32 = t.parse().ok()?;
+            return Some(Period::months(PeriodKind::Year, Month::new(year, 1), Month::new(year, 12)));
+        }
+        Month::parse(t).map(Period::month)
+    }
+
+    /// First instant (00:00:00 of `from`, Vietnam time).
+    pub fn start(&self) -> Instant {
+        self.from.start()
+    }
+
+    /// Last instant (23:59:59 of `to`, Vietnam time): the moment everything is judged at.
+    pub fn end(&self) -> Instant {
+        self.to.end()
+    }
+
+    /// The months `[first, last]` when the period is made of whole months.
+    pub fn whole_months(&self) -> Option<(Month, Month)> {
+        let (first, last) = (self.from.month(), self.to.month());
+        (self.from == first.first_day() && self.to == last.last_day()).then_some((first, last))
+    }
+
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && date <= self.to
+    }
+
+    /// The period of the same length just before this one: the previous month,
+    /// quarter, half or year; for year to date the same months of the previous
+    /// year; for a range the same number of days before it.
+    pub fn previous(&self) -> Period {
+        match (self.kind, self.whole_months()) {
+            (PeriodKind::YearToDate, Some((first, last))) => {
+                Period::months(self.kind, first.add(-12), last.add(-12))
+            }
+            (PeriodKind::Range, _) | (_, None) => {
+                let days = self.to.days() - self.from.days() + 1;
+                Period { kind: self.kind, from: self.from.add_days(-days), to: self.to.add_days(-days) }
+            }
+            (_, Some((first, last))) => {
+                let n = last.index() - first.index() + 1;
+                Period::months(self.kind, first.add(-n), last.add(-n))
+            }
+        }
+    }
+
+    /// The canonical text form, as accepted by [`Period::parse`].
+    pub fn code(&self) -> String {
+        let (y, m, _) = self.from.ymd();
+        match self.kind {
+            PeriodKind::Month => self.from.month().iso(),
+            PeriodKind::Quarter => format!("{y}-Q{}", (m - 1) / 3 + 1),
+            PeriodKind::Half => format!("{y}-H{}", (m - 1) / 6 + 1),
+            PeriodKind::Year => format!("{y}"),
+            PeriodKind::YearToDate => format!("{}:ytd", self.to.month().iso()),
+            PeriodKind::Range => format!("{}..{}", self.from.iso(), self.to.iso()),
+        }
+    }
+
+    /// How the period reads in a Vietnamese heading: "tháng 03/2024", "quý I năm 2024"…
+    pub fn label_vi(&self) -> String {
+        let (y, m, _) = self.from.ymd();
+        match self.kind {
+            PeriodKind::Month => format!("tháng {}", self.from.month().vn()),
+            PeriodKind::Quarter => format!("quý {} năm {y}", ["I", "II", "III", "IV"][((m - 1) / 3) as usize]),
+            PeriodKind::Half => format!("{} tháng {} năm {y}", 6, if m <= 6 { "đầu" } else { "cuối" }),
+            PeriodKind::Year => format!("năm {y}"),
+            PeriodKind::YearToDate => format!("từ đầu năm đến tháng {}", self.to.month().vn()),
+            PeriodKind::Range => format!("từ {} đến {}", self.from.vn(), self.to.vn()),
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(t: &str) -> Period {
+        Period::parse(t).unwrap()
+    }
+
+    #[test]
+    fn parses_every_kind() {
+        assert_eq!(p("2024-03").from.iso(), "2024-03-01");
+        assert_eq!(p("2024-03").to.iso(), "2024-03-31");
+        assert_eq!((p("2024-Q1").from.iso(), p("2024-Q1").to.iso()), ("2024-01-01".into(), "2024-03-31".into()));
+        assert_eq!(p("2024-H2").from.iso(), "2024-07-01");
+        assert_eq!(p("2024").to.iso(), "2024-12-31");
+        assert_eq!(p("2024-03:ytd").from.iso(), "2024-01-01");
+        assert_eq!(p("2024-03:ytd").to.iso(), "2024-03-31");
+        assert_eq!(p("2024-01-01..2024-02-15").to.iso(), "2024-02-15");
+        for bad in ["2024-13", "2024-Q5", "x", "2024-02-15..2024-01-01", ""] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for t in ["2024-03", "2024-Q1", "2024-H2", "2024", "2024-03:ytd", "2024-01-01..2024-02-15"] {
+            assert_eq!(p(t).code(), t);
+        }
+    }
+
+    #[test]
+    fn previous_of_same_length() {
+        assert_eq!(p("2024-01").previous().code(), "2023-12");
+        assert_eq!(p("2024-Q1").previous().code(), "2023-Q4");
+        assert_eq!(p("2024-H1").previous().code(), "2023-H2");
+        assert_eq!(p("2024").previous().code(), "2023");
+        assert_eq!(p("2024-03:ytd").previous().code(), "2023-03:ytd");
+        assert_eq!(p("2024-01-11..2024-01-20").previous().code(), "2024-01-01..2024-01-10");
+    }
+}

@@ -1,0 +1,368 @@
+//! Scoring: from measures to criterion points, group points, totals, ranks,
+//! changes against the previous period and the peers' average.
+
+use std::collections::HashMap;
+
+use crate::measures::{Accumulator, MeasureValues, UnitId};
+use crate::methodology::{Criterion, Methodology, NoData};
+use crate::period::Period;
+use crate::records::{Unit, UnitKind};
+
+/// The unit hierarchy as in force at a period's end.
+#[derive(Clone, Debug)]
+pub struct Hierarchy {
+    pub units: Vec<(UnitId, Unit)>,
+    by_code: HashMap<String, usize>,
+}
+
+impl Hierarchy {
+    pub fn new(units: Vec<(UnitId, Unit)>) -> Hierarchy {
+        let by_code = units.iter().enumerate().map(|(i, (_, u))| (u.code.clone(), i)).collect();
+        Hierarchy { units, by_code }
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Unit> {
+        self.by_code.get(code).map(|i| &self.units[*i].1)
+    }
+
+    pub fn id_of(&self, code: &str) -> Option<UnitId> {
+        self.by_code.get(code).map(|i| self.units[*i].0)
+    }
+
+    /// Whether the unit exists at some point of the period.
+    pub fn active_in(unit: &Unit, period: &Period) -> bool {
+        unit.valid_from.is_none_or(|f| f <= period.to) && unit.valid_to.is_none_or(|t| t >= period.to)
+    }
+
+    /// Where a unit's figures roll up to for a period: its parent, or, once it
+    /// has ceased to exist by the period's end, its successor (so history
+    /// before a merger shows under today's units).
+    pub fn rollup_target<'a>(&'a self, unit: &'a Unit, period: &Period) -> Option<&'a str> {
+        if unit.valid_to.is_some_and(|t| t < period.to) {
+            if let Some(s) = unit.successor_code.as_deref().filter(|s| self.by_code.contains_key(*s)) {
+                return Some(s);
+            }
+        }
+        unit.parent_code.as_deref().filter(|p| self.by_code.contains_key(*p))
+    }
+
+    /// Codes of the unit and every unit below it (for the period).
+    pub fn subtree(&self, code: &str, period: &Period) -> Vec<String> {
+        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (_, u) in &self.units {
+            if let Some(t) = self.rollup_target(u, period) {
+                children.entry(t).or_default().push(&u.code);
+            }
+        }
+        let mut out = vec![code.to_string()];
+        let mut i = 0;
+        while i < out.len() {
+            if let Some(kids) = children.get(out[i].as_str()) {
+                out.extend(kids.iter().map(|k| k.to_string()));
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Rolls per-unit accumulators up the hierarchy: each unit's result
+    /// covers its own records and all those below it.
+    pub fn roll_up(&self, own: HashMap<UnitId, Accumulator>, period: &Period) -> HashMap<UnitId, Accumulator> {
+        let mut total: HashMap<UnitId, Accumulator> = self.units.iter().map(|(id, _)| (*id, Accumulator::default())).collect();
+        for (id, acc) in &own {
+            let mut seen = 0;
+            let mut at = self.units.iter().position(|(uid, _)| uid == id);
+            while let Some(i) = at {
+                let (uid, unit) = &self.units[i];
+                if let Some(t) = total.get_mut(uid) {
+                    t.merge(acc);
+                }
+                seen += 1;
+                if seen > self.units.len() {
+                    break; // a cycle in parent links: stop rather than loop
+                }
+                at = self.rollup_target(unit, period).and_then(|c| self.by_code.get(c).copied());
+            }
+        }
+        total
+    }
+
+    /// The nearest ancestor (or the unit itself) of one of `kinds`.
+    fn ancestor_of_kind(&self, code: &str, kinds: &[UnitKind], period: &Period) -> Option<&Unit> {
+        let mut at = self.get(code);
+        let mut steps = 0;
+        while let Some(u) = at {
+            if kinds.contains(&u.kind) {
+                return Some(u);
+            }
+            steps += 1;
+            if steps > self.units.len() {
+                return None;
+            }
+            at = self.rollup_target(u, period).and_then(|c| self.get(c));
+        }
+        None
+    }
+
+    /// The top unit (province or ministry) above every unit, for catalogue deadlines.
+    pub fn top_kind(&self) -> UnitKind {
+        self.units
+            .iter()
+            .find(|(_, u)| u.parent_code.is_none() && matches!(u.kind, UnitKind::Province | UnitKind::Ministry))
+            .map_or(UnitKind::Province, |(_, u)| u.kind)
+    }
+}
+
+/// How a criterion's points were obtained.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Basis {
+    /// From the unit's own measures.
+    Measured,
+    /// Zero denominator, handled by the criterion's no-data policy.
+    NoData(NoData),
+    /// Computed at a higher level and inherited (e.g. 1.1-1.3 from the province).
+    Inherited(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CriterionScore {
+    pub id: String,
+    pub numerator: Option<i64>,
+    pub denominator: Option<i64>,
+    pub ratio: Option<f64>,
+    /// `None` when excluded for lack of data.
+    pub points: Option<f64>,
+    pub max: f64,
+    pub basis: Basis,
+    /// The threshold in force (1 for linear scoring).
+    pub threshold: f64,
+    /// The government target for the year, if any, and whether it was missed.
+    pub goal: Option<f64>,
+    pub goal_missed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupScore {
+    pub id: String,
+    /// `None` when every criterion of the group was excluded.
+    pub points: Option<f64>,
+    /// The group's maximum, reduced by excluded criteria.
+    pub max: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitScore {
+    pub unit_id: UnitId,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent: Option<String>,
+    /// Out of the methodology's total (100), normalised when criteria were excluded.
+    pub total: Option<f64>,
+    pub rank: Option<usize>,
+    pub rank_of: usize,
+    pub previous_total: Option<f64>,
+    pub delta: Option<f64>,
+    pub previous_rank: Option<usize>,
+    /// Average total of the scored units of the same kind under the same parent.
+    pub peers_average: Option<f64>,
+    pub groups: Vec<GroupScore>,
+    pub criteria: Vec<CriterionScore>,
+    pub measures: MeasureValues,
+}
+
+/// Every unit's score for one period under one methodology.
+#[derive(Clone, Debug)]
+pub struct ScoreSheet {
+    pub methodology: String,
+    pub period: Period,
+    pub previous_period: Period,
+    pub units: Vec<UnitScore>,
+}
+
+impl ScoreSheet {
+    pub fn unit(&self, code: &str) -> Option<&UnitScore> {
+        self.units.iter().find(|u| u.code == code)
+    }
+}
+
+/// Scores one criterion on a unit's measures.
+pub fn score_criterion(c: &Criterion, values: &MeasureValues, year: i32) -> CriterionScore {
+    let numerator = c.numerator.eval(values).max(0);
+    let denominator = c.denominator.eval(values);
+    let goal = c.goals.range(..=year).next_back().map(|(_, g)| *g);
+    let threshold = c.rule.threshold(year);
+    if denominator <= 0 {
+        let points = match c.no_data {
+            NoData::Exclude => None,
+            NoData::Full => Some(c.max),
+            NoData::Zero => Some(0.0),
+        };
+        return CriterionScore {
+            id: c.id.clone(),
+            numerator: None,
+            denominator: None,
+            ratio: None,
+            points,
+            max: c.max,
+            basis: Basis::NoData(c.no_data),
+            threshold,
+            goal,
+            goal_missed: false,
+        };
+    }
+    let ratio = numerator as f64 / denominator as f64;
+    CriterionScore {
+        id: c.id.clone(),
+        numerator: Some(numerator),
+        denominator: Some(denominator),
+        ratio: Some(ratio),
+        points: Some(c.rule.points(ratio.min(1.0), c.max, year)),
+        max: c.max,
+        basis: Basis::Measured,
+        threshold,
+        goal,
+        goal_missed: goal.is_some_and(|g| ratio + 1e-12 < g),
+    }
+}
+
+/// Group points and the total from criterion scores.
+pub fn groups_and_total(m: &Methodology, criteria: &[CriterionScore]) -> (Vec<GroupScore>, Option<f64>) {
+    let mut groups = Vec::with_capacity(m.groups.len());
+    let (mut points, mut max) = (0.0, 0.0);
+    for g in &m.groups {
+        let mut gp: Option<f64> = None;
+        let mut gmax = 0.0;
+        for (c, s) in m.criteria.iter().zip(criteria) {
+            if c.group != g.id {
+                continue;
+            }
+            if let Some(p) = s.points {
+                gp = Some(gp.unwrap_or(0.0) + p);
+                gmax += s.max;
+            }
+        }
+        if let Some(p) = gp {
+            points += p;
+            max += gmax;
+        }
+        groups.push(GroupScore { id: g.id.clone(), points: gp, max: gmax });
+    }
+    let total = (max > 0.0).then(|| points / max * m.total);
+    (groups, total)
+}
+
+/// Scores every unit active in the period from its (rolled-up) measures.
+/// Ranks, peers' averages and previous totals are filled by [`rank`] and [`compare`].
+pub fn score_units(
+    m: &Methodology,
+    period: &Period,
+    hierarchy: &Hierarchy,
+    measures: &HashMap<UnitId, MeasureValues>,
+) -> Vec<UnitScore> {
+    let year = period.to.year();
+    let empty = MeasureValues::default();
+    let own: HashMap<&str, Vec<CriterionScore>> = hierarchy
+        .units
+        .iter()
+        .map(|(id, u)| {
+            let v = measures.get(id).unwrap_or(&empty);
+            (u.code.as_str(), m.criteria.iter().map(|c| score_criterion(c, v, year)).collect())
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (id, u) in &hierarchy.units {
+        if !u.scored || !Hierarchy::active_in(u, period) {
+            continue;
+        }
+        let criteria: Vec<CriterionScore> = m
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if c.levels.is_empty() || c.levels.contains(&u.kind) {
+                    return own[u.code.as_str()][i].clone();
+                }
+                match hierarchy.ancestor_of_kind(&u.code, &c.levels, period) {
+                    Some(a) => {
+                        let mut s = own[a.code.as_str()][i].clone();
+                        s.basis = Basis::Inherited(a.code.clone());
+                        s
+                    }
+                    None => own[u.code.as_str()][i].clone(),
+                }
+            })
+            .collect();
+        let (groups, total) = groups_and_total(m, &criteria);
+        out.push(UnitScore {
+            unit_id: *id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            kind: u.kind,
+            parent: u.parent_code.clone(),
+            total,
+            rank: None,
+            rank_of: 0,
+            previous_total: None,
+            delta: None,
+            previous_rank: None,
+            peers_average: None,
+            groups,
+            criteria,
+            measures: measures.get(id).cloned().unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// Ranks units among the scored units of the same kind under the same parent
+/// (unrounded totals; equal totals share a rank) and sets the peers' average.
+pub fn rank(units: &mut [UnitScore]) {
+    let mut peers: HashMap<(Option<String>, UnitKind), Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        if u.total.is_some() {
+            peers.entry((u.parent.clone(), u.kind)).or_default().push(i);
+        }
+    }
+    for members in peers.values() {
+        let totals: Vec<f64> = members.iter().filter_map(|i| units[*i].total).collect();
+        let average = totals.iter().sum::<f64>() / totals.len() as f64;
+        for i in members {
+            let t = units[*i].total.unwrap_or(f64::NAN);
+            let better = totals.iter().filter(|o| **o > t).count();
+            units[*i].rank = Some(better + 1);
+            units[*i].rank_of = totals.len();
+            units[*i].peers_average = Some(average);
+        }
+    }
+}
+
+/// Fills the previous period's total, rank and the change.
+pub fn compare(current: &mut [UnitScore], previous: &[UnitScore]) {
+    let by_code: HashMap<&str, &UnitScore> = previous.iter().map(|u| (u.code.as_str(), u)).collect();
+    for u in current {
+        if let Some(p) = by_code.get(u.code.as_str()) {
+            u.previous_total = p.total;
+            u.previous_rank = p.rank;
+            u.delta = u.total.zip(p.total).map(|(a, b)| a - b);
+        }
+    }
+}
+
+/// The whole computation for a period from rolled-up measures of this and the previous period.
+pub fn score_sheet(
+    m: &Methodology,
+    previous_methodology: &Methodology,
+    period: &Period,
+    hierarchy: &Hierarchy,
+    measures: &HashMap<UnitId, MeasureValues>,
+    previous_measures: &HashMap<UnitId, MeasureValues>,
+) -> ScoreSheet {
+    let previous_period = period.previous();
+    let mut units = score_units(m, period, hierarchy, measures);
+    rank(&mut units);
+    let mut before = score_units(previous_methodology, &previous_period, hierarchy, previous_measures);
+    rank(&mut before);
+    compare(&mut units, &before);
+    ScoreSheet { methodology: m.id.clone(), period: *period, previous_period, units }
+}
