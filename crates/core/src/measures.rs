@@ -527,7 +527,9 @@ const CATALOGUE_MEASURES: &[Measure] = &[
     Measure::CataloguePublishedComplete,
 ];
 
-/// The measures one dossier counts in for a period, judged as of the period's end.
+/// The measures one dossier counts in for a period, judged as of the period's end
+/// (derived measures such as `timeliness_on_time` included, so that explain
+/// can evaluate any criterion on one record).
 pub fn dossier_measures(c: &DossierContribution, period: &Period) -> Vec<Measure> {
     let (start, end) = (period.start(), period.end());
     let t = &c.timeliness;
@@ -548,9 +550,7 @@ pub fn dossier_measures(c: &DossierContribution, period: &Period) -> Vec<Measure
     }
     if !t.end.is_some_and(|e| e < start) {
         out.push(Measure::TimelinessTotal);
-        if t.is_late_at(end) {
-            out.push(Measure::TimelinessLate);
-        }
+        out.push(if t.is_late_at(end) { Measure::TimelinessLate } else { Measure::TimelinessOnTime });
     }
     out
 }
@@ -565,15 +565,12 @@ pub fn feedback_measures(c: &FeedbackContribution, period: &Period) -> Vec<Measu
     }
     if t.received >= start {
         out.push(Measure::FeedbackReceived);
-        if c.unsatisfied_at.is_some_and(|u| u <= end) {
-            out.push(Measure::FeedbackUnsatisfied);
-        }
+        let unsatisfied = c.unsatisfied_at.is_some_and(|u| u <= end);
+        out.push(if unsatisfied { Measure::FeedbackUnsatisfied } else { Measure::FeedbackSatisfied });
     }
     if !t.end.is_some_and(|e| e < start) {
         out.push(Measure::FeedbackHandlingTotal);
-        if t.is_late_at(end) {
-            out.push(Measure::FeedbackHandlingLate);
-        }
+        out.push(if t.is_late_at(end) { Measure::FeedbackHandlingLate } else { Measure::FeedbackOnTime });
     }
     out
 }

@@ -364,5 +364,99 @@ pub fn score_sheet(
     let mut before = score_units(previous_methodology, &previous_period, hierarchy, previous_measures);
     rank(&mut before);
     compare(&mut units, &before);
+    units.sort_by(|a, b| {
+        (a.kind, &a.parent, a.rank.unwrap_or(usize::MAX))
+            .cmp(&(b.kind, &b.parent, b.rank.unwrap_or(usize::MAX)))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     ScoreSheet { methodology: m.id.clone(), period: *period, previous_period, units }
+}
+
+/// The stable JSON shape of `chiso score --format json` and `/api/v1/scores`.
+pub mod document {
+    use serde::Serialize;
+
+    use super::ScoreSheet;
+
+    #[derive(Serialize)]
+    pub struct ScoreDocument {
+        pub methodology: String,
+        pub period: PeriodRange,
+        pub units: Vec<UnitEntry>,
+    }
+
+    #[derive(Serialize)]
+    pub struct PeriodRange {
+        pub from: String,
+        pub to: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct UnitEntry {
+        pub code: String,
+        pub name: String,
+        pub kind: &'static str,
+        pub parent: Option<String>,
+        pub total: Option<f64>,
+        pub rank: Option<usize>,
+        pub rank_of: usize,
+        pub previous_total: Option<f64>,
+        pub delta: Option<f64>,
+        pub groups: Vec<GroupEntry>,
+        pub criteria: Vec<CriterionEntry>,
+    }
+
+    #[derive(Serialize)]
+    pub struct GroupEntry {
+        pub id: String,
+        pub points: Option<f64>,
+        pub max: f64,
+    }
+
+    #[derive(Serialize)]
+    pub struct CriterionEntry {
+        pub id: String,
+        pub numerator: Option<i64>,
+        pub denominator: Option<i64>,
+        pub ratio: Option<f64>,
+        pub points: Option<f64>,
+        pub max: f64,
+    }
+
+    /// The document for a sheet, restricted to one unit when `unit` is given.
+    pub fn build(sheet: &ScoreSheet, unit: Option<&str>) -> ScoreDocument {
+        ScoreDocument {
+            methodology: sheet.methodology.clone(),
+            period: PeriodRange { from: sheet.period.from.iso(), to: sheet.period.to.iso() },
+            units: sheet
+                .units
+                .iter()
+                .filter(|u| unit.is_none_or(|c| c == u.code))
+                .map(|u| UnitEntry {
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                    kind: u.kind.code(),
+                    parent: u.parent.clone(),
+                    total: u.total,
+                    rank: u.rank,
+                    rank_of: u.rank_of,
+                    previous_total: u.previous_total,
+                    delta: u.delta,
+                    groups: u.groups.iter().map(|g| GroupEntry { id: g.id.clone(), points: g.points, max: g.max }).collect(),
+                    criteria: u
+                        .criteria
+                        .iter()
+                        .map(|c| CriterionEntry {
+                            id: c.id.clone(),
+                            numerator: c.numerator,
+                            denominator: c.denominator,
+                            ratio: c.ratio,
+                            points: c.points,
+                            max: c.max,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }

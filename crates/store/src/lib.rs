@@ -1,1 +1,299 @@
+//! chiso's embedded store: one SQLite file (WAL) holding the records, the
+//! maintained measures and the quarantine of rejected rows.
+//!
+//! The core reaches it only through [`chiso_core::engine::IndexStore`]; a
+//! PostgreSQL backend would implement the same trait.
 
+mod rows;
+mod writer;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chiso_core::calendar::{Calendar, Holiday};
+use chiso_core::engine::{self, IndexStore, UnitRecords};
+use chiso_core::measures::{Accumulator, Counter, LateByReceived, LateKind, MonthCounters, ProcedureId, ProcedureUse, UnitId};
+use chiso_core::period::Period;
+use chiso_core::records::Procedure;
+use chiso_core::scoring::Hierarchy;
+use chiso_core::time::{Date, Month};
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub use writer::{Outcome, PutError, Writer};
+
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("lỗi cơ sở dữ liệu (database error): {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cơ sở dữ liệu {path} được tạo bởi phiên bản chiso mới hơn (schema {found} > {supported}): hãy cập nhật chiso")]
+    TooNew { path: String, found: i64, supported: i64 },
+    #[error("dữ liệu hỏng trong bảng {table}: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One rejected record kept aside with its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuarantinedRow {
+    pub id: i64,
+    pub import_id: Option<i64>,
+    pub kind: String,
+    pub file: String,
+    pub line: i64,
+    pub column: Option<String>,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// What the store holds, for `chiso status` and the freshness line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Inventory {
+    pub units: i64,
+    pub procedures: i64,
+    pub dossiers: i64,
+    pub feedback: i64,
+    pub quarantined: i64,
+    pub first_received: Option<i64>,
+    pub latest_received: Option<i64>,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and applies migrations.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Self::init(conn, path.display().to_string())
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, ":memory:".into())
+    }
+
+    fn init(conn: Connection, path: String) -> Result<Store> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let supported = MIGRATIONS.len() as i64;
+        if version > supported {
+            return Err(StoreError::TooNew { path, found: version, supported });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Starts an import batch: records put through the writer are committed
+    /// together, measures maintained as they arrive.
+    pub fn writer(&mut self, kind: &str, file: &str) -> Result<Writer<'_>> {
+        Writer::new(&mut self.conn, kind, file)
+    }
+
+    /// Recomputes every maintained measure from the raw records.
+    pub fn rebuild(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        writer::rebuild_measures(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn inventory(&self) -> Result<Inventory> {
+        let count = |table: &str| -> Result<i64> {
+            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        let (first, latest) =
+            self.conn.query_row("SELECT min(received_at), max(received_at) FROM dossiers", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(Inventory {
+            units: count("units")?,
+            procedures: count("procedures")?,
+            dossiers: count("dossiers")?,
+            feedback: count("feedback")?,
+            quarantined: count("quarantine")?,
+            first_received: first,
+            latest_received: latest,
+        })
+    }
+
+    /// Rejected rows, oldest first.
+    pub fn quarantine(&self) -> Result<Vec<QuarantinedRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, import_id, kind, file, line, column_name, reason, raw FROM quarantine ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(QuarantinedRow {
+                id: r.get(0)?,
+                import_id: r.get(1)?,
+                kind: r.get(2)?,
+                file: r.get(3)?,
+                line: r.get(4)?,
+                column: r.get(5)?,
+                reason: r.get(6)?,
+                raw: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn clear_quarantine(&self) -> Result<usize> {
+        Ok(self.conn.execute("DELETE FROM quarantine", [])?)
+    }
+
+    pub fn holidays(&self) -> Result<Vec<Holiday>> {
+        let mut stmt = self.conn.prepare("SELECT day, name FROM holidays ORDER BY day")?;
+        let rows = stmt.query_map([], |r| Ok(Holiday { date: Date::from_days(r.get(0)?), name: r.get(1)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// The maintained monthly counters, for tests and diagnostics.
+    pub fn month_counters(&self) -> Result<HashMap<(UnitId, Month), MonthCounters>> {
+        let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
+        let sql = format!("SELECT unit_id, month, {} FROM month_measures", columns.join(", "));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let mut c = MonthCounters::default();
+            for (i, v) in c.0.iter_mut().enumerate() {
+                *v = r.get(i + 2)?;
+            }
+            out.insert((r.get(0)?, Month::from_index(r.get(1)?)), c);
+        }
+        Ok(out)
+    }
+
+    /// All maintained measure rows as text, for comparing incremental and rebuilt state.
+    pub fn measure_dump(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut counters: Vec<_> = self.month_counters()?.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+        counters.sort_by_key(|(k, _)| *k);
+        out.extend(counters.into_iter().map(|((u, m), c)| format!("month {u} {} {:?}", m.iso(), c.0)));
+        for (sql, tag) in [
+            ("SELECT unit_id, kind, received_month, became_month, n FROM late_by_received WHERE n != 0 ORDER BY 1,2,3,4", "late"),
+            (
+                "SELECT unit_id, month, procedure_id, dossiers, online, paid_online, synced_fee FROM procedure_use \
+                 WHERE dossiers != 0 OR online != 0 OR paid_online != 0 OR synced_fee != 0 ORDER BY 1,2,3",
+                "procedure",
+            ),
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let values: Vec<i64> = (0..n).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+                out.push(format!("{tag} {values:?}"));
+            }
+        }
+        Ok(out)
+    }
+
+    fn accumulators_from_counters(&self, first: Month, last: Month) -> Result<HashMap<UnitId, Accumulator>> {
+        let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
+        let mut months: HashMap<UnitId, Vec<(Month, MonthCounters)>> = HashMap::new();
+        let sql = format!("SELECT unit_id, month, {} FROM month_measures WHERE month <= ?1", columns.join(", "));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([last.index()])?;
+        while let Some(r) = rows.next()? {
+            let mut c = MonthCounters::default();
+            for (i, v) in c.0.iter_mut().enumerate() {
+                *v = r.get(i + 2)?;
+            }
+            months.entry(r.get(0)?).or_default().push((Month::from_index(r.get(1)?), c));
+        }
+        let mut late: HashMap<UnitId, Vec<(LateByReceived, i64)>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT unit_id, kind, received_month, became_month, n FROM late_by_received \
+             WHERE received_month BETWEEN ?1 AND ?2 AND became_month <= ?2",
+        )?;
+        let mut rows = stmt.query([first.index(), last.index()])?;
+        while let Some(r) = rows.next()? {
+            let kind = if r.get::<_, i64>(1)? == 0 { LateKind::Dossier } else { LateKind::FeedbackUnsatisfied };
+            let key = LateByReceived {
+                kind,
+                received: Month::from_index(r.get(2)?),
+                became: Month::from_index(r.get(3)?),
+            };
+            late.entry(r.get(0)?).or_default().push((key, r.get(4)?));
+        }
+        let mut out: HashMap<UnitId, Accumulator> = HashMap::new();
+        for (unit, rows) in &months {
+            let acc = out.entry(*unit).or_default();
+            acc.add_months(first, last, rows.iter().map(|(m, c)| (*m, c)), late.remove(unit).unwrap_or_default());
+        }
+        for (unit, rows) in late {
+            out.entry(unit).or_default().add_months(first, last, [], rows);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT unit_id, procedure_id, sum(dossiers), sum(online), sum(paid_online), sum(synced_fee) \
+             FROM procedure_use WHERE month BETWEEN ?1 AND ?2 GROUP BY unit_id, procedure_id",
+        )?;
+        let mut rows = stmt.query([first.index(), last.index()])?;
+        while let Some(r) = rows.next()? {
+            let usage = ProcedureUse { dossiers: r.get(2)?, online: r.get(3)?, paid_online: r.get(4)?, synced_fee: r.get(5)? };
+            out.entry(r.get(0)?).or_default().add_procedure_use(r.get(1)?, &usage);
+        }
+        Ok(out)
+    }
+}
+
+impl IndexStore for Store {
+    type Error = StoreError;
+
+    fn hierarchy(&self) -> Result<Hierarchy> {
+        Ok(Hierarchy::new(rows::units(&self.conn)?))
+    }
+
+    fn catalogue(&self) -> Result<HashMap<ProcedureId, Procedure>> {
+        rows::procedures(&self.conn)
+    }
+
+    fn calendar(&self) -> Result<Calendar> {
+        Ok(Calendar::new(self.holidays()?.into_iter().map(|h| h.date)))
+    }
+
+    fn own_accumulators(&self, period: &Period) -> Result<HashMap<UnitId, Accumulator>> {
+        if let Some((first, last)) = period.whole_months() {
+            return self.accumulators_from_counters(first, last);
+        }
+        let hierarchy = self.hierarchy()?;
+        let ids: Vec<UnitId> = hierarchy.units.iter().map(|(id, _)| *id).collect();
+        let records = self.records_for(&ids, period)?;
+        Ok(engine::accumulate_records(&hierarchy, &self.catalogue()?, &self.calendar()?, &records, period))
+    }
+
+    fn records_for(&self, units: &[UnitId], period: &Period) -> Result<UnitRecords> {
+        rows::records_for(&self.conn, units, period)
+    }
+}

@@ -1,0 +1,435 @@
+//! Import batches: records are upserted (same key replaces) and the measures
+//! maintained as they arrive, all in one transaction.
+
+use std::collections::HashMap;
+
+use chiso_core::calendar::{Calendar, Holiday};
+use chiso_core::measures::{self, Counter, MeasureBook, ProcedureId, UnitId};
+use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::rows::{self, day, instant};
+use crate::{Result, StoreError};
+
+/// What a put did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Inserted,
+    /// A record with the same key was replaced.
+    Replaced,
+}
+
+/// A record the store cannot accept.
+#[derive(Debug, thiserror::Error)]
+pub enum PutError {
+    #[error("đơn vị '{code}' ở cột {column} chưa có trong danh mục đơn vị: nhập tệp đơn vị trước (unknown unit)")]
+    UnknownUnit { column: &'static str, code: String },
+    #[error("thủ tục '{0}' ở cột procedure_code chưa có trong danh mục TTHC: nhập tệp thủ tục trước (unknown procedure)")]
+    UnknownProcedure(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl PutError {
+    pub fn column(&self) -> Option<&'static str> {
+        match self {
+            PutError::UnknownUnit { column, .. } => Some(column),
+            PutError::UnknownProcedure(_) => Some("procedure_code"),
+            PutError::Store(_) => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for PutError {
+    fn from(e: rusqlite::Error) -> Self {
+        PutError::Store(e.into())
+    }
+}
+
+/// Counts of one import batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchCounts {
+    pub inserted: u64,
+    pub replaced: u64,
+    pub rejected: u64,
+}
+
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    import_id: i64,
+    kind: String,
+    file: String,
+    book: MeasureBook,
+    units: HashMap<String, UnitId>,
+    procedures: HashMap<String, (ProcedureId, Procedure)>,
+    calendar: Calendar,
+    needs_rebuild: bool,
+    counts: BatchCounts,
+}
+
+impl<'a> Writer<'a> {
+    pub(crate) fn new(conn: &'a mut Connection, kind: &str, file: &str) -> Result<Writer<'a>> {
+        let tx = conn.transaction()?;
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        tx.execute("INSERT INTO imports(kind, file, started_at) VALUES (?1, ?2, ?3)", params![kind, file, started])?;
+        let import_id = tx.last_insert_rowid();
+        let units = rows::units(&tx)?.into_iter().map(|(id, u)| (u.code, id)).collect();
+        let procedures = rows::procedures(&tx)?.into_iter().map(|(id, p)| (p.code.clone(), (id, p))).collect();
+        let mut stmt = tx.prepare("SELECT day FROM holidays")?;
+        let days = stmt
+            .query_map([], |r| r.get::<_, i32>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
+        let calendar = Calendar::new(days.into_iter().map(chiso_core::time::Date::from_days));
+        Ok(Writer {
+            tx,
+            import_id,
+            kind: kind.to_string(),
+            file: file.to_string(),
+            book: MeasureBook::default(),
+            units,
+            procedures,
+            calendar,
+            needs_rebuild: false,
+            counts: BatchCounts::default(),
+        })
+    }
+
+    pub fn counts(&self) -> BatchCounts {
+        self.counts
+    }
+
+    fn outcome(&mut self, replaced: bool) -> Outcome {
+        if replaced {
+            self.counts.replaced += 1;
+            Outcome::Replaced
+        } else {
+            self.counts.inserted += 1;
+            Outcome::Inserted
+        }
+    }
+
+    fn unit_id(&self, column: &'static str, code: &str) -> std::result::Result<UnitId, PutError> {
+        self.units.get(code).copied().ok_or_else(|| PutError::UnknownUnit { column, code: code.to_string() })
+    }
+
+    /// Keeps a rejected row aside with its reason.
+    pub fn reject(&mut self, line: usize, column: Option<&str>, reason: &str, raw: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO quarantine(import_id, kind, file, line, column_name, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![self.import_id, self.kind, self.file, line as i64, column, reason, raw])?;
+        self.counts.rejected += 1;
+        Ok(())
+    }
+
+    pub fn put_unit(&mut self, u: &Unit) -> std::result::Result<Outcome, PutError> {
+        let existed = self.units.contains_key(&u.code);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO units(code, name, parent_code, kind, valid_from, valid_to, successor_code, scored) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(code) DO UPDATE SET name = excluded.name, \
+                 parent_code = excluded.parent_code, kind = excluded.kind, valid_from = excluded.valid_from, \
+                 valid_to = excluded.valid_to, successor_code = excluded.successor_code, scored = excluded.scored",
+            )?
+            .execute(params![
+                u.code,
+                u.name,
+                u.parent_code,
+                u.kind.code(),
+                day(u.valid_from),
+                day(u.valid_to),
+                u.successor_code,
+                u.scored
+            ])?;
+        if !existed {
+            let id: UnitId = self.tx.query_row("SELECT id FROM units WHERE code = ?1", [&u.code], |r| r.get(0))?;
+            self.units.insert(u.code.clone(), id);
+        }
+        Ok(self.outcome(existed))
+    }
+
+    pub fn put_procedure(&mut self, p: &Procedure) -> std::result::Result<Outcome, PutError> {
+        let existed = self.procedures.contains_key(&p.code);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO procedures(code, name, level, field, online_level, full_online_eligible, has_fee, paper_result, \
+                 max_days, citizen_facing, decision_date, legal_effective_date, published_at, complete_parts, citizen_data_connected) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT(code) DO UPDATE SET \
+                 name = excluded.name, level = excluded.level, field = excluded.field, online_level = excluded.online_level, \
+                 full_online_eligible = excluded.full_online_eligible, has_fee = excluded.has_fee, \
+                 paper_result = excluded.paper_result, max_days = excluded.max_days, citizen_facing = excluded.citizen_facing, \
+                 decision_date = excluded.decision_date, legal_effective_date = excluded.legal_effective_date, \
+                 published_at = excluded.published_at, complete_parts = excluded.complete_parts, \
+                 citizen_data_connected = excluded.citizen_data_connected",
+            )?
+            .execute(params![
+                p.code,
+                p.name,
+                p.level.map(|l| l.code()),
+                p.field,
+                p.online_level.code(),
+                p.full_online_eligible,
+                p.has_fee,
+                p.paper_result,
+                p.max_days,
+                p.citizen_facing,
+                day(p.decision_date),
+                day(p.legal_effective_date),
+                day(p.published_at),
+                p.complete_parts,
+                p.citizen_data_connected
+            ])?;
+        let id: ProcedureId = match self.procedures.get(&p.code) {
+            Some((id, _)) => *id,
+            None => self.tx.query_row("SELECT id FROM procedures WHERE code = ?1", [&p.code], |r| r.get(0))?,
+        };
+        // Measures depend on a procedure's flags: recompute them at commit.
+        self.needs_rebuild |= existed;
+        self.procedures.insert(p.code.clone(), (id, p.clone()));
+        Ok(self.outcome(existed))
+    }
+
+    pub fn put_holiday(&mut self, h: &Holiday) -> std::result::Result<Outcome, PutError> {
+        let changed = self
+            .tx
+            .prepare_cached("INSERT INTO holidays(day, name) VALUES (?1, ?2) ON CONFLICT(day) DO NOTHING")?
+            .execute(params![h.date.days(), h.name])?;
+        if changed == 0 {
+            self.tx.execute("UPDATE holidays SET name = ?2 WHERE day = ?1", params![h.date.days(), h.name])?;
+        }
+        // Working days change, so do deadlines: recompute measures at commit.
+        self.needs_rebuild = true;
+        Ok(self.outcome(changed == 0))
+    }
+
+    pub fn put_dossier(&mut self, d: &Dossier) -> std::result::Result<Outcome, PutError> {
+        let unit = self.unit_id("unit_code", &d.unit_code)?;
+        let procedure_id = match self.procedures.get(&d.procedure_code) {
+            Some((id, _)) => *id,
+            None => return Err(PutError::UnknownProcedure(d.procedure_code.clone())),
+        };
+        // The common case (a new key) costs one insert; a replacement is detected by the conflict.
+        let replaced = self.insert_dossier_row(d, unit, procedure_id)? == 0;
+        if replaced {
+            self.remove_dossier(&d.id)?;
+            self.insert_dossier_row(d, unit, procedure_id)?;
+        }
+        let procedure = self.procedures.get(&d.procedure_code).map(|(id, p)| (*id, p));
+        let c = measures::dossier_contribution(d, procedure, &self.calendar);
+        self.book.apply_dossier(unit, &c, 1);
+        Ok(self.outcome(replaced))
+    }
+
+    fn insert_dossier_row(&self, d: &Dossier, unit: UnitId, procedure_id: ProcedureId) -> rusqlite::Result<usize> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO dossiers(id, unit_id, procedure_id, channel, submitted_at, received_at, due_at, finished_at, \
+                 returned_at, status, supplement_requests, supplement_requested_at, supplement_days, synced, fee_amount, \
+                 paid_online, e_result, digitized, reused_data, vneid_verified, handler_named, personal_store_synced, \
+                 citizen_data_used, rating, complaint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT(id) DO NOTHING",
+            )?
+            .execute(params![
+                d.id,
+                unit,
+                procedure_id,
+                d.channel as i64,
+                instant(d.submitted_at),
+                d.received_at.unix(),
+                instant(d.due_at),
+                instant(d.finished_at),
+                instant(d.returned_at),
+                d.status.code(),
+                d.supplement_requests,
+                instant(d.supplement_requested_at),
+                d.supplement_days,
+                d.synced,
+                d.fee_amount,
+                d.paid_online,
+                d.e_result,
+                d.digitized,
+                d.reused_data,
+                d.vneid_verified,
+                d.handler_named,
+                d.personal_store_synced,
+                d.citizen_data_used,
+                d.rating.map(|r| r.code()),
+                d.complaint
+            ])
+    }
+
+    /// Deletes a stored dossier and takes its contribution out of the measures.
+    fn remove_dossier(&mut self, id: &str) -> Result<()> {
+        let old = self
+            .tx
+            .prepare_cached(&format!("{} WHERE d.id = ?1", rows::DOSSIER_SELECT))?
+            .query_row([id], |r| Ok((rows::dossier_from_row(r), r.get::<_, UnitId>(25)?, r.get::<_, ProcedureId>(26)?)))
+            .optional()?;
+        if let Some((old, unit, procedure_id)) = old {
+            let old = old?;
+            let procedure = self.procedures.get(&old.procedure_code).map(|(id, p)| (*id, p));
+            let c = measures::dossier_contribution(&old, procedure.filter(|(id, _)| *id == procedure_id), &self.calendar);
+            self.book.apply_dossier(unit, &c, -1);
+            self.tx.prepare_cached("DELETE FROM dossiers WHERE id = ?1")?.execute([id])?;
+        }
+        Ok(())
+    }
+
+    pub fn put_feedback(&mut self, f: &Feedback) -> std::result::Result<Outcome, PutError> {
+        let unit = self.unit_id("unit_code", &f.unit_code)?;
+        let old = self
+            .tx
+            .prepare_cached(&format!("{} WHERE f.id = ?1", rows::FEEDBACK_SELECT))?
+            .query_row([&f.id], |r| Ok((rows::feedback_from_row(r), r.get::<_, UnitId>(9)?)))
+            .optional()?;
+        let replaced = old.is_some();
+        if let Some((old, old_unit)) = old {
+            let c = measures::feedback_contribution(&old?, &self.calendar);
+            self.book.apply_feedback(old_unit, &c, -1);
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO feedback(id, unit_id, received_at, outcome, handled_at, published_at, likes, dislikes, \
+                 repeated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                f.id,
+                unit,
+                f.received_at.unix(),
+                f.outcome.code(),
+                instant(f.handled_at),
+                instant(f.published_at),
+                f.likes,
+                f.dislikes,
+                f.repeated
+            ])?;
+        self.book.apply_feedback(unit, &measures::feedback_contribution(f, &self.calendar), 1);
+        Ok(self.outcome(replaced))
+    }
+
+    pub fn put_counts(&mut self, c: &UnitCounts) -> std::result::Result<Outcome, PutError> {
+        let unit = self.unit_id("unit_code", &c.unit_code)?;
+        let old = self
+            .tx
+            .prepare_cached(&format!("{} WHERE c.unit_id = ?1 AND c.month = ?2", rows::COUNTS_SELECT))?
+            .query_row((unit, c.month.index()), |r| Ok(rows::counts_from_row(r)))
+            .optional()?;
+        let replaced = old.is_some();
+        if let Some(old) = old {
+            self.book.apply_unit_counts(unit, &old?, -1);
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO unit_counts(unit_id, month, verified_accounts, e_certified_copies, \
+                 certification_dossiers, population) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                unit,
+                c.month.index(),
+                c.verified_accounts,
+                c.e_certified_copies,
+                c.certification_dossiers,
+                c.population
+            ])?;
+        self.book.apply_unit_counts(unit, c, 1);
+        Ok(self.outcome(replaced))
+    }
+
+    /// Writes the maintained measures and the import's counts, and commits.
+    /// `read` is the number of rows read from the file.
+    pub fn commit(mut self, read: u64) -> Result<BatchCounts> {
+        if self.needs_rebuild {
+            rebuild_measures(&self.tx)?;
+        } else {
+            flush(&self.tx, &mut self.book)?;
+        }
+        let c = self.counts;
+        self.tx.execute(
+            "UPDATE imports SET read = ?2, accepted = ?3, replaced = ?4, rejected = ?5 WHERE id = ?1",
+            params![self.import_id, read as i64, (c.inserted + c.replaced) as i64, c.replaced as i64, c.rejected as i64],
+        )?;
+        self.tx.commit()?;
+        Ok(c)
+    }
+}
+
+/// Adds a book of deltas to the measure tables.
+fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
+    book.prune();
+    let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
+    let placeholders: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 3)).collect();
+    let updates: Vec<String> = columns.iter().map(|c| format!("{c} = {c} + excluded.{c}")).collect();
+    let sql = format!(
+        "INSERT INTO month_measures(unit_id, month, {}) VALUES (?1, ?2, {}) ON CONFLICT(unit_id, month) DO UPDATE SET {}",
+        columns.join(", "),
+        placeholders.join(", "),
+        updates.join(", ")
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    for ((unit, month), c) in &book.months {
+        let mut values: Vec<i64> = vec![*unit as i64, month.index() as i64];
+        values.extend_from_slice(&c.0);
+        stmt.execute(rusqlite::params_from_iter(values))?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO late_by_received(unit_id, kind, received_month, became_month, n) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    )?;
+    for ((unit, key), n) in &book.late {
+        stmt.execute(params![unit, key.kind as i64, key.received.index(), key.became.index(), n])?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO procedure_use(unit_id, month, procedure_id, dossiers, online, paid_online, synced_fee) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE SET dossiers = dossiers + excluded.dossiers, \
+         online = online + excluded.online, paid_online = paid_online + excluded.paid_online, \
+         synced_fee = synced_fee + excluded.synced_fee",
+    )?;
+    for ((unit, month, procedure), u) in &book.procedures {
+        stmt.execute(params![unit, month.index(), procedure, u.dossiers, u.online, u.paid_online, u.synced_fee])?;
+    }
+    let zero_months: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
+    tx.execute(&format!("DELETE FROM month_measures WHERE {}", zero_months.join(" AND ")), [])?;
+    tx.execute("DELETE FROM late_by_received WHERE n = 0", [])?;
+    tx.execute(
+        "DELETE FROM procedure_use WHERE dossiers = 0 AND online = 0 AND paid_online = 0 AND synced_fee = 0",
+        [],
+    )?;
+    *book = MeasureBook::default();
+    Ok(())
+}
+
+/// Recomputes every measure table from the raw records.
+pub(crate) fn rebuild_measures(tx: &Transaction) -> Result<()> {
+    tx.execute_batch("DELETE FROM month_measures; DELETE FROM late_by_received; DELETE FROM procedure_use;")?;
+    let procedures = rows::procedures(tx)?;
+    let mut stmt = tx.prepare("SELECT day FROM holidays")?;
+    let days = stmt.query_map([], |r| r.get::<_, i32>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let calendar = Calendar::new(days.into_iter().map(chiso_core::time::Date::from_days));
+    let mut book = MeasureBook::default();
+    let mut stmt = tx.prepare(rows::DOSSIER_SELECT)?;
+    let mut rs = stmt.query([])?;
+    while let Some(r) = rs.next()? {
+        let d = rows::dossier_from_row(r)?;
+        let unit: UnitId = r.get(25)?;
+        let procedure_id: ProcedureId = r.get(26)?;
+        let procedure = procedures.get(&procedure_id).map(|p| (procedure_id, p));
+        book.apply_dossier(unit, &measures::dossier_contribution(&d, procedure, &calendar), 1);
+    }
+    let mut stmt = tx.prepare(rows::FEEDBACK_SELECT)?;
+    let mut rs = stmt.query([])?;
+    while let Some(r) = rs.next()? {
+        let f = rows::feedback_from_row(r)?;
+        book.apply_feedback(r.get(9)?, &measures::feedback_contribution(&f, &calendar), 1);
+    }
+    let mut stmt = tx.prepare(rows::COUNTS_SELECT)?;
+    let mut rs = stmt.query([])?;
+    while let Some(r) = rs.next()? {
+        let c = rows::counts_from_row(r)?;
+        book.apply_unit_counts(r.get(6)?, &c, 1);
+    }
+    flush(tx, &mut book)
+}
