@@ -1,0 +1,309 @@
+//! Maintained measures against the raw records, through the real SQLite store:
+//! incremental == rebuilt (with replaced records), counters == recomputation
+//! for months, quarters, halves and years, and sums over months and children.
+
+use std::collections::HashMap;
+
+use chiso_core::calendar::Holiday;
+use chiso_core::engine::{self, IndexStore};
+use chiso_core::measures::{Measure, MeasureValues, UnitId};
+use chiso_core::period::Period;
+use chiso_core::records::*;
+use chiso_core::time::{Date, Instant, Month};
+use chiso_store::Store;
+
+/// splitmix64: deterministic test data without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+fn unit(code: &str, parent: Option<&str>, kind: UnitKind) -> Unit {
+    Unit {
+        code: code.into(),
+        name: format!("Đơn vị {code}"),
+        parent_code: parent.map(String::from),
+        kind,
+        valid_from: None,
+        valid_to: None,
+        successor_code: None,
+        scored: true,
+    }
+}
+
+fn units() -> Vec<Unit> {
+    let mut old = unit("H1", Some("P"), UnitKind::District);
+    old.valid_to = Date::parse("2024-03-31");
+    old.successor_code = Some("X2".into());
+    vec![
+        unit("P", None, UnitKind::Province),
+        unit("S1", Some("P"), UnitKind::Department),
+        unit("X1", Some("P"), UnitKind::Commune),
+        unit("X2", Some("P"), UnitKind::Commune),
+        old,
+    ]
+}
+
+fn procedures() -> Vec<Procedure> {
+    (0..8)
+        .map(|i| {
+            let mut p = Procedure::new(&format!("1.00{i}"), &format!("Thủ tục {i}"));
+            p.max_days = Some(3 + i);
+            p.has_fee = i % 2 == 0;
+            p.paper_result = i % 3 != 0;
+            p.online_level = [OnlineLevel::None, OnlineLevel::Partial, OnlineLevel::Full][(i % 3) as usize];
+            p.citizen_facing = i != 7;
+            p.citizen_data_connected = i % 2 == 1;
+            p.decision_date = Date::parse("2024-01-15").map(|d| d.add_days(i as i32 * 20));
+            p.legal_effective_date = p.decision_date.map(|d| d.add_days(if i % 3 == 0 { 3 } else { 20 }));
+            p.published_at = p.decision_date.map(|d| d.add_days(i as i32 % 4 * 3));
+            p.complete_parts = i != 4;
+            p
+        })
+        .collect()
+}
+
+fn dossier(rng: &mut Rng, i: usize) -> Dossier {
+    let codes = ["S1", "X1", "X2", "H1"];
+    let start = Date::parse("2024-01-01").unwrap().start().unix();
+    let received = Instant::from_unix(start + rng.below(182 * 86_400) as i64);
+    let mut d = Dossier::new(&format!("HS{i:05}"), codes[rng.below(4) as usize], &format!("1.00{}", rng.below(8)), received);
+    d.channel = if rng.chance(60) { Channel::Online } else { Channel::InPerson };
+    if rng.chance(80) {
+        d.due_at = Some(received.add_seconds(86_400 * (2 + rng.below(12)) as i64));
+    }
+    let duration = 3_600 * rng.below(24 * 25) as i64;
+    match rng.below(10) {
+        0 => d.status = DossierStatus::Processing,
+        1 => {
+            d.status = DossierStatus::SupplementRequested;
+            d.supplement_requests = 1 + rng.below(2) as u32;
+            d.supplement_requested_at = Some(received.add_seconds(duration / 2));
+        }
+        _ => {
+            d.status = DossierStatus::Finished;
+            d.finished_at = Some(received.add_seconds(duration));
+            if rng.chance(20) {
+                d.supplement_requests = 1 + rng.below(2) as u32;
+                d.supplement_days = rng.below(6) as u32;
+            }
+        }
+    }
+    d.synced = rng.chance(90);
+    d.fee_amount = if rng.chance(70) { 50_000 } else { 0 };
+    d.paid_online = if rng.chance(40) { 1 + rng.below(2) as u8 } else { 0 };
+    d.e_result = rng.chance(60);
+    d.digitized = rng.chance(70);
+    d.reused_data = rng.chance(30);
+    d.handler_named = !rng.chance(3);
+    d.personal_store_synced = rng.chance(10);
+    d.citizen_data_used = rng.chance(50);
+    d.rating = if rng.chance(5) { Some(Rating::Unsatisfied) } else { None };
+    d.complaint = rng.chance(2);
+    d
+}
+
+fn feedback(rng: &mut Rng, i: usize) -> Feedback {
+    let start = Date::parse("2024-01-01").unwrap().start().unix();
+    let received = Instant::from_unix(start + rng.below(182 * 86_400) as i64);
+    let outcome = [FeedbackOutcome::Pending, FeedbackOutcome::Answered, FeedbackOutcome::Refused, FeedbackOutcome::SupplementRequested]
+        [rng.below(4) as usize];
+    let handled = (outcome != FeedbackOutcome::Pending).then(|| received.add_seconds(86_400 * rng.below(30) as i64));
+    Feedback {
+        id: format!("PA{i}"),
+        unit_code: ["S1", "X1", "X2"][rng.below(3) as usize].into(),
+        received_at: received,
+        outcome,
+        handled_at: handled,
+        published_at: handled.filter(|_| rng.chance(80)).map(|h| h.add_seconds(86_400 * rng.below(5) as i64)),
+        likes: rng.below(4) as u32,
+        dislikes: rng.below(3) as u32,
+        repeated: rng.chance(5),
+    }
+}
+
+fn load(store: &mut Store) {
+    let mut w = store.writer("units", "test").unwrap();
+    for u in units() {
+        w.put_unit(&u).unwrap();
+    }
+    w.commit(5).unwrap();
+    let mut w = store.writer("procedures", "test").unwrap();
+    for p in procedures() {
+        w.put_procedure(&p).unwrap();
+    }
+    w.commit(8).unwrap();
+    let mut w = store.writer("holidays", "test").unwrap();
+    for day in ["2024-01-01", "2024-02-08", "2024-02-09", "2024-02-12", "2024-02-13", "2024-02-14", "2024-04-18", "2024-04-30", "2024-05-01"] {
+        w.put_holiday(&Holiday { date: Date::parse(day).unwrap(), name: "Nghỉ lễ".into() }).unwrap();
+    }
+    w.commit(9).unwrap();
+
+    let mut rng = Rng(42);
+    // Two batches of dossiers, then a batch of replacements of earlier keys.
+    for batch in 0..2 {
+        let mut w = store.writer("dossiers", "test").unwrap();
+        for i in batch * 1500..(batch + 1) * 1500 {
+            w.put_dossier(&dossier(&mut rng, i)).unwrap();
+        }
+        w.commit(1500).unwrap();
+    }
+    let mut w = store.writer("dossiers", "test").unwrap();
+    for n in 0..400 {
+        let i = rng.below(3000) as usize;
+        w.put_dossier(&dossier(&mut rng, i)).unwrap();
+        let _ = n;
+    }
+    let counts = w.commit(400).unwrap();
+    assert!(counts.replaced > 300, "replacements exercised: {counts:?}");
+
+    let mut w = store.writer("feedback", "test").unwrap();
+    for i in 0..300 {
+        w.put_feedback(&feedback(&mut rng, i)).unwrap();
+    }
+    for _ in 0..50 {
+        let i = rng.below(300) as usize;
+        w.put_feedback(&feedback(&mut rng, i)).unwrap();
+    }
+    w.commit(350).unwrap();
+    let mut w = store.writer("counts", "test").unwrap();
+    for m in 0..6 {
+        for code in ["X1", "X2"] {
+            let c = UnitCounts {
+                unit_code: code.into(),
+                month: Month::new(2024, 1 + m),
+                verified_accounts: 100 + m as i64,
+                e_certified_copies: 30,
+                certification_dossiers: 70,
+                population: 9_000,
+            };
+            w.put_counts(&c).unwrap();
+        }
+    }
+    w.commit(12).unwrap();
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("test.db")).unwrap();
+    load(&mut store);
+    (dir, store)
+}
+
+#[test]
+fn incremental_measures_equal_a_rebuild() {
+    let (_dir, mut store) = store();
+    let incremental = store.measure_dump().unwrap();
+    assert!(incremental.len() > 50);
+    store.rebuild().unwrap();
+    let rebuilt = store.measure_dump().unwrap();
+    assert_eq!(incremental, rebuilt);
+}
+
+/// Rolled-up measures of every unit for a period, from the maintained
+/// counters and from the raw records.
+fn both_ways(store: &Store, period: &Period) -> (HashMap<UnitId, MeasureValues>, HashMap<UnitId, MeasureValues>) {
+    let h = store.hierarchy().unwrap();
+    let catalogue = store.catalogue().unwrap();
+    let cal = store.calendar().unwrap();
+    let counters = engine::rolled_up_measures(store, &h, &catalogue, &cal, period).unwrap();
+    let ids: Vec<UnitId> = h.units.iter().map(|(id, _)| *id).collect();
+    let records = store.records_for(&ids, period).unwrap();
+    let own = engine::accumulate_records(&h, &catalogue, &cal, &records, period);
+    let catalogue_values = chiso_core::measures::catalogue_values(catalogue.values(), period, &cal, h.top_kind());
+    let raw = h.roll_up(own, period).into_iter().map(|(id, a)| (id, a.finish(&catalogue, &catalogue_values))).collect();
+    (counters, raw)
+}
+
+#[test]
+fn counters_equal_recomputation_from_records_for_every_period_kind() {
+    let (_dir, store) = store();
+    for p in ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-07", "2024-Q1", "2024-Q2", "2024-H1", "2024", "2024-05:ytd"] {
+        let period = Period::parse(p).unwrap();
+        let (counters, raw) = both_ways(&store, &period);
+        for (id, v) in &raw {
+            assert_eq!(&counters[id], v, "unit {id}, period {p}");
+        }
+        assert!(raw.values().any(|v| v.get(Measure::TimelinessLate) > 0) || p == "2024-07", "{p} has late dossiers");
+    }
+}
+
+#[test]
+fn a_quarter_is_the_sum_of_its_months_and_a_parent_the_sum_of_its_children() {
+    let (_dir, store) = store();
+    let quarter = both_ways(&store, &Period::parse("2024-Q1").unwrap()).0;
+    let months: Vec<_> = ["2024-01", "2024-02", "2024-03"].iter().map(|m| both_ways(&store, &Period::parse(m).unwrap()).0).collect();
+    let additive = [
+        Measure::DossiersReceived,
+        Measure::DossiersOnline,
+        Measure::DossiersPaidOnline,
+        Measure::DossiersFee,
+        Measure::DossiersEResult,
+        Measure::DossiersDigitized,
+        Measure::DossiersNegative,
+        Measure::FeedbackReceived,
+        Measure::ECertifiedCopies,
+    ];
+    for (id, q) in &quarter {
+        for m in additive {
+            let sum: i64 = months.iter().map(|v| v[id].get(m)).sum();
+            assert_eq!(q.get(m), sum, "unit {id} {m:?}");
+        }
+    }
+    // Parent = sum of children: H1 is a child of P until it ends (31/03/2024),
+    // then rolls up into its successor X2.
+    let h = store.hierarchy().unwrap();
+    for p in ["2024-Q1", "2024-Q2"] {
+        let period = Period::parse(p).unwrap();
+        let values = both_ways(&store, &period).0;
+        for parent in ["P", "X2"] {
+            let children: Vec<UnitId> =
+                h.units.iter().filter(|(_, u)| h.rollup_target(u, &period) == Some(parent)).map(|(id, _)| *id).collect();
+            let parent_id = h.id_of(parent).unwrap();
+            for m in additive.iter().chain([Measure::TimelinessTotal, Measure::TimelinessLate].iter()) {
+                let own = if parent == "X2" { own_values(&store, &period, parent_id, *m) } else { 0 };
+                let sum: i64 = children.iter().map(|c| values[c].get(*m)).sum::<i64>() + own;
+                assert_eq!(values[&parent_id].get(*m), sum, "{parent} {p} {m:?}");
+            }
+        }
+    }
+}
+
+/// A unit's own (not rolled-up) value of an additive measure.
+fn own_values(store: &Store, period: &Period, unit: UnitId, m: Measure) -> i64 {
+    let own = store.own_accumulators(period).unwrap();
+    own.get(&unit).map_or(0, |a| a.values.get(m))
+}
+
+#[test]
+fn scores_and_explain_through_the_store() {
+    let (_dir, store) = store();
+    let set = chiso_core::methodology::MethodologySet::builtin();
+    let sheet = engine::score(&store, &set, &Period::parse("2024-04").unwrap()).unwrap();
+    assert_eq!(sheet.methodology, "766-2023");
+    let codes: Vec<&str> = sheet.units.iter().map(|u| u.code.as_str()).collect();
+    assert!(!codes.contains(&"H1"), "a unit ended before the period's end is not scored: {codes:?}");
+    let x1 = sheet.unit("X1").unwrap();
+    assert!(x1.total.is_some() && x1.previous_total.is_some() && x1.delta.is_some());
+    // Inherited catalogue criteria are the province's.
+    let p = sheet.unit("P").unwrap();
+    let c11 = |u: &chiso_core::scoring::UnitScore| u.criteria.iter().find(|c| c.id == "1.1").cloned().unwrap();
+    assert_eq!(c11(x1).points, c11(p).points);
+    let e = engine::explain(&store, &set, &Period::parse("2024-04").unwrap(), "X1", "2.1").unwrap();
+    let c21 = x1.criteria.iter().find(|c| c.id == "2.1").unwrap();
+    assert_eq!(e.items.len() as i64, c21.denominator.unwrap());
+    assert_eq!(e.items.iter().filter(|i| i.failed).count() as i64, c21.denominator.unwrap() - c21.numerator.unwrap());
+}
