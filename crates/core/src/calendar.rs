@@ -20,7 +20,9 @@ pub struct Calendar {
 
 impl Calendar {
     pub fn new(holidays: impl IntoIterator<Item = Date>) -> Calendar {
-        Calendar { holidays: holidays.into_iter().collect() }
+        Calendar {
+            holidays: holidays.into_iter().collect(),
+        }
     }
 
     pub fn is_working_day(&self, date: Date) -> bool {
@@ -79,10 +81,19 @@ mod tests {
         let cal = Calendar::new((8..=14).map(|day| Date::from_ymd(2024, 2, day).unwrap()));
         // Wednesday 07/02 + 1 working day is Thursday 15/02.
         assert_eq!(cal.add_working_days(d("2024-02-07"), 1), d("2024-02-15"));
-        assert_eq!(cal.working_days_between(d("2024-02-07"), d("2024-02-15")), 1);
+        assert_eq!(
+            cal.working_days_between(d("2024-02-07"), d("2024-02-15")),
+            1
+        );
         // Friday to next Monday: one working day.
-        assert_eq!(cal.working_days_between(d("2024-03-01"), d("2024-03-04")), 1);
-        assert_eq!(cal.working_days_between(d("2024-03-04"), d("2024-03-04")), 0);
+        assert_eq!(
+            cal.working_days_between(d("2024-03-01"), d("2024-03-04")),
+            1
+        );
+        assert_eq!(
+            cal.working_days_between(d("2024-03-04"), d("2024-03-04")),
+            0
+        );
     }
 
     #[test]
@@ -96,7 +107,9 @@ mod tests {
         }
         for offset in 0..120 {
             let to = start.add_days(offset);
-            let slow = (1..=offset).filter(|i| cal.is_working_day(start.add_days(*i))).count() as i32;
+            let slow = (1..=offset)
+                .filter(|i| cal.is_working_day(start.add_days(*i)))
+                .count() as i32;
             assert_eq!(cal.working_days_between(start, to), slow);
         }
     }

@@ -23,7 +23,10 @@ pub trait IndexStore {
     /// Each unit's own (not rolled-up) accumulator for a period. A store may
     /// answer from maintained counters for whole months; it must equal
     /// [`accumulate_records`] over its raw records.
-    fn own_accumulators(&self, period: &Period) -> Result<HashMap<UnitId, Accumulator>, Self::Error>;
+    fn own_accumulators(
+        &self,
+        period: &Period,
+    ) -> Result<HashMap<UnitId, Accumulator>, Self::Error>;
     /// Raw records of the given units that may count in the period (received
     /// no later than its end), for explain.
     fn records_for(&self, units: &[UnitId], period: &Period) -> Result<UnitRecords, Self::Error>;
@@ -44,7 +47,10 @@ pub enum EngineError<E: std::error::Error + 'static> {
     #[error("không tìm thấy đơn vị '{0}' (unknown unit): xem danh sách đơn vị bằng 'chiso score'")]
     UnknownUnit(String),
     #[error("không có chỉ số '{criterion}' trong bộ chỉ số {methodology} (unknown criterion): dùng 'chiso methodology show'")]
-    UnknownCriterion { criterion: String, methodology: String },
+    UnknownCriterion {
+        criterion: String,
+        methodology: String,
+    },
     #[error(transparent)]
     Store(E),
 }
@@ -59,20 +65,33 @@ pub fn accumulate_records(
     records: &UnitRecords,
     period: &Period,
 ) -> HashMap<UnitId, Accumulator> {
-    let by_code: HashMap<&str, ProcedureId> = catalogue.iter().map(|(id, p)| (p.code.as_str(), *id)).collect();
+    let by_code: HashMap<&str, ProcedureId> = catalogue
+        .iter()
+        .map(|(id, p)| (p.code.as_str(), *id))
+        .collect();
     let mut out: HashMap<UnitId, Accumulator> = HashMap::new();
     for d in &records.dossiers {
-        let Some(unit) = hierarchy.id_of(&d.unit_code) else { continue };
-        let procedure = by_code.get(d.procedure_code.as_str()).map(|id| (*id, &catalogue[id]));
+        let Some(unit) = hierarchy.id_of(&d.unit_code) else {
+            continue;
+        };
+        let procedure = by_code
+            .get(d.procedure_code.as_str())
+            .map(|id| (*id, &catalogue[id]));
         let c = measures::dossier_contribution(d, procedure, calendar);
         out.entry(unit).or_default().add_dossier(&c, period);
     }
     for f in &records.feedback {
-        let Some(unit) = hierarchy.id_of(&f.unit_code) else { continue };
-        out.entry(unit).or_default().add_feedback(&measures::feedback_contribution(f, calendar), period);
+        let Some(unit) = hierarchy.id_of(&f.unit_code) else {
+            continue;
+        };
+        out.entry(unit)
+            .or_default()
+            .add_feedback(&measures::feedback_contribution(f, calendar), period);
     }
     for c in &records.counts {
-        let Some(unit) = hierarchy.id_of(&c.unit_code) else { continue };
+        let Some(unit) = hierarchy.id_of(&c.unit_code) else {
+            continue;
+        };
         out.entry(unit).or_default().add_unit_counts(c, period);
     }
     out
@@ -88,8 +107,12 @@ pub fn rolled_up_measures<S: IndexStore>(
 ) -> Result<HashMap<UnitId, MeasureValues>, S::Error> {
     let own = store.own_accumulators(period)?;
     let rolled = hierarchy.roll_up(own, period);
-    let catalogue_values = measures::catalogue_values(catalogue.values(), period, calendar, hierarchy.top_kind());
-    Ok(rolled.into_iter().map(|(id, acc)| (id, acc.finish(catalogue, &catalogue_values))).collect())
+    let catalogue_values =
+        measures::catalogue_values(catalogue.values(), period, calendar, hierarchy.top_kind());
+    Ok(rolled
+        .into_iter()
+        .map(|(id, acc)| (id, acc.finish(catalogue, &catalogue_values)))
+        .collect())
 }
 
 /// Scores every unit for a period with the methodology in force at its end,
@@ -99,15 +122,21 @@ pub fn score<S: IndexStore>(
     methodologies: &MethodologySet,
     period: &Period,
 ) -> Result<ScoreSheet, EngineError<S::Error>> {
-    let m = methodologies.in_force(period.to).ok_or(EngineError::NoMethodology(period.to))?;
+    let m = methodologies
+        .in_force(period.to)
+        .ok_or(EngineError::NoMethodology(period.to))?;
     let previous = period.previous();
     let pm = methodologies.in_force(previous.to).unwrap_or(m);
     let hierarchy = store.hierarchy().map_err(EngineError::Store)?;
     let catalogue = store.catalogue().map_err(EngineError::Store)?;
     let calendar = store.calendar().map_err(EngineError::Store)?;
-    let now = rolled_up_measures(store, &hierarchy, &catalogue, &calendar, period).map_err(EngineError::Store)?;
-    let before = rolled_up_measures(store, &hierarchy, &catalogue, &calendar, &previous).map_err(EngineError::Store)?;
-    Ok(scoring::score_sheet(m, pm, period, &hierarchy, &now, &before))
+    let now = rolled_up_measures(store, &hierarchy, &catalogue, &calendar, period)
+        .map_err(EngineError::Store)?;
+    let before = rolled_up_measures(store, &hierarchy, &catalogue, &calendar, &previous)
+        .map_err(EngineError::Store)?;
+    Ok(scoring::score_sheet(
+        m, pm, period, &hierarchy, &now, &before,
+    ))
 }
 
 /// The records behind one criterion of one unit, failed first.
@@ -129,20 +158,29 @@ pub fn explain<S: IndexStore>(
     unit_code: &str,
     criterion_id: &str,
 ) -> Result<Explanation, EngineError<S::Error>> {
-    let m: &Methodology = methodologies.in_force(period.to).ok_or(EngineError::NoMethodology(period.to))?;
-    let criterion = m.criterion(criterion_id).ok_or_else(|| EngineError::UnknownCriterion {
-        criterion: criterion_id.to_string(),
-        methodology: m.id.clone(),
-    })?;
+    let m: &Methodology = methodologies
+        .in_force(period.to)
+        .ok_or(EngineError::NoMethodology(period.to))?;
+    let criterion = m
+        .criterion(criterion_id)
+        .ok_or_else(|| EngineError::UnknownCriterion {
+            criterion: criterion_id.to_string(),
+            methodology: m.id.clone(),
+        })?;
     let hierarchy = store.hierarchy().map_err(EngineError::Store)?;
-    let unit = hierarchy.get(unit_code).ok_or_else(|| EngineError::UnknownUnit(unit_code.to_string()))?;
+    let unit = hierarchy
+        .get(unit_code)
+        .ok_or_else(|| EngineError::UnknownUnit(unit_code.to_string()))?;
     // Inherited criteria are explained where they are computed.
     let at = if criterion.levels.is_empty() || criterion.levels.contains(&unit.kind) {
         unit.clone()
     } else {
         let mut at = unit.clone();
         while !criterion.levels.contains(&at.kind) {
-            match hierarchy.rollup_target(&at, period).and_then(|c| hierarchy.get(c)) {
+            match hierarchy
+                .rollup_target(&at, period)
+                .and_then(|c| hierarchy.get(c))
+            {
                 Some(parent) => at = parent.clone(),
                 None => {
                     at = unit.clone();
@@ -160,11 +198,18 @@ pub fn explain<S: IndexStore>(
     let mut items = Vec::new();
     match kind {
         RecordKind::Dossier | RecordKind::Feedback | RecordKind::Procedure => {
-            let records = store.records_for(&ids, period).map_err(EngineError::Store)?;
-            let by_code: HashMap<&str, ProcedureId> = catalogue.iter().map(|(id, p)| (p.code.as_str(), *id)).collect();
+            let records = store
+                .records_for(&ids, period)
+                .map_err(EngineError::Store)?;
+            let by_code: HashMap<&str, ProcedureId> = catalogue
+                .iter()
+                .map(|(id, p)| (p.code.as_str(), *id))
+                .collect();
             if kind == RecordKind::Dossier {
                 for d in &records.dossiers {
-                    let procedure = by_code.get(d.procedure_code.as_str()).map(|id| (*id, &catalogue[id]));
+                    let procedure = by_code
+                        .get(d.procedure_code.as_str())
+                        .map(|id| (*id, &catalogue[id]));
                     let c = measures::dossier_contribution(d, procedure, &calendar);
                     items.extend(explain::explain_dossier(d, &c, period, criterion));
                 }
@@ -176,8 +221,13 @@ pub fn explain<S: IndexStore>(
             } else {
                 let mut acc = Accumulator::default();
                 for d in &records.dossiers {
-                    let procedure = by_code.get(d.procedure_code.as_str()).map(|id| (*id, &catalogue[id]));
-                    acc.add_dossier(&measures::dossier_contribution(d, procedure, &calendar), period);
+                    let procedure = by_code
+                        .get(d.procedure_code.as_str())
+                        .map(|id| (*id, &catalogue[id]));
+                    acc.add_dossier(
+                        &measures::dossier_contribution(d, procedure, &calendar),
+                        period,
+                    );
                 }
                 for (id, usage) in &acc.procedures {
                     if let Some(p) = catalogue.get(id) {
@@ -188,7 +238,9 @@ pub fn explain<S: IndexStore>(
         }
         RecordKind::Catalogue => {
             for p in catalogue.values() {
-                items.extend(explain::explain_catalogue(p, period, &calendar, &at, criterion));
+                items.extend(explain::explain_catalogue(
+                    p, period, &calendar, &at, criterion,
+                ));
             }
         }
         RecordKind::UnitCounts => {}

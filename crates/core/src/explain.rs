@@ -68,7 +68,8 @@ pub struct ExplainItem {
 
 fn indicator(measures: &[Measure], c: &Criterion) -> Option<(bool, bool)> {
     let value = |m: Measure| measures.contains(&m) as i64;
-    let eval = |e: &crate::methodology::Expr| e.terms.iter().map(|(s, m)| s * value(*m)).sum::<i64>();
+    let eval =
+        |e: &crate::methodology::Expr| e.terms.iter().map(|(s, m)| s * value(*m)).sum::<i64>();
     let in_den = eval(&c.denominator) > 0;
     in_den.then(|| {
         let in_num = eval(&c.numerator) > 0;
@@ -93,20 +94,40 @@ fn late_text(reason: Option<LateReason>, end: Option<Instant>, period: &Period) 
         None => format!("chưa xử lý xong đến {}", period.to),
     };
     match reason {
-        Some(LateReason::PastDue { due, supplement_days: 0 }) => format!("trễ hạn: {finished}, hạn trả {}", due.date()),
-        Some(LateReason::PastDue { due, supplement_days }) => {
-            format!("trễ hạn: {finished}, hạn trả {} (đã trừ {supplement_days} ngày bổ sung)", due.date())
+        Some(LateReason::PastDue {
+            due,
+            supplement_days: 0,
+        }) => format!("trễ hạn: {finished}, hạn trả {}", due.date()),
+        Some(LateReason::PastDue {
+            due,
+            supplement_days,
+        }) => {
+            format!(
+                "trễ hạn: {finished}, hạn trả {} (đã trừ {supplement_days} ngày bổ sung)",
+                due.date()
+            )
         }
-        Some(LateReason::PastTimeLimit { max_days, limit_day, .. }) => {
+        Some(LateReason::PastTimeLimit {
+            max_days,
+            limit_day,
+            ..
+        }) => {
             format!("trễ hạn: {finished}, quá thời hạn {max_days} ngày làm việc (hạn {limit_day})")
         }
         Some(LateReason::ManySupplementRequests(n)) => format!("trễ hạn: yêu cầu bổ sung {n} lần"),
-        Some(LateReason::HandlerNotNamed) => "trễ hạn: không ghi tên, chức danh người xử lý".to_string(),
-        Some(LateReason::FeedbackPastDeadline { working_days, limit_day }) => {
+        Some(LateReason::HandlerNotNamed) => {
+            "trễ hạn: không ghi tên, chức danh người xử lý".to_string()
+        }
+        Some(LateReason::FeedbackPastDeadline {
+            working_days,
+            limit_day,
+        }) => {
             format!("trễ hạn: {finished}, quá {working_days} ngày làm việc (hạn {limit_day})")
         }
         Some(LateReason::FeedbackNotPublished { limit_day }) => {
-            format!("trễ hạn: chưa công khai kết quả trả lời trong 2 ngày làm việc (hạn {limit_day})")
+            format!(
+                "trễ hạn: chưa công khai kết quả trả lời trong 2 ngày làm việc (hạn {limit_day})"
+            )
         }
         None => "trễ hạn".to_string(),
     }
@@ -115,14 +136,19 @@ fn late_text(reason: Option<LateReason>, end: Option<Instant>, period: &Period) 
 fn dossier_reason(m: Measure, d: &Dossier, c: &DossierContribution, period: &Period) -> String {
     use Measure as M;
     match m {
-        M::TimelinessOnTime | M::DossiersLateReceived => late_text(c.timeliness.reason, c.timeliness.end, period),
+        M::TimelinessOnTime | M::DossiersLateReceived => {
+            late_text(c.timeliness.reason, c.timeliness.end, period)
+        }
         M::DossiersSynced => "chưa đồng bộ lên Cổng DVCQG".into(),
         M::DossiersOnline if d.channel != Channel::Online => match d.channel {
             Channel::Postal => "nộp qua bưu chính công ích".into(),
             _ => "nộp trực tiếp".into(),
         },
         M::DossiersOnline => "nộp trực tuyến nhưng chưa cấp kết quả điện tử".into(),
-        M::DossiersPaidOnline => format!("phí, lệ phí {} chưa thanh toán trực tuyến", vnd(d.fee_amount)),
+        M::DossiersPaidOnline => format!(
+            "phí, lệ phí {} chưa thanh toán trực tuyến",
+            vnd(d.fee_amount)
+        ),
         M::DossiersEResult => "chưa cấp kết quả điện tử".into(),
         M::DossiersDigitized if !d.digitized => "chưa số hóa thành phần hồ sơ".into(),
         M::DossiersDigitized => "chưa số hóa kết quả (chưa có kết quả điện tử)".into(),
@@ -130,17 +156,27 @@ fn dossier_reason(m: Measure, d: &Dossier, c: &DossierContribution, period: &Per
         M::DossiersPersonalStore => "không kết nối kho dữ liệu cá nhân trên Cổng DVCQG".into(),
         M::DossiersCitizenData => "không sử dụng thông tin từ CSDL dân cư".into(),
         M::DossiersNegative if d.complaint => "bị phản ánh, kiến nghị".into(),
-        M::DossiersNegative if d.rating == Some(Rating::Unsatisfied) => "bị đánh giá không hài lòng".into(),
+        M::DossiersNegative if d.rating == Some(Rating::Unsatisfied) => {
+            "bị đánh giá không hài lòng".into()
+        }
         other => other.describe().to_string(),
     }
 }
 
 /// Explains one dossier for a criterion and period; `None` if it does not count there.
-pub fn explain_dossier(d: &Dossier, c: &DossierContribution, period: &Period, criterion: &Criterion) -> Option<ExplainItem> {
+pub fn explain_dossier(
+    d: &Dossier,
+    c: &DossierContribution,
+    period: &Period,
+    criterion: &Criterion,
+) -> Option<ExplainItem> {
     let measures = measures::dossier_measures(c, period);
     let (in_numerator, failed) = indicator(&measures, criterion)?;
     let reason = failed.then(|| {
-        let texts: Vec<String> = failing_terms(&measures, criterion).into_iter().map(|m| dossier_reason(m, d, c, period)).collect();
+        let texts: Vec<String> = failing_terms(&measures, criterion)
+            .into_iter()
+            .map(|m| dossier_reason(m, d, c, period))
+            .collect();
         texts.join("; ")
     });
     Some(ExplainItem {
@@ -155,13 +191,21 @@ pub fn explain_dossier(d: &Dossier, c: &DossierContribution, period: &Period, cr
     })
 }
 
-pub fn explain_feedback(f: &Feedback, c: &FeedbackContribution, period: &Period, criterion: &Criterion) -> Option<ExplainItem> {
+pub fn explain_feedback(
+    f: &Feedback,
+    c: &FeedbackContribution,
+    period: &Period,
+    criterion: &Criterion,
+) -> Option<ExplainItem> {
     let measures = measures::feedback_measures(c, period);
     let (in_numerator, failed) = indicator(&measures, criterion)?;
     let reason = failed.then(|| {
         let mut texts = Vec::new();
         if f.dislikes > f.likes && measures.contains(&Measure::FeedbackUnsatisfied) {
-            texts.push(format!("không hài lòng ({} không thích, {} thích)", f.dislikes, f.likes));
+            texts.push(format!(
+                "không hài lòng ({} không thích, {} thích)",
+                f.dislikes, f.likes
+            ));
         }
         if f.repeated && measures.contains(&Measure::FeedbackUnsatisfied) {
             texts.push("bị phản ánh lại".to_string());
@@ -205,7 +249,12 @@ fn procedure_reason(m: Measure, p: &Procedure) -> String {
 }
 
 /// Explains one procedure the unit handled (procedure-set criteria).
-pub fn explain_procedure(p: &Procedure, usage: &ProcedureUse, unit_code: &str, criterion: &Criterion) -> Option<ExplainItem> {
+pub fn explain_procedure(
+    p: &Procedure,
+    usage: &ProcedureUse,
+    unit_code: &str,
+    criterion: &Criterion,
+) -> Option<ExplainItem> {
     let measures = measures::procedure_measures(p, usage);
     procedure_item(p, &measures, unit_code, criterion, RecordKind::Procedure)
 }
@@ -222,10 +271,20 @@ pub fn explain_catalogue(
     procedure_item(p, &measures, &top.code, criterion, RecordKind::Catalogue)
 }
 
-fn procedure_item(p: &Procedure, measures: &[Measure], unit: &str, c: &Criterion, record: RecordKind) -> Option<ExplainItem> {
+fn procedure_item(
+    p: &Procedure,
+    measures: &[Measure],
+    unit: &str,
+    c: &Criterion,
+    record: RecordKind,
+) -> Option<ExplainItem> {
     let (in_numerator, failed) = indicator(measures, c)?;
     let reason = failed.then(|| {
-        failing_terms(measures, c).into_iter().map(|m| procedure_reason(m, p)).collect::<Vec<_>>().join("; ")
+        failing_terms(measures, c)
+            .into_iter()
+            .map(|m| procedure_reason(m, p))
+            .collect::<Vec<_>>()
+            .join("; ")
     });
     Some(ExplainItem {
         record,
@@ -242,6 +301,9 @@ fn procedure_item(p: &Procedure, measures: &[Measure], unit: &str, c: &Criterion
 /// Failed items first, then by date and id.
 pub fn sort_items(items: &mut [ExplainItem]) {
     items.sort_by(|a, b| {
-        b.failed.cmp(&a.failed).then(a.received_at.cmp(&b.received_at)).then_with(|| a.id.cmp(&b.id))
+        b.failed
+            .cmp(&a.failed)
+            .then(a.received_at.cmp(&b.received_at))
+            .then_with(|| a.id.cmp(&b.id))
     });
 }

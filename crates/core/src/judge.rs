@@ -18,7 +18,11 @@ pub enum LateReason {
     /// Ended (or still open) after the due date, supplement days deducted.
     PastDue { due: Instant, supplement_days: u32 },
     /// No due date: more working days than the procedure's time limit.
-    PastTimeLimit { max_days: u32, supplement_days: u32, limit_day: Date },
+    PastTimeLimit {
+        max_days: u32,
+        supplement_days: u32,
+        limit_day: Date,
+    },
     /// More than one supplement request.
     ManySupplementRequests(u32),
     /// Handling officer's name or title missing (S001 footnote).
@@ -52,7 +56,11 @@ impl DossierTimeliness {
 }
 
 /// Timeliness of a dossier under methodology §3.
-pub fn dossier_timeliness(d: &Dossier, procedure: Option<&Procedure>, cal: &Calendar) -> DossierTimeliness {
+pub fn dossier_timeliness(
+    d: &Dossier,
+    procedure: Option<&Procedure>,
+    cal: &Calendar,
+) -> DossierTimeliness {
     let received = d.received_at;
     let mut end = d.finished_at.or(d.returned_at);
     if end.is_none() && d.status == DossierStatus::SupplementRequested {
@@ -71,11 +79,20 @@ pub fn dossier_timeliness(d: &Dossier, procedure: Option<&Procedure>, cal: &Cale
     }
     if d.supplement_requests > 1 {
         let at = clamp(d.supplement_requested_at.unwrap_or(received));
-        candidates.push((at, LateReason::ManySupplementRequests(d.supplement_requests)));
+        candidates.push((
+            at,
+            LateReason::ManySupplementRequests(d.supplement_requests),
+        ));
     }
     let deadline = if let Some(due) = d.due_at {
         let effective = due.add_seconds(d.supplement_days as i64 * 86_400);
-        Some((effective.add_seconds(1), LateReason::PastDue { due, supplement_days: d.supplement_days }))
+        Some((
+            effective.add_seconds(1),
+            LateReason::PastDue {
+                due,
+                supplement_days: d.supplement_days,
+            },
+        ))
     } else {
         procedure.and_then(|p| p.max_days).map(|max_days| {
             let limit = max_days as i32 + d.supplement_days as i32;
@@ -83,7 +100,11 @@ pub fn dossier_timeliness(d: &Dossier, procedure: Option<&Procedure>, cal: &Cale
             let limit_day = cal.add_working_days(received.date(), limit);
             (
                 first_late_day.start(),
-                LateReason::PastTimeLimit { max_days, supplement_days: d.supplement_days, limit_day },
+                LateReason::PastTimeLimit {
+                    max_days,
+                    supplement_days: d.supplement_days,
+                    limit_day,
+                },
             )
         })
     };
@@ -94,7 +115,12 @@ pub fn dossier_timeliness(d: &Dossier, procedure: Option<&Procedure>, cal: &Cale
         }
     }
     let first = candidates.into_iter().min_by_key(|(at, _)| *at);
-    DossierTimeliness { received, end, late_at: first.map(|c| c.0), reason: first.map(|c| c.1) }
+    DossierTimeliness {
+        received,
+        end,
+        late_at: first.map(|c| c.0),
+        reason: first.map(|c| c.1),
+    }
 }
 
 /// A dossier rated unsatisfied or complained about.
@@ -141,19 +167,33 @@ pub fn feedback_timeliness(f: &Feedback, cal: &Calendar) -> DossierTimeliness {
         if let Some(days) = limit {
             if h >= late_day(received.date(), days).start() {
                 let limit_day = cal.add_working_days(received.date(), days as i32);
-                candidates.push((h, LateReason::FeedbackPastDeadline { working_days: days, limit_day }));
+                candidates.push((
+                    h,
+                    LateReason::FeedbackPastDeadline {
+                        working_days: days,
+                        limit_day,
+                    },
+                ));
             }
         }
         if f.outcome == FeedbackOutcome::Answered {
             let publish_deadline = late_day(h.date(), FEEDBACK_PUBLISH_DAYS).start();
             if published.is_none_or(|p| p >= publish_deadline) {
                 let limit_day = cal.add_working_days(h.date(), FEEDBACK_PUBLISH_DAYS as i32);
-                candidates.push((publish_deadline, LateReason::FeedbackNotPublished { limit_day }));
+                candidates.push((
+                    publish_deadline,
+                    LateReason::FeedbackNotPublished { limit_day },
+                ));
             }
         }
     }
     let first = candidates.into_iter().min_by_key(|(at, _)| *at);
-    DossierTimeliness { received, end, late_at: first.map(|c| c.0), reason: first.map(|c| c.1) }
+    DossierTimeliness {
+        received,
+        end,
+        late_at: first.map(|c| c.0),
+        reason: first.map(|c| c.1),
+    }
 }
 
 /// A feedback item that does not count as satisfied regardless of timing:
@@ -193,7 +233,10 @@ mod tests {
         d.finished_at = Some(at("2024-03-12 10:00"));
         d.supplement_requests = 1;
         d.supplement_days = 4;
-        assert_eq!(dossier_timeliness(&d, None, &Calendar::default()).late_at, None);
+        assert_eq!(
+            dossier_timeliness(&d, None, &Calendar::default()).late_at,
+            None
+        );
     }
 
     #[test]
@@ -201,6 +244,9 @@ mod tests {
         let mut d = dossier("2024-03-01 08:00");
         d.due_at = Some(at("2024-03-08 17:00"));
         d.finished_at = Some(at("2024-03-05 10:00"));
-        assert_eq!(dossier_timeliness(&d, None, &Calendar::default()).late_at, None);
+        assert_eq!(
+            dossier_timeliness(&d, None, &Calendar::default()).late_at,
+            None
+        );
     }
 }

@@ -307,8 +307,15 @@ pub struct FeedbackContribution {
 
 pub fn feedback_contribution(f: &Feedback, cal: &Calendar) -> FeedbackContribution {
     let timeliness = judge::feedback_timeliness(f, cal);
-    let unsatisfied_at = if judge::feedback_is_negative(f) { Some(f.received_at) } else { timeliness.late_at };
-    FeedbackContribution { timeliness, unsatisfied_at }
+    let unsatisfied_at = if judge::feedback_is_negative(f) {
+        Some(f.received_at)
+    } else {
+        timeliness.late_at
+    };
+    FeedbackContribution {
+        timeliness,
+        unsatisfied_at,
+    }
 }
 
 /// The monthly counters of one unit, the two-month late counters and the procedure use.
@@ -336,19 +343,28 @@ impl MeasureBook {
             }
         }
         if let Some(late) = t.late_at {
-            self.month(unit, late.month()).add(Counter::BecameLate, sign);
-            let key = LateByReceived { kind: LateKind::Dossier, received: c.received_month, became: late.month() };
+            self.month(unit, late.month())
+                .add(Counter::BecameLate, sign);
+            let key = LateByReceived {
+                kind: LateKind::Dossier,
+                received: c.received_month,
+                became: late.month(),
+            };
             *self.late.entry((unit, key)).or_default() += sign;
         }
         if let Some(p) = c.procedure {
-            self.procedures.entry((unit, c.received_month, p)).or_default().merge(&c.procedure_use, sign);
+            self.procedures
+                .entry((unit, c.received_month, p))
+                .or_default()
+                .merge(&c.procedure_use, sign);
         }
     }
 
     pub fn apply_feedback(&mut self, unit: UnitId, c: &FeedbackContribution, sign: i64) {
         let t = &c.timeliness;
         let received = t.received.month();
-        self.month(unit, received).add(Counter::FeedbackReceived, sign);
+        self.month(unit, received)
+            .add(Counter::FeedbackReceived, sign);
         if let Some(end) = t.end {
             let m = self.month(unit, end.month());
             m.add(Counter::FeedbackEnded, sign);
@@ -357,10 +373,15 @@ impl MeasureBook {
             }
         }
         if let Some(late) = t.late_at {
-            self.month(unit, late.month()).add(Counter::FeedbackBecameLate, sign);
+            self.month(unit, late.month())
+                .add(Counter::FeedbackBecameLate, sign);
         }
         if let Some(at) = c.unsatisfied_at {
-            let key = LateByReceived { kind: LateKind::FeedbackUnsatisfied, received, became: at.month() };
+            let key = LateByReceived {
+                kind: LateKind::FeedbackUnsatisfied,
+                received,
+                became: at.month(),
+            };
             *self.late.entry((unit, key)).or_default() += sign;
         }
     }
@@ -370,7 +391,10 @@ impl MeasureBook {
         m.add(Counter::VerifiedAccounts, sign * c.verified_accounts);
         m.add(Counter::Population, sign * c.population);
         m.add(Counter::ECertifiedCopies, sign * c.e_certified_copies);
-        m.add(Counter::CertificationDossiers, sign * c.certification_dossiers);
+        m.add(
+            Counter::CertificationDossiers,
+            sign * c.certification_dossiers,
+        );
     }
 
     /// Drops entries that have come back to zero.
@@ -434,7 +458,10 @@ impl Accumulator {
     }
 
     pub fn add_procedure_use(&mut self, procedure: ProcedureId, usage: &ProcedureUse) {
-        self.procedures.entry(procedure).or_default().merge(usage, 1);
+        self.procedures
+            .entry(procedure)
+            .or_default()
+            .merge(usage, 1);
     }
 
     /// Adds one dossier judged for `period` straight from the record.
@@ -476,12 +503,25 @@ impl Accumulator {
     }
 
     /// Turns counts and procedure sets into the final measure values.
-    pub fn finish(&self, catalogue: &HashMap<ProcedureId, Procedure>, catalogue_values: &MeasureValues) -> MeasureValues {
+    pub fn finish(
+        &self,
+        catalogue: &HashMap<ProcedureId, Procedure>,
+        catalogue_values: &MeasureValues,
+    ) -> MeasureValues {
         use Measure as M;
         let mut v = self.values.clone();
-        v.set(M::TimelinessOnTime, v.get(M::TimelinessTotal) - v.get(M::TimelinessLate));
-        v.set(M::FeedbackSatisfied, v.get(M::FeedbackReceived) - v.get(M::FeedbackUnsatisfied));
-        v.set(M::FeedbackOnTime, v.get(M::FeedbackHandlingTotal) - v.get(M::FeedbackHandlingLate));
+        v.set(
+            M::TimelinessOnTime,
+            v.get(M::TimelinessTotal) - v.get(M::TimelinessLate),
+        );
+        v.set(
+            M::FeedbackSatisfied,
+            v.get(M::FeedbackReceived) - v.get(M::FeedbackUnsatisfied),
+        );
+        v.set(
+            M::FeedbackOnTime,
+            v.get(M::FeedbackHandlingTotal) - v.get(M::FeedbackHandlingLate),
+        );
         for (id, usage) in &self.procedures {
             if usage.dossiers <= 0 {
                 continue;
@@ -515,7 +555,10 @@ const RECEIVED_COUNTERS: &[(Measure, Counter)] = &[
     (Measure::VerifiedAccounts, Counter::VerifiedAccounts),
     (Measure::Population, Counter::Population),
     (Measure::ECertifiedCopies, Counter::ECertifiedCopies),
-    (Measure::CertificationDossiers, Counter::CertificationDossiers),
+    (
+        Measure::CertificationDossiers,
+        Counter::CertificationDossiers,
+    ),
 ];
 
 const CATALOGUE_MEASURES: &[Measure] = &[
@@ -548,9 +591,13 @@ pub fn dossier_measures(c: &DossierContribution, period: &Period) -> Vec<Measure
             out.push(Measure::DossiersLateReceived);
         }
     }
-    if !t.end.is_some_and(|e| e < start) {
+    if t.end.is_none_or(|e| e >= start) {
         out.push(Measure::TimelinessTotal);
-        out.push(if t.is_late_at(end) { Measure::TimelinessLate } else { Measure::TimelinessOnTime });
+        out.push(if t.is_late_at(end) {
+            Measure::TimelinessLate
+        } else {
+            Measure::TimelinessOnTime
+        });
     }
     out
 }
@@ -566,11 +613,19 @@ pub fn feedback_measures(c: &FeedbackContribution, period: &Period) -> Vec<Measu
     if t.received >= start {
         out.push(Measure::FeedbackReceived);
         let unsatisfied = c.unsatisfied_at.is_some_and(|u| u <= end);
-        out.push(if unsatisfied { Measure::FeedbackUnsatisfied } else { Measure::FeedbackSatisfied });
+        out.push(if unsatisfied {
+            Measure::FeedbackUnsatisfied
+        } else {
+            Measure::FeedbackSatisfied
+        });
     }
-    if !t.end.is_some_and(|e| e < start) {
+    if t.end.is_none_or(|e| e >= start) {
         out.push(Measure::FeedbackHandlingTotal);
-        out.push(if t.is_late_at(end) { Measure::FeedbackHandlingLate } else { Measure::FeedbackOnTime });
+        out.push(if t.is_late_at(end) {
+            Measure::FeedbackHandlingLate
+        } else {
+            Measure::FeedbackOnTime
+        });
     }
     out
 }
@@ -615,17 +670,26 @@ pub fn catalogue_deadlines(top_kind: UnitKind) -> (i32, i32) {
 }
 
 /// The measures a catalogue procedure counts in for a period (criteria 1.1-1.3).
-pub fn catalogue_procedure_measures(p: &Procedure, period: &Period, cal: &Calendar, top_kind: UnitKind) -> Vec<Measure> {
+pub fn catalogue_procedure_measures(
+    p: &Procedure,
+    period: &Period,
+    cal: &Calendar,
+    top_kind: UnitKind,
+) -> Vec<Measure> {
     use Measure as M;
     let (announce_days, publish_days) = catalogue_deadlines(top_kind);
     let mut out = Vec::new();
     if let Some(decision) = p.decision_date.filter(|d| period.contains(*d)) {
         out.push(M::CatalogueAnnounced);
-        if p.legal_effective_date.is_some_and(|eff| cal.working_days_between(decision, eff) >= announce_days) {
+        if p.legal_effective_date
+            .is_some_and(|eff| cal.working_days_between(decision, eff) >= announce_days)
+        {
             out.push(M::CatalogueAnnouncedOnTime);
         }
     }
-    let publish_deadline = p.decision_date.map(|d| cal.add_working_days(d, publish_days));
+    let publish_deadline = p
+        .decision_date
+        .map(|d| cal.add_working_days(d, publish_days));
     let published_in = p.published_at.is_some_and(|d| period.contains(d));
     let due_in = publish_deadline.is_some_and(|d| period.contains(d));
     if published_in || due_in {

@@ -66,7 +66,10 @@ pub struct Expr {
 
 impl Expr {
     pub fn eval(&self, values: &MeasureValues) -> i64 {
-        self.terms.iter().map(|(sign, m)| sign * values.get(*m)).sum()
+        self.terms
+            .iter()
+            .map(|(sign, m)| sign * values.get(*m))
+            .sum()
     }
 
     /// The measures added (not subtracted).
@@ -89,7 +92,10 @@ impl Expr {
                 (name, true) => {
                     let m = Measure::parse(name).ok_or_else(|| {
                         let known: Vec<_> = Measure::ALL.iter().map(|m| m.name()).collect();
-                        format!("unknown measure '{name}' (known measures: {})", known.join(", "))
+                        format!(
+                            "unknown measure '{name}' (known measures: {})",
+                            known.join(", ")
+                        )
                     })?;
                     terms.push((sign, m));
                     sign = 1;
@@ -281,13 +287,17 @@ impl Methodology {
             line: span.map_or(1, |s| line_of(text, s.start)),
             message,
         };
-        let raw: RawFile = toml::from_str(text).map_err(|e| err(e.span(), e.message().to_string()))?;
+        let raw: RawFile =
+            toml::from_str(text).map_err(|e| err(e.span(), e.message().to_string()))?;
         let date = |s: &Option<Spanned<String>>| -> Result<Option<Date>, MethodologyError> {
             match s {
                 None => Ok(None),
-                Some(s) => Date::parse(s.get_ref())
-                    .map(Some)
-                    .ok_or_else(|| err(Some(s.span()), format!("invalid date '{}': use YYYY-MM-DD", s.get_ref()))),
+                Some(s) => Date::parse(s.get_ref()).map(Some).ok_or_else(|| {
+                    err(
+                        Some(s.span()),
+                        format!("invalid date '{}': use YYYY-MM-DD", s.get_ref()),
+                    )
+                }),
             }
         };
         let valid_from = date(&raw.valid_from)?;
@@ -305,9 +315,17 @@ impl Methodology {
                 return Err(err(Some(span), format!("group '{}' defined twice", g.id)));
             }
             if g.max <= 0.0 {
-                return Err(err(Some(span), format!("group '{}': max must be positive", g.id)));
+                return Err(err(
+                    Some(span),
+                    format!("group '{}': max must be positive", g.id),
+                ));
             }
-            groups.push(Group { id: g.id.clone(), name: g.name.clone(), name_en: g.name_en.clone(), max: g.max });
+            groups.push(Group {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                name_en: g.name_en.clone(),
+                max: g.max,
+            });
         }
         if groups.is_empty() {
             return Err(err(None, "no [[group]] defined".into()));
@@ -319,25 +337,41 @@ impl Methodology {
             let span = c.span();
             let c = c.get_ref();
             if !criterion_ids.insert(c.id.clone()) {
-                return Err(err(Some(span), format!("criterion '{}' defined twice", c.id)));
+                return Err(err(
+                    Some(span),
+                    format!("criterion '{}' defined twice", c.id),
+                ));
             }
             if !group_ids.contains(c.group.get_ref()) {
                 return Err(err(
                     Some(c.group.span()),
-                    format!("criterion '{}': unknown group '{}'", c.id, c.group.get_ref()),
+                    format!(
+                        "criterion '{}': unknown group '{}'",
+                        c.id,
+                        c.group.get_ref()
+                    ),
                 ));
             }
             let expr = |s: &Spanned<String>| {
-                Expr::parse(s.get_ref()).map_err(|m| err(Some(s.span()), format!("criterion '{}': {m}", c.id)))
+                Expr::parse(s.get_ref())
+                    .map_err(|m| err(Some(s.span()), format!("criterion '{}': {m}", c.id)))
             };
             let numerator = expr(&c.numerator)?;
             let denominator = expr(&c.denominator)?;
             let threshold = |rule: &str| match &c.threshold {
                 Some(t) if *t.get_ref() > 0.0 && *t.get_ref() <= 1.0 => Ok(*t.get_ref()),
-                Some(t) => Err(err(Some(t.span()), format!("criterion '{}': threshold must be in (0, 1]", c.id))),
-                None => Err(err(Some(c.rule.span()), format!("criterion '{}': rule '{rule}' needs a threshold", c.id))),
+                Some(t) => Err(err(
+                    Some(t.span()),
+                    format!("criterion '{}': threshold must be in (0, 1]", c.id),
+                )),
+                None => Err(err(
+                    Some(c.rule.span()),
+                    format!("criterion '{}': rule '{rule}' needs a threshold", c.id),
+                )),
             };
-            let years = |table: &BTreeMap<String, f64>, what: &str| -> Result<BTreeMap<i32, f64>, MethodologyError> {
+            let years = |table: &BTreeMap<String, f64>,
+                         what: &str|
+             -> Result<BTreeMap<i32, f64>, MethodologyError> {
                 table
                     .iter()
                     .map(|(y, v)| match (y.parse::<i32>(), *v > 0.0 && *v <= 1.0) {
@@ -355,16 +389,20 @@ impl Methodology {
                 "target" => {
                     let t = years(&c.targets, "target")?;
                     if t.is_empty() {
-                        return Err(err(Some(c.rule.span()), format!("criterion '{}': rule 'target' needs targets", c.id)));
+                        return Err(err(
+                            Some(c.rule.span()),
+                            format!("criterion '{}': rule 'target' needs targets", c.id),
+                        ));
                     }
                     Rule::Target(t)
                 }
-                other => {
-                    return Err(err(
-                        Some(c.rule.span()),
-                        format!("criterion '{}': unknown rule '{other}' (use linear, threshold or target)", c.id),
-                    ))
-                }
+                other => return Err(err(
+                    Some(c.rule.span()),
+                    format!(
+                        "criterion '{}': unknown rule '{other}' (use linear, threshold or target)",
+                        c.id
+                    ),
+                )),
             };
             let no_data = match c.no_data.get_ref().as_str() {
                 "exclude" => NoData::Exclude,
@@ -382,12 +420,23 @@ impl Methodology {
                 .iter()
                 .map(|l| {
                     UnitKind::parse(l.get_ref()).ok_or_else(|| {
-                        err(Some(l.span()), format!("criterion '{}': unknown level '{}' (use {})", c.id, l.get_ref(), UnitKind::expected()))
+                        err(
+                            Some(l.span()),
+                            format!(
+                                "criterion '{}': unknown level '{}' (use {})",
+                                c.id,
+                                l.get_ref(),
+                                UnitKind::expected()
+                            ),
+                        )
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if c.max < 0.0 {
-                return Err(err(Some(span), format!("criterion '{}': max must not be negative", c.id)));
+                return Err(err(
+                    Some(span),
+                    format!("criterion '{}': max must not be negative", c.id),
+                ));
             }
             criteria.push(Criterion {
                 id: c.id.clone(),
@@ -408,18 +457,32 @@ impl Methodology {
         }
 
         for g in &groups {
-            let sum: f64 = criteria.iter().filter(|c| c.group == g.id).map(|c| c.max).sum();
+            let sum: f64 = criteria
+                .iter()
+                .filter(|c| c.group == g.id)
+                .map(|c| c.max)
+                .sum();
             if (sum - g.max).abs() > 1e-6 {
-                let span = raw.groups.iter().find(|r| r.get_ref().id == g.id).map(|r| r.span());
+                let span = raw
+                    .groups
+                    .iter()
+                    .find(|r| r.get_ref().id == g.id)
+                    .map(|r| r.span());
                 return Err(err(
                     span,
-                    format!("group '{}': criteria maxima sum to {sum}, not the group's max {}", g.id, g.max),
+                    format!(
+                        "group '{}': criteria maxima sum to {sum}, not the group's max {}",
+                        g.id, g.max
+                    ),
                 ));
             }
         }
         let sum: f64 = groups.iter().map(|g| g.max).sum();
         if (sum - raw.total).abs() > 1e-6 {
-            return Err(err(None, format!("groups' maxima sum to {sum}, not the total {}", raw.total)));
+            return Err(err(
+                None,
+                format!("groups' maxima sum to {sum}, not the total {}", raw.total),
+            ));
         }
         Ok(Methodology {
             id: raw.id.into_inner(),
@@ -444,7 +507,11 @@ impl Methodology {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
 }
 
 /// The methodology versions known to chiso, one of which is in force on any day.
@@ -458,7 +525,10 @@ impl MethodologySet {
     pub fn builtin() -> MethodologySet {
         let versions = BUILTIN
             .iter()
-            .map(|(name, text)| Methodology::from_toml(name, text).unwrap_or_else(|e| panic!("shipped methodology invalid: {e}")))
+            .map(|(name, text)| {
+                Methodology::from_toml(name, text)
+                    .unwrap_or_else(|e| panic!("shipped methodology invalid: {e}"))
+            })
             .collect();
         MethodologySet { versions }
     }
@@ -470,7 +540,10 @@ impl MethodologySet {
 
     /// The version in force on `day` (the latest starting one if several are).
     pub fn in_force(&self, day: Date) -> Option<&Methodology> {
-        self.versions.iter().filter(|m| m.in_force_on(day)).max_by_key(|m| m.valid_from)
+        self.versions
+            .iter()
+            .filter(|m| m.in_force_on(day))
+            .max_by_key(|m| m.valid_from)
     }
 
     pub fn get(&self, id: &str) -> Option<&Methodology> {
@@ -480,8 +553,14 @@ impl MethodologySet {
 
 /// The shipped methodology files, compiled in.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("methodology/766-2023.toml", include_str!("../../../methodology/766-2023.toml")),
-    ("methodology/766-2026.toml", include_str!("../../../methodology/766-2026.toml")),
+    (
+        "methodology/766-2023.toml",
+        include_str!("../../../methodology/766-2023.toml"),
+    ),
+    (
+        "methodology/766-2026.toml",
+        include_str!("../../../methodology/766-2026.toml"),
+    ),
 ];
 
 #[cfg(test)]
@@ -490,19 +569,31 @@ mod tests {
 
     #[test]
     fn expressions() {
-        let e = Expr::parse("dossiers_received - dossiers_late_received-dossiers_negative").unwrap();
+        let e =
+            Expr::parse("dossiers_received - dossiers_late_received-dossiers_negative").unwrap();
         assert_eq!(e.terms.len(), 3);
-        assert_eq!(e.to_string(), "dossiers_received - dossiers_late_received - dossiers_negative");
+        assert_eq!(
+            e.to_string(),
+            "dossiers_received - dossiers_late_received - dossiers_negative"
+        );
         assert!(Expr::parse("dossiers_received -").is_err());
         assert!(Expr::parse("dossiers_received dossiers_online").is_err());
-        assert!(Expr::parse("nonsense").unwrap_err().contains("unknown measure 'nonsense'"));
+        assert!(Expr::parse("nonsense")
+            .unwrap_err()
+            .contains("unknown measure 'nonsense'"));
     }
 
     #[test]
     fn builtin_versions_load_and_switch() {
         let set = MethodologySet::builtin();
-        assert_eq!(set.in_force(Date::parse("2025-06-30").unwrap()).unwrap().id, "766-2023");
-        assert_eq!(set.in_force(Date::parse("2025-07-01").unwrap()).unwrap().id, "766-2026");
+        assert_eq!(
+            set.in_force(Date::parse("2025-06-30").unwrap()).unwrap().id,
+            "766-2023"
+        );
+        assert_eq!(
+            set.in_force(Date::parse("2025-07-01").unwrap()).unwrap().id,
+            "766-2026"
+        );
     }
 
     #[test]

@@ -37,25 +37,43 @@ pub struct PeriodError {
 
 impl Period {
     pub fn month(month: Month) -> Period {
-        Period { kind: PeriodKind::Month, from: month.first_day(), to: month.last_day() }
+        Period {
+            kind: PeriodKind::Month,
+            from: month.first_day(),
+            to: month.last_day(),
+        }
     }
 
     pub fn months(kind: PeriodKind, first: Month, last: Month) -> Period {
-        Period { kind, from: first.first_day(), to: last.last_day() }
+        Period {
+            kind,
+            from: first.first_day(),
+            to: last.last_day(),
+        }
     }
 
     pub fn parse(text: &str) -> Result<Period, PeriodError> {
-        Self::parse_inner(text.trim()).ok_or_else(|| PeriodError { text: text.to_string() })
+        Self::parse_inner(text.trim()).ok_or_else(|| PeriodError {
+            text: text.to_string(),
+        })
     }
 
     fn parse_inner(t: &str) -> Option<Period> {
         if let Some((a, b)) = t.split_once("..") {
             let (from, to) = (Date::parse(a)?, Date::parse(b)?);
-            return (from <= to).then_some(Period { kind: PeriodKind::Range, from, to });
+            return (from <= to).then_some(Period {
+                kind: PeriodKind::Range,
+                from,
+                to,
+            });
         }
         if let Some(m) = t.strip_suffix(":ytd") {
             let m = Month::parse(m)?;
-            return Some(Period::months(PeriodKind::YearToDate, Month::new(m.year(), 1), m));
+            return Some(Period::months(
+                PeriodKind::YearToDate,
+                Month::new(m.year(), 1),
+                m,
+            ));
         }
         if let Some((y, rest)) = t.split_once('-') {
             let year: i32 = y.parse().ok()?;
@@ -74,7 +92,11 @@ impl Period {
         }
         if t.len() == 4 {
             let year: i32 = t.parse().ok()?;
-            return Some(Period::months(PeriodKind::Year, Month::new(year, 1), Month::new(year, 12)));
+            return Some(Period::months(
+                PeriodKind::Year,
+                Month::new(year, 1),
+                Month::new(year, 12),
+            ));
         }
         Month::parse(t).map(Period::month)
     }
@@ -109,7 +131,11 @@ impl Period {
             }
             (PeriodKind::Range, _) | (_, None) => {
                 let days = self.to.days() - self.from.days() + 1;
-                Period { kind: self.kind, from: self.from.add_days(-days), to: self.to.add_days(-days) }
+                Period {
+                    kind: self.kind,
+                    from: self.from.add_days(-days),
+                    to: self.to.add_days(-days),
+                }
             }
             (_, Some((first, last))) => {
                 let n = last.index() - first.index() + 1;
@@ -136,8 +162,15 @@ impl Period {
         let (y, m, _) = self.from.ymd();
         match self.kind {
             PeriodKind::Month => format!("tháng {}", self.from.month().vn()),
-            PeriodKind::Quarter => format!("quý {} năm {y}", ["I", "II", "III", "IV"][((m - 1) / 3) as usize]),
-            PeriodKind::Half => format!("{} tháng {} năm {y}", 6, if m <= 6 { "đầu" } else { "cuối" }),
+            PeriodKind::Quarter => format!(
+                "quý {} năm {y}",
+                ["I", "II", "III", "IV"][((m - 1) / 3) as usize]
+            ),
+            PeriodKind::Half => format!(
+                "{} tháng {} năm {y}",
+                6,
+                if m <= 6 { "đầu" } else { "cuối" }
+            ),
             PeriodKind::Year => format!("năm {y}"),
             PeriodKind::YearToDate => format!("từ đầu năm đến tháng {}", self.to.month().vn()),
             PeriodKind::Range => format!("từ {} đến {}", self.from.vn(), self.to.vn()),
@@ -163,7 +196,10 @@ mod tests {
     fn parses_every_kind() {
         assert_eq!(p("2024-03").from.iso(), "2024-03-01");
         assert_eq!(p("2024-03").to.iso(), "2024-03-31");
-        assert_eq!((p("2024-Q1").from.iso(), p("2024-Q1").to.iso()), ("2024-01-01".into(), "2024-03-31".into()));
+        assert_eq!(
+            (p("2024-Q1").from.iso(), p("2024-Q1").to.iso()),
+            ("2024-01-01".into(), "2024-03-31".into())
+        );
         assert_eq!(p("2024-H2").from.iso(), "2024-07-01");
         assert_eq!(p("2024").to.iso(), "2024-12-31");
         assert_eq!(p("2024-03:ytd").from.iso(), "2024-01-01");
@@ -176,7 +212,14 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for t in ["2024-03", "2024-Q1", "2024-H2", "2024", "2024-03:ytd", "2024-01-01..2024-02-15"] {
+        for t in [
+            "2024-03",
+            "2024-Q1",
+            "2024-H2",
+            "2024",
+            "2024-03:ytd",
+            "2024-01-01..2024-02-15",
+        ] {
             assert_eq!(p(t).code(), t);
         }
     }
@@ -188,6 +231,9 @@ mod tests {
         assert_eq!(p("2024-H1").previous().code(), "2023-H2");
         assert_eq!(p("2024").previous().code(), "2023");
         assert_eq!(p("2024-03:ytd").previous().code(), "2023-03:ytd");
-        assert_eq!(p("2024-01-11..2024-01-20").previous().code(), "2024-01-01..2024-01-10");
+        assert_eq!(
+            p("2024-01-11..2024-01-20").previous().code(),
+            "2024-01-01..2024-01-10"
+        );
     }
 }

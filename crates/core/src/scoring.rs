@@ -17,7 +17,11 @@ pub struct Hierarchy {
 
 impl Hierarchy {
     pub fn new(units: Vec<(UnitId, Unit)>) -> Hierarchy {
-        let by_code = units.iter().enumerate().map(|(i, (_, u))| (u.code.clone(), i)).collect();
+        let by_code = units
+            .iter()
+            .enumerate()
+            .map(|(i, (_, u))| (u.code.clone(), i))
+            .collect();
         Hierarchy { units, by_code }
     }
 
@@ -31,7 +35,8 @@ impl Hierarchy {
 
     /// Whether the unit exists at some point of the period.
     pub fn active_in(unit: &Unit, period: &Period) -> bool {
-        unit.valid_from.is_none_or(|f| f <= period.to) && unit.valid_to.is_none_or(|t| t >= period.to)
+        unit.valid_from.is_none_or(|f| f <= period.to)
+            && unit.valid_to.is_none_or(|t| t >= period.to)
     }
 
     /// Where a unit's figures roll up to for a period: its parent, or, once it
@@ -39,11 +44,17 @@ impl Hierarchy {
     /// before a merger shows under today's units).
     pub fn rollup_target<'a>(&'a self, unit: &'a Unit, period: &Period) -> Option<&'a str> {
         if unit.valid_to.is_some_and(|t| t < period.to) {
-            if let Some(s) = unit.successor_code.as_deref().filter(|s| self.by_code.contains_key(*s)) {
+            if let Some(s) = unit
+                .successor_code
+                .as_deref()
+                .filter(|s| self.by_code.contains_key(*s))
+            {
                 return Some(s);
             }
         }
-        unit.parent_code.as_deref().filter(|p| self.by_code.contains_key(*p))
+        unit.parent_code
+            .as_deref()
+            .filter(|p| self.by_code.contains_key(*p))
     }
 
     /// Codes of the unit and every unit below it (for the period).
@@ -67,8 +78,16 @@ impl Hierarchy {
 
     /// Rolls per-unit accumulators up the hierarchy: each unit's result
     /// covers its own records and all those below it.
-    pub fn roll_up(&self, own: HashMap<UnitId, Accumulator>, period: &Period) -> HashMap<UnitId, Accumulator> {
-        let mut total: HashMap<UnitId, Accumulator> = self.units.iter().map(|(id, _)| (*id, Accumulator::default())).collect();
+    pub fn roll_up(
+        &self,
+        own: HashMap<UnitId, Accumulator>,
+        period: &Period,
+    ) -> HashMap<UnitId, Accumulator> {
+        let mut total: HashMap<UnitId, Accumulator> = self
+            .units
+            .iter()
+            .map(|(id, _)| (*id, Accumulator::default()))
+            .collect();
         for (id, acc) in &own {
             let mut seen = 0;
             let mut at = self.units.iter().position(|(uid, _)| uid == id);
@@ -81,7 +100,9 @@ impl Hierarchy {
                 if seen > self.units.len() {
                     break; // a cycle in parent links: stop rather than loop
                 }
-                at = self.rollup_target(unit, period).and_then(|c| self.by_code.get(c).copied());
+                at = self
+                    .rollup_target(unit, period)
+                    .and_then(|c| self.by_code.get(c).copied());
             }
         }
         total
@@ -108,7 +129,9 @@ impl Hierarchy {
     pub fn top_kind(&self) -> UnitKind {
         self.units
             .iter()
-            .find(|(_, u)| u.parent_code.is_none() && matches!(u.kind, UnitKind::Province | UnitKind::Ministry))
+            .find(|(_, u)| {
+                u.parent_code.is_none() && matches!(u.kind, UnitKind::Province | UnitKind::Ministry)
+            })
             .map_or(UnitKind::Province, |(_, u)| u.kind)
     }
 }
@@ -227,7 +250,10 @@ pub fn score_criterion(c: &Criterion, values: &MeasureValues, year: i32) -> Crit
 }
 
 /// Group points and the total from criterion scores.
-pub fn groups_and_total(m: &Methodology, criteria: &[CriterionScore]) -> (Vec<GroupScore>, Option<f64>) {
+pub fn groups_and_total(
+    m: &Methodology,
+    criteria: &[CriterionScore],
+) -> (Vec<GroupScore>, Option<f64>) {
     let mut groups = Vec::with_capacity(m.groups.len());
     let (mut points, mut max) = (0.0, 0.0);
     for g in &m.groups {
@@ -246,7 +272,11 @@ pub fn groups_and_total(m: &Methodology, criteria: &[CriterionScore]) -> (Vec<Gr
             points += p;
             max += gmax;
         }
-        groups.push(GroupScore { id: g.id.clone(), points: gp, max: gmax });
+        groups.push(GroupScore {
+            id: g.id.clone(),
+            points: gp,
+            max: gmax,
+        });
     }
     let total = (max > 0.0).then(|| points / max * m.total);
     (groups, total)
@@ -267,7 +297,13 @@ pub fn score_units(
         .iter()
         .map(|(id, u)| {
             let v = measures.get(id).unwrap_or(&empty);
-            (u.code.as_str(), m.criteria.iter().map(|c| score_criterion(c, v, year)).collect())
+            (
+                u.code.as_str(),
+                m.criteria
+                    .iter()
+                    .map(|c| score_criterion(c, v, year))
+                    .collect(),
+            )
         })
         .collect();
     let mut out = Vec::new();
@@ -339,7 +375,8 @@ pub fn rank(units: &mut [UnitScore]) {
 
 /// Fills the previous period's total, rank and the change.
 pub fn compare(current: &mut [UnitScore], previous: &[UnitScore]) {
-    let by_code: HashMap<&str, &UnitScore> = previous.iter().map(|u| (u.code.as_str(), u)).collect();
+    let by_code: HashMap<&str, &UnitScore> =
+        previous.iter().map(|u| (u.code.as_str(), u)).collect();
     for u in current {
         if let Some(p) = by_code.get(u.code.as_str()) {
             u.previous_total = p.total;
@@ -361,7 +398,12 @@ pub fn score_sheet(
     let previous_period = period.previous();
     let mut units = score_units(m, period, hierarchy, measures);
     rank(&mut units);
-    let mut before = score_units(previous_methodology, &previous_period, hierarchy, previous_measures);
+    let mut before = score_units(
+        previous_methodology,
+        &previous_period,
+        hierarchy,
+        previous_measures,
+    );
     rank(&mut before);
     compare(&mut units, &before);
     units.sort_by(|a, b| {
@@ -369,7 +411,12 @@ pub fn score_sheet(
             .cmp(&(b.kind, &b.parent, b.rank.unwrap_or(usize::MAX)))
             .then_with(|| a.name.cmp(&b.name))
     });
-    ScoreSheet { methodology: m.id.clone(), period: *period, previous_period, units }
+    ScoreSheet {
+        methodology: m.id.clone(),
+        period: *period,
+        previous_period,
+        units,
+    }
 }
 
 /// The stable JSON shape of `chiso score --format json` and `/api/v1/scores`.
@@ -427,7 +474,10 @@ pub mod document {
     pub fn build(sheet: &ScoreSheet, unit: Option<&str>) -> ScoreDocument {
         ScoreDocument {
             methodology: sheet.methodology.clone(),
-            period: PeriodRange { from: sheet.period.from.iso(), to: sheet.period.to.iso() },
+            period: PeriodRange {
+                from: sheet.period.from.iso(),
+                to: sheet.period.to.iso(),
+            },
             units: sheet
                 .units
                 .iter()
@@ -442,7 +492,15 @@ pub mod document {
                     rank_of: u.rank_of,
                     previous_total: u.previous_total,
                     delta: u.delta,
-                    groups: u.groups.iter().map(|g| GroupEntry { id: g.id.clone(), points: g.points, max: g.max }).collect(),
+                    groups: u
+                        .groups
+                        .iter()
+                        .map(|g| GroupEntry {
+                            id: g.id.clone(),
+                            points: g.points,
+                            max: g.max,
+                        })
+                        .collect(),
                     criteria: u
                         .criteria
                         .iter()

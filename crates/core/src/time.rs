@@ -137,7 +137,12 @@ impl Instant {
     /// Vietnamese form `08/03/2024 14:30`.
     pub fn vn(self) -> String {
         let secs = (self.0 + VN_OFFSET_SECONDS).rem_euclid(SECONDS_PER_DAY);
-        format!("{} {:02}:{:02}", self.date().vn(), secs / 3600, (secs / 60) % 60)
+        format!(
+            "{} {:02}:{:02}",
+            self.date().vn(),
+            secs / 3600,
+            (secs / 60) % 60
+        )
     }
 
     /// RFC 3339 in Vietnam time: `2024-03-08T14:30:00+07:00`.
@@ -171,20 +176,30 @@ pub fn parse_instant(text: &str) -> Option<ParsedInstant> {
     };
     let date = Date::parse(date_part)?;
     let Some(time_part) = time_part.filter(|t| !t.is_empty()) else {
-        return Some(ParsedInstant { instant: date.start(), has_time: false });
+        return Some(ParsedInstant {
+            instant: date.start(),
+            has_time: false,
+        });
     };
     // Split off an offset: Z, +hh:mm, -hh:mm, +hhmm.
     let (clock, offset) = if let Some(c) = time_part.strip_suffix(['Z', 'z']) {
         (c, Some(0))
     } else if let Some(i) = time_part.rfind(['+', '-']) {
-        let sign = if time_part.as_bytes()[i] == b'-' { -1 } else { 1 };
+        let sign = if time_part.as_bytes()[i] == b'-' {
+            -1
+        } else {
+            1
+        };
         let off = &time_part[i + 1..];
         let (oh, om) = match off.split_once(':') {
             Some((h, m)) => (num(h)?, num(m)?),
             None if off.len() == 4 => (num(&off[..2])?, num(&off[2..])?),
             None => (num(off)?, 0),
         };
-        (&time_part[..i], Some(sign * (oh as i64 * 3600 + om as i64 * 60)))
+        (
+            &time_part[..i],
+            Some(sign * (oh as i64 * 3600 + om as i64 * 60)),
+        )
     } else {
         (time_part, None)
     };
@@ -193,12 +208,19 @@ pub fn parse_instant(text: &str) -> Option<ParsedInstant> {
     let h = num(fields.next()?)?;
     let m = fields.next().map(num).unwrap_or(Some(0))?;
     let s = fields.next().map(num).unwrap_or(Some(0))?;
-    if fields.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..61).contains(&s) {
+    if fields.next().is_some()
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0..61).contains(&s)
+    {
         return None;
     }
     let local = date.days() as i64 * SECONDS_PER_DAY + h as i64 * 3600 + m as i64 * 60 + s as i64;
     let offset = offset.unwrap_or(VN_OFFSET_SECONDS);
-    Some(ParsedInstant { instant: Instant(local - offset), has_time: true })
+    Some(ParsedInstant {
+        instant: Instant(local - offset),
+        has_time: true,
+    })
 }
 
 fn num(text: &str) -> Option<i32> {
@@ -247,6 +269,8 @@ impl Month {
         Month(self.0 - 1)
     }
 
+    /// The month `n` months later (earlier when negative).
+    #[allow(clippy::should_implement_trait)] // a month plus a count, not Month + Month
     pub fn add(self, n: i32) -> Month {
         Month(self.0 + n)
     }
@@ -329,7 +353,10 @@ mod tests {
             let (y, m, d) = Date(days).ymd();
             assert_eq!(Date::from_ymd(y, m, d), Some(Date(days)));
         }
-        assert_eq!(Date::from_ymd(2024, 3, 8).map(Date::iso).as_deref(), Some("2024-03-08"));
+        assert_eq!(
+            Date::from_ymd(2024, 3, 8).map(Date::iso).as_deref(),
+            Some("2024-03-08")
+        );
         assert_eq!(Date::from_ymd(2023, 2, 29), None);
     }
 
@@ -366,6 +393,9 @@ mod tests {
         assert_eq!(m.last_day().iso(), "2024-02-29");
         assert_eq!(m.prev().iso(), "2024-01");
         assert_eq!(Month::parse("12/2023").unwrap().next().iso(), "2024-01");
-        assert_eq!(Date::from_ymd(2024, 3, 31).unwrap().end().month(), Month::new(2024, 3));
+        assert_eq!(
+            Date::from_ymd(2024, 3, 31).unwrap().end().month(),
+            Month::new(2024, 3)
+        );
     }
 }

@@ -14,7 +14,9 @@ use chiso_core::scoring::Hierarchy;
 use chiso_core::time::{parse_instant, Date, Instant};
 
 fn at(text: &str) -> Instant {
-    parse_instant(text).unwrap_or_else(|| panic!("bad instant {text}")).instant
+    parse_instant(text)
+        .unwrap_or_else(|| panic!("bad instant {text}"))
+        .instant
 }
 
 fn day(text: &str) -> Date {
@@ -44,7 +46,10 @@ fn dossier(received: &str) -> Dossier {
 fn timeliness(d: &Dossier, p: &Procedure) -> (bool, bool) {
     let c = measures::dossier_contribution(d, Some((1, p)), &calendar());
     let m = measures::dossier_measures(&c, &march());
-    (m.contains(&Measure::TimelinessTotal), m.contains(&Measure::TimelinessLate))
+    (
+        m.contains(&Measure::TimelinessTotal),
+        m.contains(&Measure::TimelinessLate),
+    )
 }
 
 #[test]
@@ -52,77 +57,137 @@ fn timeliness_cases_of_methodology_section_3() {
     let p = procedure(5);
     type Case = (&'static str, fn(&mut Dossier), (bool, bool));
     let cases: Vec<Case> = vec![
-        ("finished before the due date", |d| {
-            d.due_at = Some(at("2024-03-08 17:00"));
-            d.finished_at = Some(at("2024-03-07 09:00"));
-        }, (true, false)),
-        ("finished after the due date", |d| {
-            d.due_at = Some(at("2024-03-08 17:00"));
-            d.finished_at = Some(at("2024-03-12 09:00"));
-        }, (true, true)),
-        ("supplement days deducted", |d| {
-            d.due_at = Some(at("2024-03-08 17:00"));
-            d.finished_at = Some(at("2024-03-12 09:00"));
-            d.supplement_requests = 1;
-            d.supplement_requested_at = Some(at("2024-03-04 10:00"));
-            d.supplement_days = 4;
-        }, (true, false)),
-        ("supplement days not enough", |d| {
-            d.due_at = Some(at("2024-03-08 17:00"));
-            d.finished_at = Some(at("2024-03-12 09:00"));
-            d.supplement_requests = 1;
-            d.supplement_days = 2;
-        }, (true, true)),
-        ("waiting for a supplement requested before the due date", |d| {
-            d.due_at = Some(at("2024-03-08 17:00"));
-            d.status = DossierStatus::SupplementRequested;
-            d.supplement_requests = 1;
-            d.supplement_requested_at = Some(at("2024-03-06 10:00"));
-        }, (true, false)),
-        ("waiting for a supplement requested after the due date", |d| {
-            d.due_at = Some(at("2024-03-08 17:00"));
-            d.status = DossierStatus::SupplementRequested;
-            d.supplement_requests = 1;
-            d.supplement_requested_at = Some(at("2024-03-11 10:00"));
-        }, (true, true)),
-        ("more than one supplement request", |d| {
-            d.due_at = Some(at("2024-03-20 17:00"));
-            d.finished_at = Some(at("2024-03-07 09:00"));
-            d.supplement_requests = 2;
-            d.supplement_requested_at = Some(at("2024-03-05 10:00"));
-        }, (true, true)),
+        (
+            "finished before the due date",
+            |d| {
+                d.due_at = Some(at("2024-03-08 17:00"));
+                d.finished_at = Some(at("2024-03-07 09:00"));
+            },
+            (true, false),
+        ),
+        (
+            "finished after the due date",
+            |d| {
+                d.due_at = Some(at("2024-03-08 17:00"));
+                d.finished_at = Some(at("2024-03-12 09:00"));
+            },
+            (true, true),
+        ),
+        (
+            "supplement days deducted",
+            |d| {
+                d.due_at = Some(at("2024-03-08 17:00"));
+                d.finished_at = Some(at("2024-03-12 09:00"));
+                d.supplement_requests = 1;
+                d.supplement_requested_at = Some(at("2024-03-04 10:00"));
+                d.supplement_days = 4;
+            },
+            (true, false),
+        ),
+        (
+            "supplement days not enough",
+            |d| {
+                d.due_at = Some(at("2024-03-08 17:00"));
+                d.finished_at = Some(at("2024-03-12 09:00"));
+                d.supplement_requests = 1;
+                d.supplement_days = 2;
+            },
+            (true, true),
+        ),
+        (
+            "waiting for a supplement requested before the due date",
+            |d| {
+                d.due_at = Some(at("2024-03-08 17:00"));
+                d.status = DossierStatus::SupplementRequested;
+                d.supplement_requests = 1;
+                d.supplement_requested_at = Some(at("2024-03-06 10:00"));
+            },
+            (true, false),
+        ),
+        (
+            "waiting for a supplement requested after the due date",
+            |d| {
+                d.due_at = Some(at("2024-03-08 17:00"));
+                d.status = DossierStatus::SupplementRequested;
+                d.supplement_requests = 1;
+                d.supplement_requested_at = Some(at("2024-03-11 10:00"));
+            },
+            (true, true),
+        ),
+        (
+            "more than one supplement request",
+            |d| {
+                d.due_at = Some(at("2024-03-20 17:00"));
+                d.finished_at = Some(at("2024-03-07 09:00"));
+                d.supplement_requests = 2;
+                d.supplement_requested_at = Some(at("2024-03-05 10:00"));
+            },
+            (true, true),
+        ),
         // Received Friday 01/03; 5 working days skipping the holiday on 05/03: 04, 06, 07, 08, 11.
-        ("no due date: within the working days, holiday skipped", |d| {
-            d.finished_at = Some(at("2024-03-11 16:00"));
-        }, (true, false)),
-        ("no due date: one working day too many", |d| {
-            d.finished_at = Some(at("2024-03-12 08:00"));
-        }, (true, true)),
-        ("handler not named", |d| {
-            d.due_at = Some(at("2024-03-20 17:00"));
-            d.finished_at = Some(at("2024-03-07 09:00"));
-            d.handler_named = false;
-        }, (true, true)),
-        ("open at period end, due later", |d| {
-            d.due_at = Some(at("2024-04-05 17:00"));
-            d.status = DossierStatus::Processing;
-        }, (true, false)),
-        ("open at period end, due passed", |d| {
-            d.due_at = Some(at("2024-03-25 17:00"));
-            d.status = DossierStatus::Processing;
-        }, (true, true)),
-        ("finished after period end, due passed within the period", |d| {
-            d.due_at = Some(at("2024-03-25 17:00"));
-            d.finished_at = Some(at("2024-04-03 09:00"));
-        }, (true, true)),
-        ("finished after period end, due after it too", |d| {
-            d.due_at = Some(at("2024-04-05 17:00"));
-            d.finished_at = Some(at("2024-04-03 09:00"));
-        }, (true, false)),
-        ("due date without a time is the end of that day", |d| {
-            d.due_at = Some(day("2024-03-08").end());
-            d.finished_at = Some(at("2024-03-08 22:00"));
-        }, (true, false)),
+        (
+            "no due date: within the working days, holiday skipped",
+            |d| {
+                d.finished_at = Some(at("2024-03-11 16:00"));
+            },
+            (true, false),
+        ),
+        (
+            "no due date: one working day too many",
+            |d| {
+                d.finished_at = Some(at("2024-03-12 08:00"));
+            },
+            (true, true),
+        ),
+        (
+            "handler not named",
+            |d| {
+                d.due_at = Some(at("2024-03-20 17:00"));
+                d.finished_at = Some(at("2024-03-07 09:00"));
+                d.handler_named = false;
+            },
+            (true, true),
+        ),
+        (
+            "open at period end, due later",
+            |d| {
+                d.due_at = Some(at("2024-04-05 17:00"));
+                d.status = DossierStatus::Processing;
+            },
+            (true, false),
+        ),
+        (
+            "open at period end, due passed",
+            |d| {
+                d.due_at = Some(at("2024-03-25 17:00"));
+                d.status = DossierStatus::Processing;
+            },
+            (true, true),
+        ),
+        (
+            "finished after period end, due passed within the period",
+            |d| {
+                d.due_at = Some(at("2024-03-25 17:00"));
+                d.finished_at = Some(at("2024-04-03 09:00"));
+            },
+            (true, true),
+        ),
+        (
+            "finished after period end, due after it too",
+            |d| {
+                d.due_at = Some(at("2024-04-05 17:00"));
+                d.finished_at = Some(at("2024-04-03 09:00"));
+            },
+            (true, false),
+        ),
+        (
+            "due date without a time is the end of that day",
+            |d| {
+                d.due_at = Some(day("2024-03-08").end());
+                d.finished_at = Some(at("2024-03-08 22:00"));
+            },
+            (true, false),
+        ),
     ];
     for (name, setup, expected) in cases {
         let mut d = dossier("2024-03-01 08:30");
@@ -137,20 +202,36 @@ fn carried_over_and_out_of_period_dossiers() {
     let mut carried = dossier("2024-02-26 08:00");
     carried.due_at = Some(at("2024-03-04 17:00"));
     carried.finished_at = Some(at("2024-03-01 09:00"));
-    assert_eq!(timeliness(&carried, &p), (true, false), "open when March began, finished in March");
+    assert_eq!(
+        timeliness(&carried, &p),
+        (true, false),
+        "open when March began, finished in March"
+    );
     let c = measures::dossier_contribution(&carried, Some((1, &p)), &calendar());
     assert!(!measures::dossier_measures(&c, &march()).contains(&Measure::DossiersReceived));
 
     let mut carried_late = carried.clone();
     carried_late.due_at = Some(at("2024-02-28 17:00"));
-    assert_eq!(timeliness(&carried_late, &p), (true, true), "carried over and already late");
+    assert_eq!(
+        timeliness(&carried_late, &p),
+        (true, true),
+        "carried over and already late"
+    );
 
     let mut done_before = dossier("2024-02-10 08:00");
     done_before.finished_at = Some(at("2024-02-20 08:00"));
-    assert_eq!(timeliness(&done_before, &p), (false, false), "finished before March");
+    assert_eq!(
+        timeliness(&done_before, &p),
+        (false, false),
+        "finished before March"
+    );
 
     let after = dossier("2024-04-01 08:00");
-    assert_eq!(timeliness(&after, &p), (false, false), "received after the period");
+    assert_eq!(
+        timeliness(&after, &p),
+        (false, false),
+        "received after the period"
+    );
 }
 
 fn dossier_flags(d: &Dossier, p: &Procedure) -> Vec<Measure> {
@@ -171,15 +252,28 @@ fn online_payment_and_digitisation_cases() {
     let m = dossier_flags(&d, &p);
     assert!(m.contains(&Measure::DossiersPaidOnline) && m.contains(&Measure::DossiersFee));
     assert!(m.contains(&Measure::DossiersPaperResult));
-    assert!(!m.contains(&Measure::DossiersOnline), "online but paper result without e-result does not count (3.3)");
-    assert!(!m.contains(&Measure::DossiersDigitized), "digitised input without e-result does not count (6.2)");
+    assert!(
+        !m.contains(&Measure::DossiersOnline),
+        "online but paper result without e-result does not count (3.3)"
+    );
+    assert!(
+        !m.contains(&Measure::DossiersDigitized),
+        "digitised input without e-result does not count (6.2)"
+    );
     d.e_result = true;
     let m = dossier_flags(&d, &p);
-    assert!(m.contains(&Measure::DossiersOnline) && m.contains(&Measure::DossiersEResult) && m.contains(&Measure::DossiersDigitized));
+    assert!(
+        m.contains(&Measure::DossiersOnline)
+            && m.contains(&Measure::DossiersEResult)
+            && m.contains(&Measure::DossiersDigitized)
+    );
 
     d.fee_amount = 0;
     let m = dossier_flags(&d, &p);
-    assert!(!m.contains(&Measure::DossiersFee), "fees all zero leave the 4.2 denominator");
+    assert!(
+        !m.contains(&Measure::DossiersFee),
+        "fees all zero leave the 4.2 denominator"
+    );
 
     d.rating = Some(Rating::Unsatisfied);
     assert!(dossier_flags(&d, &p).contains(&Measure::DossiersNegative));
@@ -211,24 +305,37 @@ fn feedback_cases() {
     f.handled_at = Some(at("2024-03-07 09:00"));
     f.published_at = Some(at("2024-03-08 09:00"));
     let m = feedback_flags(&f);
-    assert!(m.contains(&Measure::FeedbackHandlingTotal) && !m.contains(&Measure::FeedbackHandlingLate));
+    assert!(
+        m.contains(&Measure::FeedbackHandlingTotal) && !m.contains(&Measure::FeedbackHandlingLate)
+    );
     assert!(!m.contains(&Measure::FeedbackUnsatisfied));
 
     f.dislikes = 3;
     f.likes = 1;
-    assert!(feedback_flags(&f).contains(&Measure::FeedbackUnsatisfied), "more dislikes than likes");
+    assert!(
+        feedback_flags(&f).contains(&Measure::FeedbackUnsatisfied),
+        "more dislikes than likes"
+    );
 
     let mut late = feedback("2024-03-01 09:00");
     late.outcome = FeedbackOutcome::Refused;
     late.handled_at = Some(at("2024-03-08 09:00")); // refusal allowed within 2 working days
     let m = feedback_flags(&late);
-    assert!(m.contains(&Measure::FeedbackHandlingLate) && m.contains(&Measure::FeedbackUnsatisfied));
+    assert!(
+        m.contains(&Measure::FeedbackHandlingLate) && m.contains(&Measure::FeedbackUnsatisfied)
+    );
 
     let pending = feedback("2024-03-25 09:00");
     let m = feedback_flags(&pending);
-    assert!(m.contains(&Measure::FeedbackHandlingTotal) && !m.contains(&Measure::FeedbackHandlingLate), "pending, deadline not reached");
+    assert!(
+        m.contains(&Measure::FeedbackHandlingTotal) && !m.contains(&Measure::FeedbackHandlingLate),
+        "pending, deadline not reached"
+    );
     let old_pending = feedback("2024-02-01 09:00");
-    assert!(feedback_flags(&old_pending).contains(&Measure::FeedbackHandlingLate), "pending past 15 working days");
+    assert!(
+        feedback_flags(&old_pending).contains(&Measure::FeedbackHandlingLate),
+        "pending past 15 working days"
+    );
 }
 
 /// The storage interface over plain vectors: lets the engine run on records.
@@ -249,15 +356,40 @@ impl IndexStore for Records {
     fn calendar(&self) -> Result<Calendar, Infallible> {
         Ok(calendar())
     }
-    fn own_accumulators(&self, period: &Period) -> Result<HashMap<UnitId, Accumulator>, Infallible> {
-        Ok(engine::accumulate_records(&self.hierarchy()?, &self.procedures, &calendar(), &self.records, period))
+    fn own_accumulators(
+        &self,
+        period: &Period,
+    ) -> Result<HashMap<UnitId, Accumulator>, Infallible> {
+        Ok(engine::accumulate_records(
+            &self.hierarchy()?,
+            &self.procedures,
+            &calendar(),
+            &self.records,
+            period,
+        ))
     }
     fn records_for(&self, units: &[UnitId], _: &Period) -> Result<UnitRecords, Infallible> {
-        let codes: Vec<&str> =
-            self.units.iter().filter(|(id, _)| units.contains(id)).map(|(_, u)| u.code.as_str()).collect();
+        let codes: Vec<&str> = self
+            .units
+            .iter()
+            .filter(|(id, _)| units.contains(id))
+            .map(|(_, u)| u.code.as_str())
+            .collect();
         Ok(UnitRecords {
-            dossiers: self.records.dossiers.iter().filter(|d| codes.contains(&d.unit_code.as_str())).cloned().collect(),
-            feedback: self.records.feedback.iter().filter(|f| codes.contains(&f.unit_code.as_str())).cloned().collect(),
+            dossiers: self
+                .records
+                .dossiers
+                .iter()
+                .filter(|d| codes.contains(&d.unit_code.as_str()))
+                .cloned()
+                .collect(),
+            feedback: self
+                .records
+                .feedback
+                .iter()
+                .filter(|f| codes.contains(&f.unit_code.as_str()))
+                .cloned()
+                .collect(),
             counts: vec![],
         })
     }
@@ -285,14 +417,29 @@ fn small_province() -> Records {
     let mut p = procedure(5);
     p.online_level = OnlineLevel::Full;
     let mut records = UnitRecords::default();
-    for (i, (code, late)) in [("A", false), ("A", true), ("B", false), ("B", false)].iter().enumerate() {
+    for (i, (code, late)) in [("A", false), ("A", true), ("B", false), ("B", false)]
+        .iter()
+        .enumerate()
+    {
         let mut d = Dossier::new(&format!("HS{i}"), code, "1.000001", at("2024-06-10 08:00"));
         d.due_at = Some(at("2024-06-14 17:00"));
-        d.finished_at = Some(if *late { at("2024-06-20 08:00") } else { at("2024-06-12 08:00") });
-        d.channel = if i % 2 == 0 { Channel::Online } else { Channel::InPerson };
+        d.finished_at = Some(if *late {
+            at("2024-06-20 08:00")
+        } else {
+            at("2024-06-12 08:00")
+        });
+        d.channel = if i % 2 == 0 {
+            Channel::Online
+        } else {
+            Channel::InPerson
+        };
         records.dossiers.push(d);
     }
-    Records { units, procedures: [(1, p)].into_iter().collect(), records }
+    Records {
+        units,
+        procedures: [(1, p)].into_iter().collect(),
+        records,
+    }
 }
 
 #[test]
@@ -303,7 +450,10 @@ fn explain_lists_failed_records_first_with_the_reason() {
     assert_eq!(e.items.len(), 2);
     assert!(e.items[0].failed);
     assert_eq!(e.items[0].id, "HS1");
-    assert_eq!(e.items[0].reason.as_deref(), Some("trễ hạn: kết thúc xử lý 20/06/2024, hạn trả 14/06/2024"));
+    assert_eq!(
+        e.items[0].reason.as_deref(),
+        Some("trễ hạn: kết thúc xử lý 20/06/2024, hạn trả 14/06/2024")
+    );
     assert!(!e.items[1].failed);
 }
 
@@ -312,9 +462,19 @@ fn parent_equals_the_sum_of_its_children() {
     let store = small_province();
     let period = Period::parse("2024-06").unwrap();
     let h = store.hierarchy().unwrap();
-    let values = engine::rolled_up_measures(&store, &h, &store.procedures, &calendar(), &period).unwrap();
-    for m in [Measure::DossiersReceived, Measure::TimelinessTotal, Measure::TimelinessLate, Measure::DossiersOnline] {
-        assert_eq!(values[&1].get(m), values[&2].get(m) + values[&3].get(m), "{m:?}");
+    let values =
+        engine::rolled_up_measures(&store, &h, &store.procedures, &calendar(), &period).unwrap();
+    for m in [
+        Measure::DossiersReceived,
+        Measure::TimelinessTotal,
+        Measure::TimelinessLate,
+        Measure::DossiersOnline,
+    ] {
+        assert_eq!(
+            values[&1].get(m),
+            values[&2].get(m) + values[&3].get(m),
+            "{m:?}"
+        );
     }
     assert_eq!(values[&1].get(Measure::DossiersReceived), 4);
     // Sets merge: the one procedure is counted once at the province.
@@ -325,7 +485,11 @@ fn parent_equals_the_sum_of_its_children() {
 fn a_range_across_the_switch_is_scored_with_the_version_in_force_at_its_end() {
     let store = small_province();
     let set = MethodologySet::builtin();
-    let score = |p: &str| engine::score(&store, &set, &Period::parse(p).unwrap()).unwrap().methodology;
+    let score = |p: &str| {
+        engine::score(&store, &set, &Period::parse(p).unwrap())
+            .unwrap()
+            .methodology
+    };
     assert_eq!(score("2025-06-15..2025-07-15"), "766-2026");
     assert_eq!(score("2025-06-01..2025-06-30"), "766-2023");
     assert_eq!(score("2025-06"), "766-2023");

@@ -16,7 +16,14 @@ fn five_groups() -> String {
     for (id, max) in [("1", 18), ("2", 20), ("3", 22), ("4", 22), ("5", 18)] {
         text += &format!("\n[[group]]\nid = \"{id}\"\nname = \"Nhóm {id}\"\nmax = {max}\n");
     }
-    for (id, group, max) in [("1.1", "1", 18.0), ("2.1", "2", 20.0), ("3.1", "3", 12.0), ("3.2", "3", 10.0), ("4.1", "4", 22.0), ("5.1", "5", 18.0)] {
+    for (id, group, max) in [
+        ("1.1", "1", 18.0),
+        ("2.1", "2", 20.0),
+        ("3.1", "3", 12.0),
+        ("3.2", "3", 10.0),
+        ("4.1", "4", 22.0),
+        ("5.1", "5", 18.0),
+    ] {
         text += &criterion(id, group, max, "");
     }
     text
@@ -28,8 +35,14 @@ fn a_five_group_file_loads_and_takes_over_from_its_date() {
     assert_eq!(m.groups.len(), 5);
     let mut set = MethodologySet::builtin();
     set.add(m);
-    assert_eq!(set.in_force(Date::parse("2030-01-01").unwrap()).unwrap().id, "F-5");
-    assert_eq!(set.in_force(Date::parse("2029-12-31").unwrap()).unwrap().id, "766-2026");
+    assert_eq!(
+        set.in_force(Date::parse("2030-01-01").unwrap()).unwrap().id,
+        "F-5"
+    );
+    assert_eq!(
+        set.in_force(Date::parse("2029-12-31").unwrap()).unwrap().id,
+        "766-2026"
+    );
 }
 
 fn error(text: &str) -> (usize, String) {
@@ -40,11 +53,18 @@ fn error(text: &str) -> (usize, String) {
 
 #[test]
 fn maxima_must_add_up() {
-    let text = five_groups().replace("max = 22\n\n[[group]]\nid = \"4\"", "max = 23\n\n[[group]]\nid = \"4\"");
+    let text = five_groups().replace(
+        "max = 22\n\n[[group]]\nid = \"4\"",
+        "max = 23\n\n[[group]]\nid = \"4\"",
+    );
     let (_, message) = error(&text);
-    assert!(message.contains("group '3'") && message.contains("sum to 22"), "{message}");
+    assert!(
+        message.contains("group '3'") && message.contains("sum to 22"),
+        "{message}"
+    );
 
-    let mut text = String::from("id = \"x\"\nname = \"x\"\n[[group]]\nid = \"1\"\nname = \"a\"\nmax = 90\n");
+    let mut text =
+        String::from("id = \"x\"\nname = \"x\"\n[[group]]\nid = \"1\"\nname = \"a\"\nmax = 90\n");
     text += &criterion("1.1", "1", 90.0, "");
     let (_, message) = error(&text);
     assert!(message.contains("not the total 100"), "{message}");
@@ -53,19 +73,35 @@ fn maxima_must_add_up() {
 #[test]
 fn unknown_measure_rule_and_policy_name_the_line() {
     let base = five_groups();
-    let text = base.replacen("numerator = \"dossiers_online\"", "numerator = \"dossiers_onlin\"", 1);
+    let text = base.replacen(
+        "numerator = \"dossiers_online\"",
+        "numerator = \"dossiers_onlin\"",
+        1,
+    );
     let (line, message) = error(&text);
-    assert!(message.contains("unknown measure 'dossiers_onlin'"), "{message}");
-    assert_eq!(text.lines().nth(line - 1).unwrap(), "numerator = \"dossiers_onlin\"");
+    assert!(
+        message.contains("unknown measure 'dossiers_onlin'"),
+        "{message}"
+    );
+    assert_eq!(
+        text.lines().nth(line - 1).unwrap(),
+        "numerator = \"dossiers_onlin\""
+    );
 
     let text = base.replacen("rule = \"linear\"", "rule = \"exponential\"", 1);
     let (line, message) = error(&text);
     assert!(message.contains("unknown rule 'exponential'"), "{message}");
-    assert_eq!(text.lines().nth(line - 1).unwrap(), "rule = \"exponential\"");
+    assert_eq!(
+        text.lines().nth(line - 1).unwrap(),
+        "rule = \"exponential\""
+    );
 
     let text = base.replacen("no_data = \"exclude\"", "no_data = \"maybe\"", 1);
     let (line, message) = error(&text);
-    assert!(message.contains("unknown no_data policy 'maybe'"), "{message}");
+    assert!(
+        message.contains("unknown no_data policy 'maybe'"),
+        "{message}"
+    );
     assert_eq!(text.lines().nth(line - 1).unwrap(), "no_data = \"maybe\"");
 
     let text = base.replacen("rule = \"linear\"", "rule = \"threshold\"", 1);

@@ -16,14 +16,23 @@ fn values_for(c: &Criterion, ratio: f64) -> MeasureValues {
         Some(num) if num != den => v.0[num as usize] = scaled,
         _ => {
             // `den - a - b`: take the shortfall out through the first subtracted measure.
-            let (_, minus) = c.numerator.terms.iter().find(|(s, _)| *s < 0).expect("a subtracted measure");
+            let (_, minus) = c
+                .numerator
+                .terms
+                .iter()
+                .find(|(s, _)| *s < 0)
+                .expect("a subtracted measure");
             v.0[*minus as usize] = SCALE - scaled;
         }
     }
     v
 }
 
-fn score_with(m: &Methodology, year: i32, ratio: impl Fn(&Criterion) -> Option<f64>) -> Vec<CriterionScore> {
+fn score_with(
+    m: &Methodology,
+    year: i32,
+    ratio: impl Fn(&Criterion) -> Option<f64>,
+) -> Vec<CriterionScore> {
     m.criteria
         .iter()
         .map(|c| {
@@ -34,7 +43,10 @@ fn score_with(m: &Methodology, year: i32, ratio: impl Fn(&Criterion) -> Option<f
 }
 
 fn version(id: &str) -> Methodology {
-    MethodologySet::builtin().get(id).cloned().expect("shipped version")
+    MethodologySet::builtin()
+        .get(id)
+        .cloned()
+        .expect("shipped version")
 }
 
 fn round2(x: f64) -> f64 {
@@ -60,32 +72,59 @@ fn s003_group_percentages_give_81_90() {
     let (groups, total) = groups_and_total(&m, &scores);
     for g in &groups {
         let expected = pct(&g.id) * g.max;
-        assert!((g.points.unwrap() - expected).abs() < 1e-3, "group {}", g.id);
+        assert!(
+            (g.points.unwrap() - expected).abs() < 1e-3,
+            "group {}",
+            g.id
+        );
     }
     assert_eq!(round2(total.unwrap()), 81.90);
 }
 
-fn group5(m: &Methodology, feedback_satisfied: &str, dossier_satisfied: &str, feedback_on_time: &str) -> f64 {
-    let ratios = [(feedback_satisfied, 1.0), (dossier_satisfied, 0.8523), (feedback_on_time, 1.0)];
-    let scores = score_with(m, 2023, |c| ratios.iter().find(|(id, _)| *id == c.id).map(|(_, r)| *r));
+fn group5(
+    m: &Methodology,
+    feedback_satisfied: &str,
+    dossier_satisfied: &str,
+    feedback_on_time: &str,
+) -> f64 {
+    let ratios = [
+        (feedback_satisfied, 1.0),
+        (dossier_satisfied, 0.8523),
+        (feedback_on_time, 1.0),
+    ];
+    let scores = score_with(m, 2023, |c| {
+        ratios.iter().find(|(id, _)| *id == c.id).map(|(_, r)| *r)
+    });
     let (groups, _) = groups_and_total(m, &scores);
-    groups.iter().find(|g| g.id == "5").and_then(|g| g.points).unwrap()
+    groups
+        .iter()
+        .find(|g| g.id == "5")
+        .and_then(|g| g.points)
+        .unwrap()
 }
 
 #[test]
 fn s001_group_5_under_both_versions() {
     // Huế, Sep 2023: 5.1 = 100%, 5.2 = 85.23%, 5.3 = 100% → 16.38 under 766-2023 …
-    assert_eq!(round2(group5(&version("766-2023"), "5.1", "5.2", "5.3")), 16.38);
+    assert_eq!(
+        round2(group5(&version("766-2023"), "5.1", "5.2", "5.3")),
+        16.38
+    );
     // … and 6 + 6 + 6 × 0.8523 / 0.9 = 17.68 under 766-2026, where the same
     // three ratios sit in 5.2, 5.3 and 5.1.
-    assert_eq!(round2(group5(&version("766-2026"), "5.2", "5.3", "5.1")), 17.68);
+    assert_eq!(
+        round2(group5(&version("766-2026"), "5.2", "5.3", "5.1")),
+        17.68
+    );
 }
 
 #[test]
 fn online_payment_worked_check_gives_5_70() {
     let m = version("766-2026");
     let ratios = [("4.3", 0.45), ("4.1", 0.5), ("4.2", 0.7)];
-    let scores = score_with(&m, 2026, |c| ratios.iter().find(|(id, _)| *id == c.id).map(|(_, r)| *r));
+    let scores = score_with(&m, 2026, |c| {
+        ratios.iter().find(|(id, _)| *id == c.id).map(|(_, r)| *r)
+    });
     let (groups, _) = groups_and_total(&m, &scores);
     let g4 = groups.iter().find(|g| g.id == "4").unwrap();
     assert_eq!(round2(g4.points.unwrap()), 5.70);

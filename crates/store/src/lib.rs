@@ -4,6 +4,7 @@
 //! The core reaches it only through [`chiso_core::engine::IndexStore`]; a
 //! PostgreSQL backend would implement the same trait.
 
+mod import;
 mod rows;
 mod writer;
 
@@ -12,14 +13,19 @@ use std::path::Path;
 
 use chiso_core::calendar::{Calendar, Holiday};
 use chiso_core::engine::{self, IndexStore, UnitRecords};
-use chiso_core::measures::{Accumulator, Counter, LateByReceived, LateKind, MonthCounters, ProcedureId, ProcedureUse, UnitId};
+use chiso_core::measures::{
+    Accumulator, Counter, LateByReceived, LateKind, MonthCounters, ProcedureId, ProcedureUse,
+    UnitId,
+};
+use chiso_core::methodology::{Methodology, MethodologySet};
 use chiso_core::period::Period;
 use chiso_core::records::Procedure;
 use chiso_core::scoring::Hierarchy;
 use chiso_core::time::{Date, Month};
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub use writer::{Outcome, PutError, Writer};
+pub use import::ImportSummary;
+pub use writer::{BatchCounts, Outcome, PutError, Writer};
 
 const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
 
@@ -28,7 +34,11 @@ pub enum StoreError {
     #[error("lỗi cơ sở dữ liệu (database error): {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cơ sở dữ liệu {path} được tạo bởi phiên bản chiso mới hơn (schema {found} > {supported}): hãy cập nhật chiso")]
-    TooNew { path: String, found: i64, supported: i64 },
+    TooNew {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
     #[error("dữ liệu hỏng trong bảng {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
 }
@@ -85,7 +95,11 @@ impl Store {
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported = MIGRATIONS.len() as i64;
         if version > supported {
-            return Err(StoreError::TooNew { path, found: version, supported });
+            return Err(StoreError::TooNew {
+                path,
+                found: version,
+                supported,
+            });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.unchecked_transaction()?;
@@ -120,10 +134,15 @@ impl Store {
 
     pub fn inventory(&self) -> Result<Inventory> {
         let count = |table: &str| -> Result<i64> {
-            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
         };
-        let (first, latest) =
-            self.conn.query_row("SELECT min(received_at), max(received_at) FROM dossiers", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (first, latest) = self.conn.query_row(
+            "SELECT min(received_at), max(received_at) FROM dossiers",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         Ok(Inventory {
             units: count("units")?,
             procedures: count("procedures")?,
@@ -160,8 +179,15 @@ impl Store {
     }
 
     pub fn holidays(&self) -> Result<Vec<Holiday>> {
-        let mut stmt = self.conn.prepare("SELECT day, name FROM holidays ORDER BY day")?;
-        let rows = stmt.query_map([], |r| Ok(Holiday { date: Date::from_days(r.get(0)?), name: r.get(1)? }))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT day, name FROM holidays ORDER BY day")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Holiday {
+                date: Date::from_days(r.get(0)?),
+                name: r.get(1)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -173,14 +199,43 @@ impl Store {
         Ok(())
     }
 
+    /// The shipped methodology versions plus those added with [`Store::add_methodology`].
+    pub fn methodologies(&self) -> Result<MethodologySet> {
+        let mut set = MethodologySet::builtin();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, value FROM meta WHERE key LIKE 'methodology:%' ORDER BY key",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (key, text) = row?;
+            let m = Methodology::from_toml(&key, &text).map_err(|e| StoreError::Corrupt {
+                table: "meta",
+                detail: format!("bộ chỉ số lưu trong cơ sở dữ liệu không hợp lệ: {e}"),
+            })?;
+            set.add(m);
+        }
+        Ok(set)
+    }
+
+    /// Stores a validated methodology file next to the shipped versions.
+    pub fn add_methodology(&self, m: &Methodology, text: &str) -> Result<()> {
+        self.set_meta(&format!("methodology:{}", m.id), text)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
     }
 
     /// The maintained monthly counters, for tests and diagnostics.
     pub fn month_counters(&self) -> Result<HashMap<(UnitId, Month), MonthCounters>> {
         let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
-        let sql = format!("SELECT unit_id, month, {} FROM month_measures", columns.join(", "));
+        let sql = format!(
+            "SELECT unit_id, month, {} FROM month_measures",
+            columns.join(", ")
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         let mut out = HashMap::new();
@@ -197,9 +252,17 @@ impl Store {
     /// All maintained measure rows as text, for comparing incremental and rebuilt state.
     pub fn measure_dump(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        let mut counters: Vec<_> = self.month_counters()?.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+        let mut counters: Vec<_> = self
+            .month_counters()?
+            .into_iter()
+            .filter(|(_, c)| !c.is_zero())
+            .collect();
         counters.sort_by_key(|(k, _)| *k);
-        out.extend(counters.into_iter().map(|((u, m), c)| format!("month {u} {} {:?}", m.iso(), c.0)));
+        out.extend(
+            counters
+                .into_iter()
+                .map(|((u, m), c)| format!("month {u} {} {:?}", m.iso(), c.0)),
+        );
         for (sql, tag) in [
             ("SELECT unit_id, kind, received_month, became_month, n FROM late_by_received WHERE n != 0 ORDER BY 1,2,3,4", "late"),
             (
@@ -219,10 +282,17 @@ impl Store {
         Ok(out)
     }
 
-    fn accumulators_from_counters(&self, first: Month, last: Month) -> Result<HashMap<UnitId, Accumulator>> {
+    fn accumulators_from_counters(
+        &self,
+        first: Month,
+        last: Month,
+    ) -> Result<HashMap<UnitId, Accumulator>> {
         let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
         let mut months: HashMap<UnitId, Vec<(Month, MonthCounters)>> = HashMap::new();
-        let sql = format!("SELECT unit_id, month, {} FROM month_measures WHERE month <= ?1", columns.join(", "));
+        let sql = format!(
+            "SELECT unit_id, month, {} FROM month_measures WHERE month <= ?1",
+            columns.join(", ")
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([last.index()])?;
         while let Some(r) = rows.next()? {
@@ -230,7 +300,10 @@ impl Store {
             for (i, v) in c.0.iter_mut().enumerate() {
                 *v = r.get(i + 2)?;
             }
-            months.entry(r.get(0)?).or_default().push((Month::from_index(r.get(1)?), c));
+            months
+                .entry(r.get(0)?)
+                .or_default()
+                .push((Month::from_index(r.get(1)?), c));
         }
         let mut late: HashMap<UnitId, Vec<(LateByReceived, i64)>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
@@ -239,7 +312,11 @@ impl Store {
         )?;
         let mut rows = stmt.query([first.index(), last.index()])?;
         while let Some(r) = rows.next()? {
-            let kind = if r.get::<_, i64>(1)? == 0 { LateKind::Dossier } else { LateKind::FeedbackUnsatisfied };
+            let kind = if r.get::<_, i64>(1)? == 0 {
+                LateKind::Dossier
+            } else {
+                LateKind::FeedbackUnsatisfied
+            };
             let key = LateByReceived {
                 kind,
                 received: Month::from_index(r.get(2)?),
@@ -250,10 +327,17 @@ impl Store {
         let mut out: HashMap<UnitId, Accumulator> = HashMap::new();
         for (unit, rows) in &months {
             let acc = out.entry(*unit).or_default();
-            acc.add_months(first, last, rows.iter().map(|(m, c)| (*m, c)), late.remove(unit).unwrap_or_default());
+            acc.add_months(
+                first,
+                last,
+                rows.iter().map(|(m, c)| (*m, c)),
+                late.remove(unit).unwrap_or_default(),
+            );
         }
         for (unit, rows) in late {
-            out.entry(unit).or_default().add_months(first, last, [], rows);
+            out.entry(unit)
+                .or_default()
+                .add_months(first, last, [], rows);
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT unit_id, procedure_id, sum(dossiers), sum(online), sum(paid_online), sum(synced_fee) \
@@ -261,8 +345,15 @@ impl Store {
         )?;
         let mut rows = stmt.query([first.index(), last.index()])?;
         while let Some(r) = rows.next()? {
-            let usage = ProcedureUse { dossiers: r.get(2)?, online: r.get(3)?, paid_online: r.get(4)?, synced_fee: r.get(5)? };
-            out.entry(r.get(0)?).or_default().add_procedure_use(r.get(1)?, &usage);
+            let usage = ProcedureUse {
+                dossiers: r.get(2)?,
+                online: r.get(3)?,
+                paid_online: r.get(4)?,
+                synced_fee: r.get(5)?,
+            };
+            out.entry(r.get(0)?)
+                .or_default()
+                .add_procedure_use(r.get(1)?, &usage);
         }
         Ok(out)
     }
@@ -290,7 +381,13 @@ impl IndexStore for Store {
         let hierarchy = self.hierarchy()?;
         let ids: Vec<UnitId> = hierarchy.units.iter().map(|(id, _)| *id).collect();
         let records = self.records_for(&ids, period)?;
-        Ok(engine::accumulate_records(&hierarchy, &self.catalogue()?, &self.calendar()?, &records, period))
+        Ok(engine::accumulate_records(
+            &hierarchy,
+            &self.catalogue()?,
+            &self.calendar()?,
+            &records,
+            period,
+        ))
     }
 
     fn records_for(&self, units: &[UnitId], period: &Period) -> Result<UnitRecords> {

@@ -6,8 +6,8 @@ use chiso_core::engine::UnitRecords;
 use chiso_core::measures::{ProcedureId, UnitId};
 use chiso_core::period::Period;
 use chiso_core::records::{
-    Channel, Dossier, DossierStatus, Feedback, FeedbackOutcome, OnlineLevel, Procedure, ProcedureLevel, Rating, Unit,
-    UnitCounts, UnitKind,
+    Channel, Dossier, DossierStatus, Feedback, FeedbackOutcome, OnlineLevel, Procedure,
+    ProcedureLevel, Rating, Unit, UnitCounts, UnitKind,
 };
 use chiso_core::time::{Date, Instant, Month};
 use rusqlite::{Connection, Row};
@@ -42,7 +42,8 @@ pub(crate) fn units(conn: &Connection) -> Result<Vec<(UnitId, Unit)>> {
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let kind: String = r.get(4)?;
-        let kind = UnitKind::parse(&kind).ok_or_else(|| corrupt("units", format!("kind '{kind}'")))?;
+        let kind =
+            UnitKind::parse(&kind).ok_or_else(|| corrupt("units", format!("kind '{kind}'")))?;
         out.push((
             r.get(0)?,
             Unit {
@@ -78,7 +79,8 @@ pub(crate) fn procedures(conn: &Connection) -> Result<HashMap<ProcedureId, Proce
                 name: r.get(2)?,
                 level: level.as_deref().and_then(ProcedureLevel::parse),
                 field: r.get(4)?,
-                online_level: OnlineLevel::parse(&online).ok_or_else(|| corrupt("procedures", format!("online_level '{online}'")))?,
+                online_level: OnlineLevel::parse(&online)
+                    .ok_or_else(|| corrupt("procedures", format!("online_level '{online}'")))?,
                 full_online_eligible: r.get(6)?,
                 has_fee: r.get(7)?,
                 paper_result: r.get(8)?,
@@ -111,13 +113,15 @@ pub(crate) fn dossier_from_row(r: &Row) -> Result<Dossier> {
         id: r.get(0)?,
         unit_code: r.get(1)?,
         procedure_code: r.get(2)?,
-        channel: Channel::from_number(channel).ok_or_else(|| corrupt("dossiers", format!("channel {channel}")))?,
+        channel: Channel::from_number(channel)
+            .ok_or_else(|| corrupt("dossiers", format!("channel {channel}")))?,
         submitted_at: get_instant(r, 4)?,
         received_at: Instant::from_unix(r.get(5)?),
         due_at: get_instant(r, 6)?,
         finished_at: get_instant(r, 7)?,
         returned_at: get_instant(r, 8)?,
-        status: DossierStatus::parse(&status).ok_or_else(|| corrupt("dossiers", format!("status '{status}'")))?,
+        status: DossierStatus::parse(&status)
+            .ok_or_else(|| corrupt("dossiers", format!("status '{status}'")))?,
         supplement_requests: r.get(10)?,
         supplement_requested_at: get_instant(r, 11)?,
         supplement_days: r.get(12)?,
@@ -132,14 +136,17 @@ pub(crate) fn dossier_from_row(r: &Row) -> Result<Dossier> {
         personal_store_synced: r.get(21)?,
         citizen_data_used: r.get(22)?,
         rating: match rating {
-            Some(t) => Some(Rating::parse(&t).ok_or_else(|| corrupt("dossiers", format!("rating '{t}'")))?),
+            Some(t) => Some(
+                Rating::parse(&t).ok_or_else(|| corrupt("dossiers", format!("rating '{t}'")))?,
+            ),
             None => None,
         },
         complaint: r.get(24)?,
     })
 }
 
-pub(crate) const FEEDBACK_SELECT: &str = "SELECT f.id, u.code, f.received_at, f.outcome, f.handled_at, f.published_at, \
+pub(crate) const FEEDBACK_SELECT: &str =
+    "SELECT f.id, u.code, f.received_at, f.outcome, f.handled_at, f.published_at, \
      f.likes, f.dislikes, f.repeated, f.unit_id FROM feedback f JOIN units u ON u.id = f.unit_id";
 
 pub(crate) fn feedback_from_row(r: &Row) -> Result<Feedback> {
@@ -148,7 +155,8 @@ pub(crate) fn feedback_from_row(r: &Row) -> Result<Feedback> {
         id: r.get(0)?,
         unit_code: r.get(1)?,
         received_at: Instant::from_unix(r.get(2)?),
-        outcome: FeedbackOutcome::parse(&outcome).ok_or_else(|| corrupt("feedback", format!("outcome '{outcome}'")))?,
+        outcome: FeedbackOutcome::parse(&outcome)
+            .ok_or_else(|| corrupt("feedback", format!("outcome '{outcome}'")))?,
         handled_at: get_instant(r, 4)?,
         published_at: get_instant(r, 5)?,
         likes: r.get(6)?,
@@ -172,12 +180,22 @@ pub(crate) fn counts_from_row(r: &Row) -> Result<UnitCounts> {
 }
 
 /// Records of some units received no later than the period's end.
-pub(crate) fn records_for(conn: &Connection, units: &[UnitId], period: &Period) -> Result<UnitRecords> {
+pub(crate) fn records_for(
+    conn: &Connection,
+    units: &[UnitId],
+    period: &Period,
+) -> Result<UnitRecords> {
     let end = period.end().unix();
     let mut out = UnitRecords::default();
-    let mut dossiers = conn.prepare_cached(&format!("{DOSSIER_SELECT} WHERE d.unit_id = ?1 AND d.received_at <= ?2"))?;
-    let mut feedback = conn.prepare_cached(&format!("{FEEDBACK_SELECT} WHERE f.unit_id = ?1 AND f.received_at <= ?2"))?;
-    let mut counts = conn.prepare_cached(&format!("{COUNTS_SELECT} WHERE c.unit_id = ?1 AND c.month <= ?2"))?;
+    let mut dossiers = conn.prepare_cached(&format!(
+        "{DOSSIER_SELECT} WHERE d.unit_id = ?1 AND d.received_at <= ?2"
+    ))?;
+    let mut feedback = conn.prepare_cached(&format!(
+        "{FEEDBACK_SELECT} WHERE f.unit_id = ?1 AND f.received_at <= ?2"
+    ))?;
+    let mut counts = conn.prepare_cached(&format!(
+        "{COUNTS_SELECT} WHERE c.unit_id = ?1 AND c.month <= ?2"
+    ))?;
     for unit in units {
         let mut rows = dossiers.query((unit, end))?;
         while let Some(r) = rows.next()? {

@@ -73,10 +73,19 @@ impl<'a> Writer<'a> {
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        tx.execute("INSERT INTO imports(kind, file, started_at) VALUES (?1, ?2, ?3)", params![kind, file, started])?;
+        tx.execute(
+            "INSERT INTO imports(kind, file, started_at) VALUES (?1, ?2, ?3)",
+            params![kind, file, started],
+        )?;
         let import_id = tx.last_insert_rowid();
-        let units = rows::units(&tx)?.into_iter().map(|(id, u)| (u.code, id)).collect();
-        let procedures = rows::procedures(&tx)?.into_iter().map(|(id, p)| (p.code.clone(), (id, p))).collect();
+        let units = rows::units(&tx)?
+            .into_iter()
+            .map(|(id, u)| (u.code, id))
+            .collect();
+        let procedures = rows::procedures(&tx)?
+            .into_iter()
+            .map(|(id, p)| (p.code.clone(), (id, p)))
+            .collect();
         let mut stmt = tx.prepare("SELECT day FROM holidays")?;
         let days = stmt
             .query_map([], |r| r.get::<_, i32>(0))?
@@ -112,11 +121,23 @@ impl<'a> Writer<'a> {
     }
 
     fn unit_id(&self, column: &'static str, code: &str) -> std::result::Result<UnitId, PutError> {
-        self.units.get(code).copied().ok_or_else(|| PutError::UnknownUnit { column, code: code.to_string() })
+        self.units
+            .get(code)
+            .copied()
+            .ok_or_else(|| PutError::UnknownUnit {
+                column,
+                code: code.to_string(),
+            })
     }
 
     /// Keeps a rejected row aside with its reason.
-    pub fn reject(&mut self, line: usize, column: Option<&str>, reason: &str, raw: &str) -> Result<()> {
+    pub fn reject(
+        &mut self,
+        line: usize,
+        column: Option<&str>,
+        reason: &str,
+        raw: &str,
+    ) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO quarantine(import_id, kind, file, line, column_name, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -146,7 +167,11 @@ impl<'a> Writer<'a> {
                 u.scored
             ])?;
         if !existed {
-            let id: UnitId = self.tx.query_row("SELECT id FROM units WHERE code = ?1", [&u.code], |r| r.get(0))?;
+            let id: UnitId =
+                self.tx
+                    .query_row("SELECT id FROM units WHERE code = ?1", [&u.code], |r| {
+                        r.get(0)
+                    })?;
             self.units.insert(u.code.clone(), id);
         }
         Ok(self.outcome(existed))
@@ -185,7 +210,11 @@ impl<'a> Writer<'a> {
             ])?;
         let id: ProcedureId = match self.procedures.get(&p.code) {
             Some((id, _)) => *id,
-            None => self.tx.query_row("SELECT id FROM procedures WHERE code = ?1", [&p.code], |r| r.get(0))?,
+            None => self.tx.query_row(
+                "SELECT id FROM procedures WHERE code = ?1",
+                [&p.code],
+                |r| r.get(0),
+            )?,
         };
         // Measures depend on a procedure's flags: recompute them at commit.
         self.needs_rebuild |= existed;
@@ -196,10 +225,15 @@ impl<'a> Writer<'a> {
     pub fn put_holiday(&mut self, h: &Holiday) -> std::result::Result<Outcome, PutError> {
         let changed = self
             .tx
-            .prepare_cached("INSERT INTO holidays(day, name) VALUES (?1, ?2) ON CONFLICT(day) DO NOTHING")?
+            .prepare_cached(
+                "INSERT INTO holidays(day, name) VALUES (?1, ?2) ON CONFLICT(day) DO NOTHING",
+            )?
             .execute(params![h.date.days(), h.name])?;
         if changed == 0 {
-            self.tx.execute("UPDATE holidays SET name = ?2 WHERE day = ?1", params![h.date.days(), h.name])?;
+            self.tx.execute(
+                "UPDATE holidays SET name = ?2 WHERE day = ?1",
+                params![h.date.days(), h.name],
+            )?;
         }
         // Working days change, so do deadlines: recompute measures at commit.
         self.needs_rebuild = true;
@@ -218,13 +252,21 @@ impl<'a> Writer<'a> {
             self.remove_dossier(&d.id)?;
             self.insert_dossier_row(d, unit, procedure_id)?;
         }
-        let procedure = self.procedures.get(&d.procedure_code).map(|(id, p)| (*id, p));
+        let procedure = self
+            .procedures
+            .get(&d.procedure_code)
+            .map(|(id, p)| (*id, p));
         let c = measures::dossier_contribution(d, procedure, &self.calendar);
         self.book.apply_dossier(unit, &c, 1);
         Ok(self.outcome(replaced))
     }
 
-    fn insert_dossier_row(&self, d: &Dossier, unit: UnitId, procedure_id: ProcedureId) -> rusqlite::Result<usize> {
+    fn insert_dossier_row(
+        &self,
+        d: &Dossier,
+        unit: UnitId,
+        procedure_id: ProcedureId,
+    ) -> rusqlite::Result<usize> {
         self.tx
             .prepare_cached(
                 "INSERT INTO dossiers(id, unit_id, procedure_id, channel, submitted_at, received_at, due_at, finished_at, \
@@ -267,14 +309,29 @@ impl<'a> Writer<'a> {
         let old = self
             .tx
             .prepare_cached(&format!("{} WHERE d.id = ?1", rows::DOSSIER_SELECT))?
-            .query_row([id], |r| Ok((rows::dossier_from_row(r), r.get::<_, UnitId>(25)?, r.get::<_, ProcedureId>(26)?)))
+            .query_row([id], |r| {
+                Ok((
+                    rows::dossier_from_row(r),
+                    r.get::<_, UnitId>(25)?,
+                    r.get::<_, ProcedureId>(26)?,
+                ))
+            })
             .optional()?;
         if let Some((old, unit, procedure_id)) = old {
             let old = old?;
-            let procedure = self.procedures.get(&old.procedure_code).map(|(id, p)| (*id, p));
-            let c = measures::dossier_contribution(&old, procedure.filter(|(id, _)| *id == procedure_id), &self.calendar);
+            let procedure = self
+                .procedures
+                .get(&old.procedure_code)
+                .map(|(id, p)| (*id, p));
+            let c = measures::dossier_contribution(
+                &old,
+                procedure.filter(|(id, _)| *id == procedure_id),
+                &self.calendar,
+            );
             self.book.apply_dossier(unit, &c, -1);
-            self.tx.prepare_cached("DELETE FROM dossiers WHERE id = ?1")?.execute([id])?;
+            self.tx
+                .prepare_cached("DELETE FROM dossiers WHERE id = ?1")?
+                .execute([id])?;
         }
         Ok(())
     }
@@ -284,7 +341,9 @@ impl<'a> Writer<'a> {
         let old = self
             .tx
             .prepare_cached(&format!("{} WHERE f.id = ?1", rows::FEEDBACK_SELECT))?
-            .query_row([&f.id], |r| Ok((rows::feedback_from_row(r), r.get::<_, UnitId>(9)?)))
+            .query_row([&f.id], |r| {
+                Ok((rows::feedback_from_row(r), r.get::<_, UnitId>(9)?))
+            })
             .optional()?;
         let replaced = old.is_some();
         if let Some((old, old_unit)) = old {
@@ -307,7 +366,8 @@ impl<'a> Writer<'a> {
                 f.dislikes,
                 f.repeated
             ])?;
-        self.book.apply_feedback(unit, &measures::feedback_contribution(f, &self.calendar), 1);
+        self.book
+            .apply_feedback(unit, &measures::feedback_contribution(f, &self.calendar), 1);
         Ok(self.outcome(replaced))
     }
 
@@ -315,7 +375,10 @@ impl<'a> Writer<'a> {
         let unit = self.unit_id("unit_code", &c.unit_code)?;
         let old = self
             .tx
-            .prepare_cached(&format!("{} WHERE c.unit_id = ?1 AND c.month = ?2", rows::COUNTS_SELECT))?
+            .prepare_cached(&format!(
+                "{} WHERE c.unit_id = ?1 AND c.month = ?2",
+                rows::COUNTS_SELECT
+            ))?
             .query_row((unit, c.month.index()), |r| Ok(rows::counts_from_row(r)))
             .optional()?;
         let replaced = old.is_some();
@@ -362,7 +425,10 @@ fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
     book.prune();
     let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
     let placeholders: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 3)).collect();
-    let updates: Vec<String> = columns.iter().map(|c| format!("{c} = {c} + excluded.{c}")).collect();
+    let updates: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{c} = {c} + excluded.{c}"))
+        .collect();
     let sql = format!(
         "INSERT INTO month_measures(unit_id, month, {}) VALUES (?1, ?2, {}) ON CONFLICT(unit_id, month) DO UPDATE SET {}",
         columns.join(", "),
@@ -380,7 +446,13 @@ fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
          ON CONFLICT DO UPDATE SET n = n + excluded.n",
     )?;
     for ((unit, key), n) in &book.late {
-        stmt.execute(params![unit, key.kind as i64, key.received.index(), key.became.index(), n])?;
+        stmt.execute(params![
+            unit,
+            key.kind as i64,
+            key.received.index(),
+            key.became.index(),
+            n
+        ])?;
     }
     let mut stmt = tx.prepare_cached(
         "INSERT INTO procedure_use(unit_id, month, procedure_id, dossiers, online, paid_online, synced_fee) \
@@ -389,10 +461,24 @@ fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
          synced_fee = synced_fee + excluded.synced_fee",
     )?;
     for ((unit, month, procedure), u) in &book.procedures {
-        stmt.execute(params![unit, month.index(), procedure, u.dossiers, u.online, u.paid_online, u.synced_fee])?;
+        stmt.execute(params![
+            unit,
+            month.index(),
+            procedure,
+            u.dossiers,
+            u.online,
+            u.paid_online,
+            u.synced_fee
+        ])?;
     }
     let zero_months: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
-    tx.execute(&format!("DELETE FROM month_measures WHERE {}", zero_months.join(" AND ")), [])?;
+    tx.execute(
+        &format!(
+            "DELETE FROM month_measures WHERE {}",
+            zero_months.join(" AND ")
+        ),
+        [],
+    )?;
     tx.execute("DELETE FROM late_by_received WHERE n = 0", [])?;
     tx.execute(
         "DELETE FROM procedure_use WHERE dossiers = 0 AND online = 0 AND paid_online = 0 AND synced_fee = 0",
@@ -404,10 +490,14 @@ fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
 
 /// Recomputes every measure table from the raw records.
 pub(crate) fn rebuild_measures(tx: &Transaction) -> Result<()> {
-    tx.execute_batch("DELETE FROM month_measures; DELETE FROM late_by_received; DELETE FROM procedure_use;")?;
+    tx.execute_batch(
+        "DELETE FROM month_measures; DELETE FROM late_by_received; DELETE FROM procedure_use;",
+    )?;
     let procedures = rows::procedures(tx)?;
     let mut stmt = tx.prepare("SELECT day FROM holidays")?;
-    let days = stmt.query_map([], |r| r.get::<_, i32>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let days = stmt
+        .query_map([], |r| r.get::<_, i32>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let calendar = Calendar::new(days.into_iter().map(chiso_core::time::Date::from_days));
     let mut book = MeasureBook::default();
     let mut stmt = tx.prepare(rows::DOSSIER_SELECT)?;
@@ -417,13 +507,21 @@ pub(crate) fn rebuild_measures(tx: &Transaction) -> Result<()> {
         let unit: UnitId = r.get(25)?;
         let procedure_id: ProcedureId = r.get(26)?;
         let procedure = procedures.get(&procedure_id).map(|p| (procedure_id, p));
-        book.apply_dossier(unit, &measures::dossier_contribution(&d, procedure, &calendar), 1);
+        book.apply_dossier(
+            unit,
+            &measures::dossier_contribution(&d, procedure, &calendar),
+            1,
+        );
     }
     let mut stmt = tx.prepare(rows::FEEDBACK_SELECT)?;
     let mut rs = stmt.query([])?;
     while let Some(r) = rs.next()? {
         let f = rows::feedback_from_row(r)?;
-        book.apply_feedback(r.get(9)?, &measures::feedback_contribution(&f, &calendar), 1);
+        book.apply_feedback(
+            r.get(9)?,
+            &measures::feedback_contribution(&f, &calendar),
+            1,
+        );
     }
     let mut stmt = tx.prepare(rows::COUNTS_SELECT)?;
     let mut rs = stmt.query([])?;

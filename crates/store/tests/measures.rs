@@ -64,11 +64,14 @@ fn procedures() -> Vec<Procedure> {
             p.max_days = Some(3 + i);
             p.has_fee = i % 2 == 0;
             p.paper_result = i % 3 != 0;
-            p.online_level = [OnlineLevel::None, OnlineLevel::Partial, OnlineLevel::Full][(i % 3) as usize];
+            p.online_level =
+                [OnlineLevel::None, OnlineLevel::Partial, OnlineLevel::Full][(i % 3) as usize];
             p.citizen_facing = i != 7;
             p.citizen_data_connected = i % 2 == 1;
             p.decision_date = Date::parse("2024-01-15").map(|d| d.add_days(i as i32 * 20));
-            p.legal_effective_date = p.decision_date.map(|d| d.add_days(if i % 3 == 0 { 3 } else { 20 }));
+            p.legal_effective_date = p
+                .decision_date
+                .map(|d| d.add_days(if i % 3 == 0 { 3 } else { 20 }));
             p.published_at = p.decision_date.map(|d| d.add_days(i as i32 % 4 * 3));
             p.complete_parts = i != 4;
             p
@@ -80,8 +83,17 @@ fn dossier(rng: &mut Rng, i: usize) -> Dossier {
     let codes = ["S1", "X1", "X2", "H1"];
     let start = Date::parse("2024-01-01").unwrap().start().unix();
     let received = Instant::from_unix(start + rng.below(182 * 86_400) as i64);
-    let mut d = Dossier::new(&format!("HS{i:05}"), codes[rng.below(4) as usize], &format!("1.00{}", rng.below(8)), received);
-    d.channel = if rng.chance(60) { Channel::Online } else { Channel::InPerson };
+    let mut d = Dossier::new(
+        &format!("HS{i:05}"),
+        codes[rng.below(4) as usize],
+        &format!("1.00{}", rng.below(8)),
+        received,
+    );
+    d.channel = if rng.chance(60) {
+        Channel::Online
+    } else {
+        Channel::InPerson
+    };
     if rng.chance(80) {
         d.due_at = Some(received.add_seconds(86_400 * (2 + rng.below(12)) as i64));
     }
@@ -104,14 +116,22 @@ fn dossier(rng: &mut Rng, i: usize) -> Dossier {
     }
     d.synced = rng.chance(90);
     d.fee_amount = if rng.chance(70) { 50_000 } else { 0 };
-    d.paid_online = if rng.chance(40) { 1 + rng.below(2) as u8 } else { 0 };
+    d.paid_online = if rng.chance(40) {
+        1 + rng.below(2) as u8
+    } else {
+        0
+    };
     d.e_result = rng.chance(60);
     d.digitized = rng.chance(70);
     d.reused_data = rng.chance(30);
     d.handler_named = !rng.chance(3);
     d.personal_store_synced = rng.chance(10);
     d.citizen_data_used = rng.chance(50);
-    d.rating = if rng.chance(5) { Some(Rating::Unsatisfied) } else { None };
+    d.rating = if rng.chance(5) {
+        Some(Rating::Unsatisfied)
+    } else {
+        None
+    };
     d.complaint = rng.chance(2);
     d
 }
@@ -119,16 +139,23 @@ fn dossier(rng: &mut Rng, i: usize) -> Dossier {
 fn feedback(rng: &mut Rng, i: usize) -> Feedback {
     let start = Date::parse("2024-01-01").unwrap().start().unix();
     let received = Instant::from_unix(start + rng.below(182 * 86_400) as i64);
-    let outcome = [FeedbackOutcome::Pending, FeedbackOutcome::Answered, FeedbackOutcome::Refused, FeedbackOutcome::SupplementRequested]
-        [rng.below(4) as usize];
-    let handled = (outcome != FeedbackOutcome::Pending).then(|| received.add_seconds(86_400 * rng.below(30) as i64));
+    let outcome = [
+        FeedbackOutcome::Pending,
+        FeedbackOutcome::Answered,
+        FeedbackOutcome::Refused,
+        FeedbackOutcome::SupplementRequested,
+    ][rng.below(4) as usize];
+    let handled = (outcome != FeedbackOutcome::Pending)
+        .then(|| received.add_seconds(86_400 * rng.below(30) as i64));
     Feedback {
         id: format!("PA{i}"),
         unit_code: ["S1", "X1", "X2"][rng.below(3) as usize].into(),
         received_at: received,
         outcome,
         handled_at: handled,
-        published_at: handled.filter(|_| rng.chance(80)).map(|h| h.add_seconds(86_400 * rng.below(5) as i64)),
+        published_at: handled
+            .filter(|_| rng.chance(80))
+            .map(|h| h.add_seconds(86_400 * rng.below(5) as i64)),
         likes: rng.below(4) as u32,
         dislikes: rng.below(3) as u32,
         repeated: rng.chance(5),
@@ -147,8 +174,22 @@ fn load(store: &mut Store) {
     }
     w.commit(8).unwrap();
     let mut w = store.writer("holidays", "test").unwrap();
-    for day in ["2024-01-01", "2024-02-08", "2024-02-09", "2024-02-12", "2024-02-13", "2024-02-14", "2024-04-18", "2024-04-30", "2024-05-01"] {
-        w.put_holiday(&Holiday { date: Date::parse(day).unwrap(), name: "Nghỉ lễ".into() }).unwrap();
+    for day in [
+        "2024-01-01",
+        "2024-02-08",
+        "2024-02-09",
+        "2024-02-12",
+        "2024-02-13",
+        "2024-02-14",
+        "2024-04-18",
+        "2024-04-30",
+        "2024-05-01",
+    ] {
+        w.put_holiday(&Holiday {
+            date: Date::parse(day).unwrap(),
+            name: "Nghỉ lễ".into(),
+        })
+        .unwrap();
     }
     w.commit(9).unwrap();
 
@@ -215,7 +256,13 @@ fn incremental_measures_equal_a_rebuild() {
 
 /// Rolled-up measures of every unit for a period, from the maintained
 /// counters and from the raw records.
-fn both_ways(store: &Store, period: &Period) -> (HashMap<UnitId, MeasureValues>, HashMap<UnitId, MeasureValues>) {
+fn both_ways(
+    store: &Store,
+    period: &Period,
+) -> (
+    HashMap<UnitId, MeasureValues>,
+    HashMap<UnitId, MeasureValues>,
+) {
     let h = store.hierarchy().unwrap();
     let catalogue = store.catalogue().unwrap();
     let cal = store.calendar().unwrap();
@@ -223,21 +270,42 @@ fn both_ways(store: &Store, period: &Period) -> (HashMap<UnitId, MeasureValues>,
     let ids: Vec<UnitId> = h.units.iter().map(|(id, _)| *id).collect();
     let records = store.records_for(&ids, period).unwrap();
     let own = engine::accumulate_records(&h, &catalogue, &cal, &records, period);
-    let catalogue_values = chiso_core::measures::catalogue_values(catalogue.values(), period, &cal, h.top_kind());
-    let raw = h.roll_up(own, period).into_iter().map(|(id, a)| (id, a.finish(&catalogue, &catalogue_values))).collect();
+    let catalogue_values =
+        chiso_core::measures::catalogue_values(catalogue.values(), period, &cal, h.top_kind());
+    let raw = h
+        .roll_up(own, period)
+        .into_iter()
+        .map(|(id, a)| (id, a.finish(&catalogue, &catalogue_values)))
+        .collect();
     (counters, raw)
 }
 
 #[test]
 fn counters_equal_recomputation_from_records_for_every_period_kind() {
     let (_dir, store) = store();
-    for p in ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-07", "2024-Q1", "2024-Q2", "2024-H1", "2024", "2024-05:ytd"] {
+    for p in [
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+        "2024-05",
+        "2024-06",
+        "2024-07",
+        "2024-Q1",
+        "2024-Q2",
+        "2024-H1",
+        "2024",
+        "2024-05:ytd",
+    ] {
         let period = Period::parse(p).unwrap();
         let (counters, raw) = both_ways(&store, &period);
         for (id, v) in &raw {
             assert_eq!(&counters[id], v, "unit {id}, period {p}");
         }
-        assert!(raw.values().any(|v| v.get(Measure::TimelinessLate) > 0) || p == "2024-07", "{p} has late dossiers");
+        assert!(
+            raw.values().any(|v| v.get(Measure::TimelinessLate) > 0) || p == "2024-07",
+            "{p} has late dossiers"
+        );
     }
 }
 
@@ -245,7 +313,10 @@ fn counters_equal_recomputation_from_records_for_every_period_kind() {
 fn a_quarter_is_the_sum_of_its_months_and_a_parent_the_sum_of_its_children() {
     let (_dir, store) = store();
     let quarter = both_ways(&store, &Period::parse("2024-Q1").unwrap()).0;
-    let months: Vec<_> = ["2024-01", "2024-02", "2024-03"].iter().map(|m| both_ways(&store, &Period::parse(m).unwrap()).0).collect();
+    let months: Vec<_> = ["2024-01", "2024-02", "2024-03"]
+        .iter()
+        .map(|m| both_ways(&store, &Period::parse(m).unwrap()).0)
+        .collect();
     let additive = [
         Measure::DossiersReceived,
         Measure::DossiersOnline,
@@ -270,11 +341,22 @@ fn a_quarter_is_the_sum_of_its_months_and_a_parent_the_sum_of_its_children() {
         let period = Period::parse(p).unwrap();
         let values = both_ways(&store, &period).0;
         for parent in ["P", "X2"] {
-            let children: Vec<UnitId> =
-                h.units.iter().filter(|(_, u)| h.rollup_target(u, &period) == Some(parent)).map(|(id, _)| *id).collect();
+            let children: Vec<UnitId> = h
+                .units
+                .iter()
+                .filter(|(_, u)| h.rollup_target(u, &period) == Some(parent))
+                .map(|(id, _)| *id)
+                .collect();
             let parent_id = h.id_of(parent).unwrap();
-            for m in additive.iter().chain([Measure::TimelinessTotal, Measure::TimelinessLate].iter()) {
-                let own = if parent == "X2" { own_values(&store, &period, parent_id, *m) } else { 0 };
+            for m in additive
+                .iter()
+                .chain([Measure::TimelinessTotal, Measure::TimelinessLate].iter())
+            {
+                let own = if parent == "X2" {
+                    own_values(&store, &period, parent_id, *m)
+                } else {
+                    0
+                };
                 let sum: i64 = children.iter().map(|c| values[c].get(*m)).sum::<i64>() + own;
                 assert_eq!(values[&parent_id].get(*m), sum, "{parent} {p} {m:?}");
             }
@@ -295,15 +377,30 @@ fn scores_and_explain_through_the_store() {
     let sheet = engine::score(&store, &set, &Period::parse("2024-04").unwrap()).unwrap();
     assert_eq!(sheet.methodology, "766-2023");
     let codes: Vec<&str> = sheet.units.iter().map(|u| u.code.as_str()).collect();
-    assert!(!codes.contains(&"H1"), "a unit ended before the period's end is not scored: {codes:?}");
+    assert!(
+        !codes.contains(&"H1"),
+        "a unit ended before the period's end is not scored: {codes:?}"
+    );
     let x1 = sheet.unit("X1").unwrap();
     assert!(x1.total.is_some() && x1.previous_total.is_some() && x1.delta.is_some());
     // Inherited catalogue criteria are the province's.
     let p = sheet.unit("P").unwrap();
-    let c11 = |u: &chiso_core::scoring::UnitScore| u.criteria.iter().find(|c| c.id == "1.1").cloned().unwrap();
+    let c11 = |u: &chiso_core::scoring::UnitScore| {
+        u.criteria.iter().find(|c| c.id == "1.1").cloned().unwrap()
+    };
     assert_eq!(c11(x1).points, c11(p).points);
-    let e = engine::explain(&store, &set, &Period::parse("2024-04").unwrap(), "X1", "2.1").unwrap();
+    let e = engine::explain(
+        &store,
+        &set,
+        &Period::parse("2024-04").unwrap(),
+        "X1",
+        "2.1",
+    )
+    .unwrap();
     let c21 = x1.criteria.iter().find(|c| c.id == "2.1").unwrap();
     assert_eq!(e.items.len() as i64, c21.denominator.unwrap());
-    assert_eq!(e.items.iter().filter(|i| i.failed).count() as i64, c21.denominator.unwrap() - c21.numerator.unwrap());
+    assert_eq!(
+        e.items.iter().filter(|i| i.failed).count() as i64,
+        c21.denominator.unwrap() - c21.numerator.unwrap()
+    );
 }
