@@ -1,0 +1,135 @@
+//! `chiso bench`: import rate, rebuild time and scoring time on a generated
+//! province, measured with the real code paths (CSV reader, store writer,
+//! engine). A benchmark, never a test: it prints figures, it asserts nothing.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chiso_core::engine;
+use chiso_core::format::{decimal, integer};
+use chiso_core::period::Period;
+use chiso_demo::DemoConfig;
+
+use crate::import::{import_file, ImportError};
+use crate::{demo, methodologies, ImportKind};
+
+fn import(
+    store: &mut chiso_store::Store,
+    kind: ImportKind,
+    path: &Path,
+) -> Result<chiso_store::ImportSummary> {
+    import_file(store, kind, path, false).map_err(|e| match e {
+        ImportError::Unreadable(m) => anyhow::anyhow!(m),
+        ImportError::Store(e) => e.into(),
+    })
+}
+
+pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
+    let dir: PathBuf = dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("chiso-bench-{dossiers}")));
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    let cfg = DemoConfig {
+        seed,
+        dossiers,
+        ..DemoConfig::default()
+    };
+
+    let t = Instant::now();
+    let province = chiso_demo::generate(&cfg);
+    let n = demo::write_csv(&dir, &cfg, &province)?;
+    let generate_s = t.elapsed().as_secs_f64();
+    let csv_bytes = std::fs::metadata(dir.join("dossiers.csv"))?.len();
+    println!(
+        "Sinh {} hồ sơ ({} MB CSV) trong {} giây — {}",
+        integer(n as i64),
+        integer((csv_bytes / 1_000_000) as i64),
+        decimal(generate_s, 2),
+        dir.display()
+    );
+
+    let db = dir.join("bench.db");
+    demo::remove_db(&db)?;
+    let mut store = crate::open(&db)?;
+    for (kind, file) in [
+        (ImportKind::Units, "units.csv"),
+        (ImportKind::Procedures, "procedures.csv"),
+        (ImportKind::Holidays, "holidays.csv"),
+    ] {
+        import(&mut store, kind, &dir.join(file))?;
+    }
+    let t = Instant::now();
+    let s = import(&mut store, ImportKind::Dossiers, &dir.join("dossiers.csv"))?;
+    let import_s = t.elapsed().as_secs_f64();
+    let rate = s.read as f64 / import_s;
+    println!(
+        "Nhập CSV hồ sơ (đọc, kiểm tra, ghi SQLite, cập nhật số đo): {} dòng trong {} giây = {} hồ sơ/giây (nhận {}, từ chối {})",
+        integer(s.read as i64),
+        decimal(import_s, 2),
+        integer(rate as i64),
+        integer(s.accepted() as i64),
+        integer(s.rejected as i64)
+    );
+    import(&mut store, ImportKind::Feedback, &dir.join("feedback.csv"))?;
+    import(&mut store, ImportKind::Counts, &dir.join("counts.csv"))?;
+
+    let t = Instant::now();
+    store.rebuild()?;
+    let rebuild_s = t.elapsed().as_secs_f64();
+    println!(
+        "Tính lại toàn bộ số đo (chiso rebuild): {} giây",
+        decimal(rebuild_s, 2)
+    );
+
+    let set = methodologies::load(&store)?;
+    let mut month = cfg.first_month;
+    let mut per_month = Vec::new();
+    let t = Instant::now();
+    for _ in 0..cfg.months {
+        let started = Instant::now();
+        let sheet = engine::score(&store, &set, &Period::month(month))?;
+        per_month.push((
+            month,
+            started.elapsed().as_secs_f64() * 1000.0,
+            sheet.units.len(),
+        ));
+        month = month.next();
+    }
+    let scoring_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let units = per_month.first().map_or(0, |m| m.2);
+    println!(
+        "Chấm điểm {} đơn vị cho {} tháng (mỗi lần gồm cả kỳ trước để so sánh): tổng {} ms, trung bình {} ms/tháng",
+        units,
+        per_month.len(),
+        decimal(scoring_ms, 1),
+        decimal(scoring_ms / per_month.len().max(1) as f64, 2)
+    );
+    let last = cfg.first_month.add(cfg.months as i32 - 1);
+    let t = Instant::now();
+    let range = Period::parse(&format!(
+        "{}..{}",
+        last.first_day().iso(),
+        last.last_day().add_days(-1).iso()
+    ))?;
+    engine::score(&store, &set, &range)?;
+    println!(
+        "Chấm điểm một khoảng ngày bất kỳ ({}, tính trực tiếp từ hồ sơ gốc): {} ms",
+        range.code(),
+        decimal(t.elapsed().as_secs_f64() * 1000.0, 1)
+    );
+    let report = serde_json::json!({
+        "dossiers": n, "csv_bytes": csv_bytes, "generate_seconds": generate_s,
+        "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s,
+        "scoring_12_months_ms": scoring_ms, "units": units,
+        "per_month_ms": per_month.iter().map(|(m, ms, _)| serde_json::json!({"month": m.iso(), "ms": ms})).collect::<Vec<_>>(),
+        "database": db.display().to_string(),
+    });
+    std::fs::write(
+        dir.join("bench.json"),
+        serde_json::to_string_pretty(&report)?,
+    )?;
+    println!("Kết quả: {}", dir.join("bench.json").display());
+    Ok(())
+}

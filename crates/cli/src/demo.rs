@@ -1,0 +1,144 @@
+//! `chiso demo`: a realistic province, generated deterministically, loaded
+//! through the same writer as imports, then the latest month's ranking.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use chiso_core::format::integer;
+use chiso_core::records::Dossier;
+use chiso_demo::{DemoConfig, DemoProvince};
+use chiso_store::Store;
+
+use crate::{export, output, Format};
+
+/// Removes a database file and its WAL companions.
+pub fn remove_db(db: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+        if path.exists() {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("không xóa được {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run(
+    db: &Path,
+    seed: u64,
+    dossiers: usize,
+    export_dir: Option<&Path>,
+    force: bool,
+) -> Result<()> {
+    if db.exists() && !force {
+        let store = crate::open(db)?;
+        let is_demo = store.meta("demo")?.is_some();
+        if store.inventory()?.dossiers > 0 && !is_demo {
+            bail!(
+                "{} đã chứa dữ liệu thật (không phải dữ liệu mẫu): dùng --db để chọn tệp khác, hoặc --force để ghi đè",
+                db.display()
+            );
+        }
+    }
+    remove_db(db)?;
+    let started = Instant::now();
+    let cfg = DemoConfig {
+        seed,
+        dossiers,
+        ..DemoConfig::default()
+    };
+    let province = chiso_demo::generate(&cfg);
+    let mut store = crate::open(db)?;
+    let n = load(&mut store, &province, chiso_demo::dossiers(&cfg, &province))?;
+    store.set_meta("demo", &format!("seed={seed}"))?;
+    println!(
+        "Đã tạo tỉnh mẫu trong {} ({} đơn vị, {} TTHC, {} hồ sơ, {} PAKN) trong {:.1} giây.",
+        db.display(),
+        integer(province.units.len() as i64),
+        integer(province.procedures.len() as i64),
+        integer(n as i64),
+        integer(province.feedback.len() as i64),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(dir) = export_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+        write_csv(dir, &cfg, &province)?;
+        println!(
+            "Đã ghi dữ liệu mẫu dạng CSV vào {} (nhập lại bằng 'chiso import …').",
+            dir.display()
+        );
+    }
+    let latest = cfg.first_month.add(cfg.months as i32 - 1);
+    println!();
+    output::rank(&store, &latest.iso(), None, None, Format::Table)?;
+    let db_arg = if db == Path::new("chiso.db") {
+        String::new()
+    } else {
+        format!(" --db {}", db.display())
+    };
+    println!("\nTiếp theo:");
+    println!("  chiso{db_arg} score --period {} --unit <mã đơn vị>          điểm từng chỉ số của một đơn vị", latest.iso());
+    println!(
+        "  chiso{db_arg} explain --period {} --unit <mã> --criterion 2.1   hồ sơ làm mất điểm",
+        latest.iso()
+    );
+    println!(
+        "  chiso{db_arg} rank --period {}-Q{}                          xếp hạng theo quý",
+        latest.year(),
+        (latest.number() - 1) / 3 + 1
+    );
+    Ok(())
+}
+
+/// Loads a province through the import writer; returns the number of dossiers.
+pub fn load(
+    store: &mut Store,
+    p: &DemoProvince,
+    dossiers: impl Iterator<Item = Dossier>,
+) -> Result<u64> {
+    let mut w = store.writer("units", "demo")?;
+    for u in &p.units {
+        w.put_unit(u)?;
+    }
+    w.commit(p.units.len() as u64)?;
+    let mut w = store.writer("procedures", "demo")?;
+    for x in &p.procedures {
+        w.put_procedure(x)?;
+    }
+    w.commit(p.procedures.len() as u64)?;
+    let mut w = store.writer("holidays", "demo")?;
+    for h in &p.holidays {
+        w.put_holiday(h)?;
+    }
+    w.commit(p.holidays.len() as u64)?;
+    let mut w = store.writer("dossiers", "demo")?;
+    let mut n = 0;
+    for d in dossiers {
+        w.put_dossier(&d)?;
+        n += 1;
+    }
+    w.commit(n)?;
+    let mut w = store.writer("feedback", "demo")?;
+    for f in &p.feedback {
+        w.put_feedback(f)?;
+    }
+    w.commit(p.feedback.len() as u64)?;
+    let mut w = store.writer("counts", "demo")?;
+    for c in &p.counts {
+        w.put_counts(c)?;
+    }
+    w.commit(p.counts.len() as u64)?;
+    Ok(n)
+}
+
+/// Writes the province as the CSV files a real export would be; returns the number of dossiers.
+pub fn write_csv(dir: &Path, cfg: &DemoConfig, p: &DemoProvince) -> Result<u64> {
+    export::units(dir, &p.units)?;
+    export::procedures(dir, &p.procedures)?;
+    export::holidays(dir, &p.holidays)?;
+    export::feedback(dir, &p.feedback)?;
+    export::counts(dir, &p.counts)?;
+    export::dossiers(dir, chiso_demo::dossiers(cfg, p))
+}

@@ -1,0 +1,152 @@
+//! `chiso import KIND FILE…`: reads files, puts records in the store, keeps
+//! rejected rows in quarantine and prints a summary that adds up.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chiso_core::format::integer;
+use chiso_ingest::RecordKind;
+use chiso_store::{ImportSummary, Store};
+
+use crate::{ImportKind, EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
+
+impl ImportKind {
+    pub fn record_kind(self) -> RecordKind {
+        match self {
+            ImportKind::Units => RecordKind::Units,
+            ImportKind::Procedures => RecordKind::Procedures,
+            ImportKind::Dossiers => RecordKind::Dossiers,
+            ImportKind::Feedback => RecordKind::Feedback,
+            ImportKind::Counts => RecordKind::Counts,
+            ImportKind::Holidays => RecordKind::Holidays,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Units => "units",
+            ImportKind::Procedures => "procedures",
+            ImportKind::Dossiers => "dossiers",
+            ImportKind::Feedback => "feedback",
+            ImportKind::Counts => "counts",
+            ImportKind::Holidays => "holidays",
+        }
+    }
+}
+
+pub fn run(store: &mut Store, kind: ImportKind, files: &[std::path::PathBuf]) -> Result<u8> {
+    let mut code = EXIT_OK;
+    for file in files {
+        match import_file(store, kind, file, true) {
+            Ok(s) => {
+                println!(
+                    "{}: đọc {} dòng — nhận {} (mới {}, thay thế {}), từ chối {}",
+                    file.display(),
+                    integer(s.read as i64),
+                    integer(s.accepted() as i64),
+                    integer(s.inserted as i64),
+                    integer(s.replaced as i64),
+                    integer(s.rejected as i64)
+                );
+                if !s.missing_columns.is_empty() {
+                    println!(
+                        "  thiếu cột (dùng giá trị mặc định): {}",
+                        s.missing_columns.join(", ")
+                    );
+                }
+                if s.rejected > 0 {
+                    println!("  xem lý do từng dòng bị từ chối: chiso quarantine");
+                    code = code.max(EXIT_REJECTED);
+                }
+            }
+            Err(ImportError::Unreadable(e)) => {
+                eprintln!("lỗi: {e}");
+                code = EXIT_UNREADABLE;
+            }
+            Err(ImportError::Store(e)) => return Err(e.into()),
+        }
+    }
+    Ok(code)
+}
+
+pub enum ImportError {
+    /// The file could not be read at all.
+    Unreadable(String),
+    Store(chiso_store::StoreError),
+}
+
+/// Imports one file in one transaction. With `progress`, a progress line is
+/// shown on a terminal for files that take more than a moment.
+pub fn import_file(
+    store: &mut Store,
+    kind: ImportKind,
+    path: &Path,
+    progress: bool,
+) -> Result<ImportSummary, ImportError> {
+    let reader = chiso_ingest::open(kind.record_kind(), path)
+        .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let mut bar = Progress::new(
+        progress && std::io::stderr().is_terminal(),
+        reader.total_bytes(),
+    );
+    let summary = store
+        .import(reader, |rows, bytes| bar.show(rows, bytes))
+        .map_err(ImportError::Store)?;
+    bar.finish();
+    Ok(summary)
+}
+
+struct Progress {
+    enabled: bool,
+    total: u64,
+    started: Instant,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(enabled: bool, total: u64) -> Progress {
+        Progress {
+            enabled,
+            total,
+            started: Instant::now(),
+            shown: false,
+        }
+    }
+
+    fn show(&mut self, rows: u64, bytes: u64) {
+        if !self.enabled || self.started.elapsed() < Duration::from_millis(500) {
+            return;
+        }
+        let rate = rows as f64 / self.started.elapsed().as_secs_f64();
+        let mut err = std::io::stderr().lock();
+        let _ = if self.total > 0 {
+            let pct = (bytes as f64 / self.total as f64 * 100.0).min(100.0);
+            let filled = (pct / 5.0) as usize;
+            write!(
+                err,
+                "\r  [{}{}] {:>3.0}%  {} dòng  {} dòng/giây ",
+                "█".repeat(filled),
+                " ".repeat(20 - filled.min(20)),
+                pct,
+                integer(rows as i64),
+                integer(rate as i64)
+            )
+        } else {
+            write!(
+                err,
+                "\r  {} dòng  {} dòng/giây ",
+                integer(rows as i64),
+                integer(rate as i64)
+            )
+        };
+        self.shown = true;
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! The real `chiso` binary on a real database file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn chiso(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chiso"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run chiso")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn import(db: &Path, kind: &str, file: &str) -> Output {
+    let path = fixture(file);
+    chiso(db, &["import", kind, path.to_str().unwrap()])
+}
+
+fn loaded() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    for (kind, file) in [
+        ("units", "units.csv"),
+        ("procedures", "procedures.csv"),
+        ("holidays", "holidays.csv"),
+        ("dossiers", "dossiers.csv"),
+        ("counts", "counts.csv"),
+    ] {
+        let o = import(&db, kind, file);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{file}: {}{}",
+            stdout(&o),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    (dir, db)
+}
+
+#[test]
+fn bad_rows_are_reported_with_their_line_and_kept() {
+    let (_dir, db) = loaded();
+    let o = import(&db, "dossiers", "dossiers_bad.csv");
+    assert_eq!(o.status.code(), Some(3), "some rejected: {}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("đọc 8 dòng — nhận 1 (mới 1, thay thế 0), từ chối 7"),
+        "{out}"
+    );
+
+    let export = db.with_file_name("q.csv");
+    let o = chiso(&db, &["quarantine", "--export", export.to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = std::fs::read_to_string(&export).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let line_column: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r[4].to_string(), r[5].to_string()))
+        .collect();
+    let expect = |line: &str, column: &str| {
+        assert!(
+            line_column.contains(&(line.to_string(), column.to_string())),
+            "line {line} column {column} in {line_column:?}"
+        );
+    };
+    expect("3", "id"); // missing key
+    expect("4", "unit_code"); // unknown unit
+    expect("5", "received_at"); // bad date
+    expect("6", "status"); // bad enum
+    expect("7", "id"); // duplicate in one file
+    expect("8", "procedure_code"); // unknown procedure
+    expect("9", "channel"); // bad enum
+    assert_eq!(rows.len(), 7);
+    assert!(
+        rows.iter().all(|r| !r[6].is_empty() && !r[7].is_empty()),
+        "reason and raw row kept"
+    );
+
+    // Re-importing the good file is idempotent: same keys replace.
+    let o = import(&db, "dossiers", "dossiers.csv");
+    assert!(
+        stdout(&o).contains("nhận 6 (mới 0, thay thế 6), từ chối 0"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn unreadable_file_has_its_own_exit_status() {
+    let (_dir, db) = loaded();
+    let o = chiso(&db, &["import", "dossiers", "/nonexistent/dossiers.csv"]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/dossiers.csv"));
+    let o = import(&db, "feedback", "feedback.jsonl");
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "broken JSON line rejected: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn score_json_has_the_stable_shape() {
+    let (_dir, db) = loaded();
+    let o = chiso(&db, &["score", "--period", "2024-03", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["methodology"], "766-2023");
+    assert_eq!(v["period"]["from"], "2024-03-01");
+    assert_eq!(v["period"]["to"], "2024-03-31");
+    let units = v["units"].as_array().unwrap();
+    let codes: Vec<&str> = units.iter().map(|u| u["code"].as_str().unwrap()).collect();
+    assert!(!codes.contains(&"000.99.30.H53"), "unscored unit left out");
+    let p1 = units.iter().find(|u| u["code"] == "000.20.30.H53").unwrap();
+    for key in [
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "total",
+        "rank",
+        "rank_of",
+        "previous_total",
+        "delta",
+        "groups",
+        "criteria",
+    ] {
+        assert!(p1.get(key).is_some(), "{key}");
+    }
+    assert_eq!(p1["rank_of"], 2);
+    let c21 = p1["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "2.1")
+        .unwrap();
+    assert_eq!(
+        (c21["numerator"].as_i64(), c21["denominator"].as_i64()),
+        (Some(2), Some(3))
+    );
+    for key in ["id", "numerator", "denominator", "ratio", "points", "max"] {
+        assert!(c21.get(key).is_some(), "{key}");
+    }
+    assert!(
+        p1["previous_total"].is_null(),
+        "no data in February for this unit"
+    );
+
+    let one = chiso(
+        &db,
+        &[
+            "score",
+            "--period",
+            "2024-03",
+            "--unit",
+            "000.20.30.H53",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(v["units"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn tables_explain_and_rank_in_vietnamese() {
+    let (_dir, db) = loaded();
+    let o = chiso(&db, &["score", "--period", "2024-03"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("STT") && out.contains("UBND Phường 1") && out.contains("Trung bình"),
+        "{out}"
+    );
+    assert!(out.contains(','), "decimal comma: {out}");
+
+    let o = chiso(
+        &db,
+        &[
+            "explain",
+            "--period",
+            "2024-03",
+            "--unit",
+            "000.20.30.H53",
+            "--criterion",
+            "2.1",
+        ],
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("HS002")
+            && out.contains("trễ hạn: kết thúc xử lý 12/03/2024, hạn trả 07/03/2024"),
+        "{out}"
+    );
+
+    let o = chiso(
+        &db,
+        &[
+            "rank", "--period", "2024-Q1", "--kind", "commune", "--format", "csv",
+        ],
+    );
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 3, "{out}");
+
+    let o = chiso(&db, &["score", "--period", "2024-13"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("kỳ báo cáo không hợp lệ"));
+}
+
+#[test]
+fn rebuild_keeps_scores() {
+    let (_dir, db) = loaded();
+    let before = stdout(&chiso(
+        &db,
+        &["score", "--period", "2024-Q1", "--format", "json"],
+    ));
+    assert!(chiso(&db, &["rebuild"]).status.success());
+    let after = stdout(&chiso(
+        &db,
+        &["score", "--period", "2024-Q1", "--format", "json"],
+    ));
+    assert_eq!(before, after);
+}
+
+#[test]
+fn methodology_check_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../methodology/766-2026.toml");
+    let o = chiso(&db, &["methodology", "check", good.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&good).unwrap().replacen(
+        "rule = \"linear\"",
+        "rule = \"cubic\"",
+        1,
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, &text).unwrap();
+    let o = chiso(&db, &["methodology", "check", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = text.lines().position(|l| l == "rule = \"cubic\"").unwrap() + 1;
+    assert!(
+        err.contains(&format!(
+            "bad.toml:{line}: criterion '1.1': unknown rule 'cubic'"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn demo_builds_a_province_and_ranks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let o = chiso(&db, &["demo", "--dossiers", "20000", "--seed", "3"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(
+        out.contains("SỞ, BAN, NGÀNH") && out.contains("UBND CẤP XÃ"),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(
+        &chiso(&db, &["score", "--period", "2026-10", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(v["methodology"], "766-2026");
+    let units = v["units"].as_array().unwrap();
+    assert!(units.len() > 100);
+    // Every criterion of 766-2026 has data somewhere in the province.
+    let province = &units[0];
+    for c in province["criteria"].as_array().unwrap() {
+        assert!(
+            c["denominator"].as_i64().unwrap_or(0) > 0,
+            "criterion {} has data",
+            c["id"]
+        );
+    }
+}

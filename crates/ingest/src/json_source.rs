@@ -1,0 +1,154 @@
+//! JSON Lines: one object per line, keys named like CSV columns (aliases
+//! allowed); values are strings, numbers, booleans or null. Blank lines are
+//! skipped; a line that is not a JSON object is a rejected row.
+
+use std::borrow::Cow;
+use std::io::{BufRead, BufReader, Read};
+
+use serde_json::Value;
+
+use crate::columns::{find_column, MAX_COLUMNS};
+use crate::{Ctx, Item};
+
+pub(crate) struct JsonSource {
+    input: BufReader<Box<dyn Read>>,
+    buf: Vec<u8>,
+    line: usize,
+    /// Columns some line has had, for the missing-columns report.
+    seen: Vec<bool>,
+    done: bool,
+}
+
+/// A JSON value as cell text; `None` for arrays and objects.
+fn cell(value: &Value) -> Option<Cow<'_, str>> {
+    Some(match value {
+        Value::Null => Cow::Borrowed(""),
+        Value::String(s) => Cow::Borrowed(s.as_str()),
+        Value::Bool(true) => Cow::Borrowed("true"),
+        Value::Bool(false) => Cow::Borrowed("false"),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => Cow::Owned(u.to_string()),
+            (_, Some(i), _) => Cow::Owned(i.to_string()),
+            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Cow::Owned(format!("{}", f as i64)),
+            _ => Cow::Owned(n.to_string()),
+        },
+        Value::Array(_) | Value::Object(_) => return None,
+    })
+}
+
+impl JsonSource {
+    pub fn new(columns: usize, input: Box<dyn Read>) -> JsonSource {
+        JsonSource {
+            input: BufReader::with_capacity(1 << 16, input),
+            buf: Vec::new(),
+            line: 0,
+            seen: vec![false; columns],
+            done: false,
+        }
+    }
+
+    pub fn next(&mut self, ctx: &mut Ctx) -> Option<Item> {
+        if self.done {
+            return None;
+        }
+        loop {
+            self.buf.clear();
+            match self.input.read_until(b'\n', &mut self.buf) {
+                Ok(0) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(ctx.failure(self.line + 1, &e));
+                }
+            }
+            self.line += 1;
+            let line = self.line;
+            let mut text = self.buf.as_slice();
+            if line == 1 {
+                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+            }
+            let text = text.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            let raw = || String::from_utf8_lossy(text).into_owned();
+            let value: Value = match serde_json::from_slice(text) {
+                Ok(v) => v,
+                Err(e) => {
+                    return Some(ctx.reject(
+                        line,
+                        None,
+                        format!(
+                            "dòng {line} không phải JSON hợp lệ ({e}): mỗi dòng phải là một đối tượng JSON \
+                             (invalid JSON: write one JSON object per line)"
+                        ),
+                        raw(),
+                    ))
+                }
+            };
+            let Value::Object(map) = &value else {
+                return Some(ctx.reject(
+                    line,
+                    None,
+                    "dòng không phải một đối tượng JSON {…}: mỗi dòng phải là một đối tượng \
+                     (the line is not a JSON object: write one object per line)"
+                        .to_string(),
+                    raw(),
+                ));
+            };
+            let mut cells: [Cow<'_, str>; MAX_COLUMNS] = std::array::from_fn(|_| Cow::Borrowed(""));
+            let mut given = [false; MAX_COLUMNS];
+            let mut newly_seen = false;
+            for (key, v) in map {
+                let Some(i) = find_column(ctx.cols, key) else {
+                    ctx.note_extra(key);
+                    continue;
+                };
+                let col = ctx.cols[i].name;
+                let Some(t) = cell(v) else {
+                    return Some(ctx.reject(
+                        line,
+                        Some(col),
+                        format!(
+                            "giá trị ở cột {col} phải là chuỗi, số, true/false hoặc null \
+                             (the value in column {col} must be a string, number, boolean or null)"
+                        ),
+                        raw(),
+                    ));
+                };
+                if given[i] && cells[i].trim() != t.trim() {
+                    return Some(ctx.reject(
+                        line,
+                        Some(col),
+                        format!(
+                            "cột {col} có hai giá trị khác nhau (tên tiếng Anh và tên đồng bộ): chỉ giữ một \
+                             (column {col} is given twice with different values: keep one key)"
+                        ),
+                        raw(),
+                    ));
+                }
+                given[i] = true;
+                cells[i] = t;
+                if !self.seen[i] {
+                    self.seen[i] = true;
+                    newly_seen = true;
+                }
+            }
+            if newly_seen {
+                ctx.missing = ctx
+                    .cols
+                    .iter()
+                    .zip(&self.seen)
+                    .filter(|(_, s)| !**s)
+                    .map(|(c, _)| c.name.to_string())
+                    .collect();
+            }
+            let vals: [&str; MAX_COLUMNS] = std::array::from_fn(|i| cells[i].as_ref());
+            let n = ctx.cols.len();
+            return Some(ctx.finish(line, &vals[..n], raw));
+        }
+    }
+}
