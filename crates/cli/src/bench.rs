@@ -50,6 +50,21 @@ pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
         dir.display()
     );
 
+    // Parsing alone, through the same reader the import uses.
+    let t = Instant::now();
+    let reader = chiso_ingest::open(
+        chiso_ingest::RecordKind::Dossiers,
+        &dir.join("dossiers.csv"),
+    )?;
+    let parsed = reader.count();
+    let parse_s = t.elapsed().as_secs_f64();
+    println!(
+        "Đọc và kiểm tra CSV hồ sơ (không ghi): {} dòng trong {} giây = {} dòng/giây",
+        integer(parsed as i64),
+        decimal(parse_s, 2),
+        integer((parsed as f64 / parse_s) as i64)
+    );
+
     let db = dir.join("bench.db");
     demo::remove_db(&db)?;
     let mut store = crate::open(&db)?;
@@ -121,7 +136,7 @@ pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
     );
     let report = serde_json::json!({
         "dossiers": n, "csv_bytes": csv_bytes, "generate_seconds": generate_s,
-        "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s,
+        "parse_seconds": parse_s, "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s,
         "scoring_12_months_ms": scoring_ms, "units": units,
         "per_month_ms": per_month.iter().map(|(m, ms, _)| serde_json::json!({"month": m.iso(), "ms": ms})).collect::<Vec<_>>(),
         "database": db.display().to_string(),

@@ -175,7 +175,11 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
             row.extend([points(u.previous_total), delta(u), rank_text(u)]);
             t.row(row);
         }
-        if let Some(avg) = members.first().and_then(|u| u.peers_average) {
+        if let Some(avg) = members
+            .first()
+            .and_then(|u| u.peers_average)
+            .filter(|_| members.len() > 1)
+        {
             let mut row = vec![String::new(), "Trung bình".into(), format::points(avg)];
             for (gi, _) in m.groups.iter().enumerate() {
                 let values: Vec<f64> = members.iter().filter_map(|u| u.groups[gi].points).collect();

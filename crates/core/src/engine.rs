@@ -27,6 +27,14 @@ pub trait IndexStore {
         &self,
         period: &Period,
     ) -> Result<HashMap<UnitId, Accumulator>, Self::Error>;
+    /// Accumulators for several periods at once (a period and the one before
+    /// it); a store may share its reads between them.
+    fn own_accumulators_many(
+        &self,
+        periods: &[Period],
+    ) -> Result<Vec<HashMap<UnitId, Accumulator>>, Self::Error> {
+        periods.iter().map(|p| self.own_accumulators(p)).collect()
+    }
     /// Raw records of the given units that may count in the period (received
     /// no later than its end), for explain.
     fn records_for(&self, units: &[UnitId], period: &Period) -> Result<UnitRecords, Self::Error>;
@@ -106,13 +114,24 @@ pub fn rolled_up_measures<S: IndexStore>(
     period: &Period,
 ) -> Result<HashMap<UnitId, MeasureValues>, S::Error> {
     let own = store.own_accumulators(period)?;
+    Ok(finish_measures(hierarchy, catalogue, calendar, own, period))
+}
+
+/// Rolls own accumulators up the hierarchy and turns them into measure values.
+pub fn finish_measures(
+    hierarchy: &Hierarchy,
+    catalogue: &HashMap<ProcedureId, Procedure>,
+    calendar: &Calendar,
+    own: HashMap<UnitId, Accumulator>,
+    period: &Period,
+) -> HashMap<UnitId, MeasureValues> {
     let rolled = hierarchy.roll_up(own, period);
     let catalogue_values =
         measures::catalogue_values(catalogue.values(), period, calendar, hierarchy.top_kind());
-    Ok(rolled
+    rolled
         .into_iter()
         .map(|(id, acc)| (id, acc.finish(catalogue, &catalogue_values)))
-        .collect())
+        .collect()
 }
 
 /// Scores every unit for a period with the methodology in force at its end,
@@ -130,10 +149,16 @@ pub fn score<S: IndexStore>(
     let hierarchy = store.hierarchy().map_err(EngineError::Store)?;
     let catalogue = store.catalogue().map_err(EngineError::Store)?;
     let calendar = store.calendar().map_err(EngineError::Store)?;
-    let now = rolled_up_measures(store, &hierarchy, &catalogue, &calendar, period)
-        .map_err(EngineError::Store)?;
-    let before = rolled_up_measures(store, &hierarchy, &catalogue, &calendar, &previous)
-        .map_err(EngineError::Store)?;
+    let mut own = store
+        .own_accumulators_many(&[*period, previous])
+        .map_err(EngineError::Store)?
+        .into_iter();
+    let (now, before) = (
+        own.next().unwrap_or_default(),
+        own.next().unwrap_or_default(),
+    );
+    let now = finish_measures(&hierarchy, &catalogue, &calendar, now, period);
+    let before = finish_measures(&hierarchy, &catalogue, &calendar, before, &previous);
     Ok(scoring::score_sheet(
         m, pm, period, &hierarchy, &now, &before,
     ))

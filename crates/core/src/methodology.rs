@@ -396,13 +396,15 @@ impl Methodology {
                     }
                     Rule::Target(t)
                 }
-                other => return Err(err(
-                    Some(c.rule.span()),
-                    format!(
+                other => {
+                    return Err(err(
+                        Some(c.rule.span()),
+                        format!(
                         "criterion '{}': unknown rule '{other}' (use linear, threshold or target)",
                         c.id
                     ),
-                )),
+                    ))
+                }
             };
             let no_data = match c.no_data.get_ref().as_str() {
                 "exclude" => NoData::Exclude,

@@ -83,29 +83,31 @@ impl Hierarchy {
         own: HashMap<UnitId, Accumulator>,
         period: &Period,
     ) -> HashMap<UnitId, Accumulator> {
-        let mut total: HashMap<UnitId, Accumulator> = self
+        let position: HashMap<UnitId, usize> = self
             .units
             .iter()
-            .map(|(id, _)| (*id, Accumulator::default()))
+            .enumerate()
+            .map(|(i, (id, _))| (*id, i))
             .collect();
+        let target: Vec<Option<usize>> = self
+            .units
+            .iter()
+            .map(|(_, u)| {
+                self.rollup_target(u, period)
+                    .and_then(|c| self.by_code.get(c).copied())
+            })
+            .collect();
+        let mut total: Vec<Accumulator> = vec![Accumulator::default(); self.units.len()];
         for (id, acc) in &own {
-            let mut seen = 0;
-            let mut at = self.units.iter().position(|(uid, _)| uid == id);
-            while let Some(i) = at {
-                let (uid, unit) = &self.units[i];
-                if let Some(t) = total.get_mut(uid) {
-                    t.merge(acc);
-                }
-                seen += 1;
-                if seen > self.units.len() {
-                    break; // a cycle in parent links: stop rather than loop
-                }
-                at = self
-                    .rollup_target(unit, period)
-                    .and_then(|c| self.by_code.get(c).copied());
+            let mut at = position.get(id).copied();
+            // A cycle in parent links would loop: stop after as many steps as there are units.
+            for _ in 0..self.units.len() {
+                let Some(i) = at else { break };
+                total[i].merge(acc);
+                at = target[i];
             }
         }
-        total
+        self.units.iter().map(|(id, _)| *id).zip(total).collect()
     }
 
     /// The nearest ancestor (or the unit itself) of one of `kinds`.
@@ -329,7 +331,12 @@ pub fn score_units(
                 }
             })
             .collect();
-        let (groups, total) = groups_and_total(m, &criteria);
+        let (groups, mut total) = groups_and_total(m, &criteria);
+        // A unit none of whose own criteria has data is not scored (S000 shows
+        // "-"), rather than scored on what it inherits or on no-data defaults.
+        if !criteria.iter().any(|c| c.basis == Basis::Measured) {
+            total = None;
+        }
         out.push(UnitScore {
             unit_id: *id,
             code: u.code.clone(),

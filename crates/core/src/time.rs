@@ -170,6 +170,9 @@ pub struct ParsedInstant {
 /// `dd/mm/yyyy` or `dd/mm/yyyy HH:MM[:SS]`. Without an offset the time is Vietnam time.
 pub fn parse_instant(text: &str) -> Option<ParsedInstant> {
     let text = text.trim();
+    if !text.is_ascii() {
+        return None;
+    }
     let (date_part, time_part) = match text.find(['T', ' ']) {
         Some(i) => (&text[..i], Some(text[i + 1..].trim())),
         None => (text, None),
@@ -385,6 +388,7 @@ mod tests {
         assert!(parse_instant("2023-13-05").is_none());
         assert!(parse_instant("31/02/2023").is_none());
         assert!(parse_instant("yesterday").is_none());
+        assert!(parse_instant("2023-10-05 10:00+aéb").is_none());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use chiso_core::calendar::Holiday;
 use chiso_core::records::{
-    Channel, Dossier, DossierStatus, Feedback, FeedbackOutcome, OnlineLevel, Procedure, ProcedureLevel,
-    Rating, Unit, UnitCounts, UnitKind,
+    Channel, Dossier, DossierStatus, Feedback, FeedbackOutcome, OnlineLevel, Procedure,
+    ProcedureLevel, Rating, Unit, UnitCounts, UnitKind,
 };
 use chiso_core::time::{parse_instant, Date, Instant, Month, ParsedInstant, VN_OFFSET_SECONDS};
 
@@ -72,7 +72,14 @@ macro_rules! choice {
     };
 }
 
-choice!(UnitKind, ProcedureLevel, OnlineLevel, DossierStatus, Rating, FeedbackOutcome);
+choice!(
+    UnitKind,
+    ProcedureLevel,
+    OnlineLevel,
+    DossierStatus,
+    Rating,
+    FeedbackOutcome
+);
 
 /// A non-negative integer: `50000`, also `50000.0` or `50000.00` as
 /// spreadsheets and JSON write whole numbers. `1.502`, `50.000` (a thousands
@@ -125,7 +132,9 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
 /// Two ASCII digits at `at`.
 fn d2(b: &[u8], at: usize) -> Option<u32> {
     match (b.get(at), b.get(at + 1)) {
-        (Some(x @ b'0'..=b'9'), Some(y @ b'0'..=b'9')) => Some(u32::from(x - b'0') * 10 + u32::from(y - b'0')),
+        (Some(x @ b'0'..=b'9'), Some(y @ b'0'..=b'9')) => {
+            Some(u32::from(x - b'0') * 10 + u32::from(y - b'0'))
+        }
         _ => None,
     }
 }
@@ -145,13 +154,20 @@ fn fast_instant(text: &str) -> Option<ParsedInstant> {
     let date = Date::from_ymd(y as i32, m, d)?;
     let rest = &b[10..];
     let Some((&sep, t)) = rest.split_first() else {
-        return Some(ParsedInstant { instant: date.start(), has_time: false });
+        return Some(ParsedInstant {
+            instant: date.start(),
+            has_time: false,
+        });
     };
     if (sep != b'T' && sep != b' ') || t.get(2) != Some(&b':') {
         return None;
     }
     let (h, mi) = (d2(t, 0)?, d2(t, 3)?);
-    let (s, zone) = if t.get(5) == Some(&b':') { (d2(t, 6)?, t.get(8..)?) } else { (0, t.get(5..)?) };
+    let (s, zone) = if t.get(5) == Some(&b':') {
+        (d2(t, 6)?, t.get(8..)?)
+    } else {
+        (0, t.get(5..)?)
+    };
     let offset = match zone {
         [] => VN_OFFSET_SECONDS,
         [b'Z' | b'z'] => 0,
@@ -169,7 +185,10 @@ fn fast_instant(text: &str) -> Option<ParsedInstant> {
         return None;
     }
     let local = i64::from(date.days()) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
-    Some(ParsedInstant { instant: Instant::from_unix(local - offset), has_time: true })
+    Some(ParsedInstant {
+        instant: Instant::from_unix(local - offset),
+        has_time: true,
+    })
 }
 
 /// Date-time forms of the data format. Non-ASCII text is refused before it
@@ -537,8 +556,13 @@ fn counts(r: &Row<'_>) -> Result<UnitCounts, FieldError> {
 fn holiday(r: &Row<'_>) -> Result<Holiday, FieldError> {
     let i = usize::from(H::Date);
     r.required(i)?;
-    let date = r.date(i)?.ok_or_else(|| r.fail(i, "thiếu ngày (missing date)".into()))?;
-    Ok(Holiday { date, name: r.cell(H::Name).to_string() })
+    let date = r
+        .date(i)?
+        .ok_or_else(|| r.fail(i, "thiếu ngày (missing date)".into()))?;
+    Ok(Holiday {
+        date,
+        name: r.cell(H::Name).to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -33,7 +33,11 @@ pub(crate) struct Col {
 impl Col {
     /// Whether a header cell (already trimmed and lower-cased) names this column.
     pub fn matches(&self, normalised: &str) -> bool {
-        self.name == normalised || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(normalised))
+        self.name == normalised
+            || self
+                .aliases
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(normalised))
     }
 
     /// `id (MaHoSo)`: the name with its aliases, for messages.
@@ -171,7 +175,11 @@ pub(crate) fn find_column(cols: &[Col], header: &str) -> Option<usize> {
 
 /// A header cell as compared with column names.
 pub(crate) fn normalise(header: &str) -> String {
-    header.trim().trim_start_matches('\u{feff}').trim().to_lowercase()
+    header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -196,7 +204,10 @@ mod tests {
         }
         assert_eq!(DOSSIERS[usize::from(D::Complaint)].name, "complaint");
         assert_eq!(DOSSIERS[usize::from(D::ReceivedAt)].name, "received_at");
-        assert_eq!(PROCEDURES[usize::from(P::CitizenDataConnected)].name, "citizen_data_connected");
+        assert_eq!(
+            PROCEDURES[usize::from(P::CitizenDataConnected)].name,
+            "citizen_data_connected"
+        );
         assert_eq!(FEEDBACK[usize::from(F::Repeated)].name, "repeated");
         assert_eq!(UNITS[usize::from(U::Scored)].name, "scored");
         assert_eq!(COUNTS[usize::from(C::Population)].name, "population");
@@ -206,8 +217,14 @@ mod tests {
     #[test]
     fn header_matching() {
         assert_eq!(find_column(DOSSIERS, "\u{feff} MaHoSo "), Some(0));
-        assert_eq!(find_column(DOSSIERS, "NGAYHENTRA"), Some(usize::from(D::DueAt)));
-        assert_eq!(find_column(DOSSIERS, "Received_At"), Some(usize::from(D::ReceivedAt)));
+        assert_eq!(
+            find_column(DOSSIERS, "NGAYHENTRA"),
+            Some(usize::from(D::DueAt))
+        );
+        assert_eq!(
+            find_column(DOSSIERS, "Received_At"),
+            Some(usize::from(D::ReceivedAt))
+        );
         assert_eq!(find_column(DOSSIERS, "ghi_chu"), None);
     }
 }

@@ -43,7 +43,11 @@ fn find2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
         }
         base += 8;
     }
-    chunks.remainder().iter().position(|&c| c == a || c == b).map(|i| base + i)
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|i| base + i)
 }
 
 /// Where the next record lies in the unread part of the buffer.
@@ -51,7 +55,13 @@ fn find2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
 enum Scan {
     /// A record: its content (without the line end) is `..len`; `consumed`
     /// bytes including the line end; `newlines` line breaks in all that.
-    Record { len: usize, consumed: usize, newlines: usize, quoted: bool, unterminated: bool },
+    Record {
+        len: usize,
+        consumed: usize,
+        newlines: usize,
+        quoted: bool,
+        unterminated: bool,
+    },
     /// The buffer ends inside the record: read more.
     NeedMore,
     /// Nothing left.
@@ -65,13 +75,33 @@ fn scan(data: &[u8], delim: u8, eof: bool) -> Scan {
     }
     match find2(data, b'\n', b'"') {
         Some(i) if data[i] == b'\n' => {
-            let len = if i > 0 && data[i - 1] == b'\r' { i - 1 } else { i };
-            return Scan::Record { len, consumed: i + 1, newlines: 1, quoted: false, unterminated: false };
+            let len = if i > 0 && data[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            return Scan::Record {
+                len,
+                consumed: i + 1,
+                newlines: 1,
+                quoted: false,
+                unterminated: false,
+            };
         }
         Some(_) => {}
         None if eof => {
-            let len = if data.last() == Some(&b'\r') { data.len() - 1 } else { data.len() };
-            return Scan::Record { len, consumed: data.len(), newlines: 0, quoted: false, unterminated: false };
+            let len = if data.last() == Some(&b'\r') {
+                data.len() - 1
+            } else {
+                data.len()
+            };
+            return Scan::Record {
+                len,
+                consumed: data.len(),
+                newlines: 0,
+                quoted: false,
+                unterminated: false,
+            };
         }
         None => return Scan::NeedMore,
     }
@@ -94,8 +124,18 @@ fn scan(data: &[u8], delim: u8, eof: bool) -> Scan {
                 newlines += 1;
             }
         } else if c == b'\n' {
-            let len = if i > 0 && data[i - 1] == b'\r' { i - 1 } else { i };
-            return Scan::Record { len, consumed: i + 1, newlines: newlines + 1, quoted: true, unterminated: false };
+            let len = if i > 0 && data[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            return Scan::Record {
+                len,
+                consumed: i + 1,
+                newlines: newlines + 1,
+                quoted: true,
+                unterminated: false,
+            };
         } else if c == b'"' && field_start {
             in_quotes = true;
         }
@@ -105,8 +145,18 @@ fn scan(data: &[u8], delim: u8, eof: bool) -> Scan {
     if !eof {
         return Scan::NeedMore;
     }
-    let len = if !in_quotes && data.last() == Some(&b'\r') { data.len() - 1 } else { data.len() };
-    Scan::Record { len, consumed: data.len(), newlines, quoted: true, unterminated: in_quotes }
+    let len = if !in_quotes && data.last() == Some(&b'\r') {
+        data.len() - 1
+    } else {
+        data.len()
+    };
+    Scan::Record {
+        len,
+        consumed: data.len(),
+        newlines,
+        quoted: true,
+        unterminated: in_quotes,
+    }
 }
 
 /// Splits a record with quotes into cells: a cell that starts with a quote
@@ -142,13 +192,19 @@ fn split_quoted<'a>(text: &'a str, delim: u8, out: &mut Vec<Cow<'a, str>>) {
                 }
             }
             let rest = bytes.get(i..).unwrap_or(&[]);
-            let end = rest.iter().position(|&c| c == delim).map_or(bytes.len(), |p| i + p);
+            let end = rest
+                .iter()
+                .position(|&c| c == delim)
+                .map_or(bytes.len(), |p| i + p);
             cell.push_str(text.get(i..end).unwrap_or(""));
             out.push(Cow::Owned(cell));
             i = end;
         } else {
             let rest = bytes.get(start..).unwrap_or(&[]);
-            let end = rest.iter().position(|&c| c == delim).map_or(bytes.len(), |p| start + p);
+            let end = rest
+                .iter()
+                .position(|&c| c == delim)
+                .map_or(bytes.len(), |p| start + p);
             out.push(Cow::Borrowed(text.get(start..end).unwrap_or("")));
             i = end;
         }
@@ -163,7 +219,12 @@ fn split_quoted<'a>(text: &'a str, delim: u8, out: &mut Vec<Cow<'a, str>>) {
 /// every piece is a `&str` of its own).
 fn split_plain(text: &str, delim: u8) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    let mut ends = text.bytes().enumerate().filter(move |&(_, b)| b == delim).map(|(i, _)| i).chain([text.len()]);
+    let mut ends = text
+        .bytes()
+        .enumerate()
+        .filter(move |&(_, b)| b == delim)
+        .map(|(i, _)| i)
+        .chain([text.len()]);
     std::iter::from_fn(move || {
         let end = ends.next()?;
         let cell = text.get(start..end).unwrap_or("");
@@ -244,8 +305,15 @@ pub(crate) struct CsvSource {
 }
 
 impl CsvSource {
-    pub fn open(kind: RecordKind, file: &str, input: Box<dyn Read>) -> Result<(CsvSource, Header), IngestError> {
-        let io_err = |source| IngestError::Io { file: file.to_string(), source };
+    pub fn open(
+        kind: RecordKind,
+        file: &str,
+        input: Box<dyn Read>,
+    ) -> Result<(CsvSource, Header), IngestError> {
+        let io_err = |source| IngestError::Io {
+            file: file.to_string(),
+            source,
+        };
         let mut src = CsvSource {
             input,
             buf: vec![0; CHUNK],
@@ -272,13 +340,17 @@ impl CsvSource {
         src.delim = delimiter(first_line);
         let names: Vec<String> = loop {
             let Some(raw) = src.read_raw().map_err(io_err)? else {
-                return Err(IngestError::NoHeader { file: file.to_string() });
+                return Err(IngestError::NoHeader {
+                    file: file.to_string(),
+                });
             };
             let bytes = &src.buf[raw.start..raw.start + raw.len];
             if bytes.trim_ascii().is_empty() {
                 continue;
             }
-            let text = std::str::from_utf8(bytes).map_err(|_| IngestError::NotUtf8 { file: file.to_string() })?;
+            let text = std::str::from_utf8(bytes).map_err(|_| IngestError::NotUtf8 {
+                file: file.to_string(),
+            })?;
             let mut cells = Vec::new();
             split_quoted(text, src.delim, &mut cells);
             break cells.into_iter().map(Cow::into_owned).collect();
@@ -324,8 +396,20 @@ impl CsvSource {
     fn read_raw(&mut self) -> io::Result<Option<Raw>> {
         loop {
             match scan(&self.buf[self.pos..self.end], self.delim, self.eof) {
-                Scan::Record { len, consumed, newlines, quoted, unterminated } => {
-                    let raw = Raw { line: self.line, start: self.pos, len, quoted, unterminated };
+                Scan::Record {
+                    len,
+                    consumed,
+                    newlines,
+                    quoted,
+                    unterminated,
+                } => {
+                    let raw = Raw {
+                        line: self.line,
+                        start: self.pos,
+                        len,
+                        quoted,
+                        unterminated,
+                    };
                     self.pos += consumed;
                     self.line += newlines;
                     return Ok(Some(raw));
@@ -373,8 +457,12 @@ impl CsvSource {
                 ));
             }
             let Ok(text) = std::str::from_utf8(bytes) else {
-                let bad = bytes.split(|&b| b == delim).position(|f| std::str::from_utf8(f).is_err());
-                let column = bad.and_then(|p| self.cols_at.get(p).copied().flatten()).and_then(|i| ctx.cols.get(i));
+                let bad = bytes
+                    .split(|&b| b == delim)
+                    .position(|f| std::str::from_utf8(f).is_err());
+                let column = bad
+                    .and_then(|p| self.cols_at.get(p).copied().flatten())
+                    .and_then(|i| ctx.cols.get(i));
                 let column = column.map(|c| c.name);
                 let col = column.unwrap_or("?");
                 return Some(ctx.reject(
@@ -391,7 +479,11 @@ impl CsvSource {
             let mut vals = [""; MAX_COLUMNS];
             let (n, extra_filled) = if raw.quoted {
                 split_quoted(text, delim, &mut quoted_cells);
-                place(&self.cols_at, quoted_cells.iter().map(|c| c.as_ref()), &mut vals)
+                place(
+                    &self.cols_at,
+                    quoted_cells.iter().map(|c| c.as_ref()),
+                    &mut vals,
+                )
             } else {
                 place(&self.cols_at, split_plain(text, delim), &mut vals)
             };
@@ -433,7 +525,13 @@ mod tests {
 
     #[test]
     fn scans_records() {
-        let r = |len, consumed, newlines, quoted| Scan::Record { len, consumed, newlines, quoted, unterminated: false };
+        let r = |len, consumed, newlines, quoted| Scan::Record {
+            len,
+            consumed,
+            newlines,
+            quoted,
+            unterminated: false,
+        };
         assert_eq!(scan(b"a,b\r\nc", b',', false), r(3, 5, 1, false));
         assert_eq!(scan(b"a,b", b',', false), Scan::NeedMore);
         assert_eq!(scan(b"a,b\r", b',', true), r(3, 4, 0, false));
@@ -443,7 +541,13 @@ mod tests {
         assert_eq!(scan(b"x\"y,z\n", b',', false), r(5, 6, 1, true));
         assert_eq!(
             scan(b"\"open,\n", b',', true),
-            Scan::Record { len: 7, consumed: 7, newlines: 1, quoted: true, unterminated: true }
+            Scan::Record {
+                len: 7,
+                consumed: 7,
+                newlines: 1,
+                quoted: true,
+                unterminated: true
+            }
         );
     }
 
@@ -474,7 +578,10 @@ mod tests {
             " \"a\",b",
             "\"unterminated,x",
         ] {
-            let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
             let mut rec = csv::StringRecord::new();
             assert!(rdr.read_record(&mut rec).unwrap_or(false), "{text}");
             let expected: Vec<String> = rec.iter().map(str::to_string).collect();

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read};
 use serde_json::Value;
 
 use crate::columns::{find_column, MAX_COLUMNS};
-use crate::{Ctx, Item};
+use crate::{Ctx, IngestError, Item};
 
 pub(crate) struct JsonSource {
     input: BufReader<Box<dyn Read>>,
@@ -16,7 +16,19 @@ pub(crate) struct JsonSource {
     line: usize,
     /// Columns some line has had, for the missing-columns report.
     seen: Vec<bool>,
+    /// `buf` holds line `line`, read but not yet given out.
+    pending: bool,
     done: bool,
+}
+
+/// A line without its line end, blanks around it and (on line 1) a byte-order mark.
+fn line_text(buf: &[u8], line: usize) -> &[u8] {
+    let text = if line == 1 {
+        buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf)
+    } else {
+        buf
+    };
+    text.trim_ascii()
 }
 
 /// A JSON value as cell text; `None` for arrays and objects.
@@ -29,7 +41,9 @@ fn cell(value: &Value) -> Option<Cow<'_, str>> {
         Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
             (Some(u), _, _) => Cow::Owned(u.to_string()),
             (_, Some(i), _) => Cow::Owned(i.to_string()),
-            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Cow::Owned(format!("{}", f as i64)),
+            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                Cow::Owned(format!("{}", f as i64))
+            }
             _ => Cow::Owned(n.to_string()),
         },
         Value::Array(_) | Value::Object(_) => return None,
@@ -37,14 +51,57 @@ fn cell(value: &Value) -> Option<Cow<'_, str>> {
 }
 
 impl JsonSource {
-    pub fn new(columns: usize, input: Box<dyn Read>) -> JsonSource {
-        JsonSource {
+    /// Reads up to the first line that is not blank, so that the columns the
+    /// file lacks are known before the rows are (by that line's keys; later
+    /// lines can only shorten the list).
+    pub fn open(ctx: &mut Ctx, input: Box<dyn Read>) -> Result<JsonSource, IngestError> {
+        let mut src = JsonSource {
             input: BufReader::with_capacity(1 << 16, input),
             buf: Vec::new(),
             line: 0,
-            seen: vec![false; columns],
+            seen: vec![false; ctx.cols.len()],
+            pending: false,
             done: false,
+        };
+        loop {
+            src.buf.clear();
+            let n = src
+                .input
+                .read_until(b'\n', &mut src.buf)
+                .map_err(|source| IngestError::Io {
+                    file: ctx.file.clone(),
+                    source,
+                })?;
+            if n == 0 {
+                break;
+            }
+            src.line += 1;
+            let text = line_text(&src.buf, src.line);
+            if text.is_empty() {
+                continue;
+            }
+            src.pending = true;
+            if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(text) {
+                for key in map.keys() {
+                    if let Some(i) = find_column(ctx.cols, key) {
+                        src.seen[i] = true;
+                    }
+                }
+            }
+            break;
         }
+        src.update_missing(ctx);
+        Ok(src)
+    }
+
+    fn update_missing(&self, ctx: &mut Ctx) {
+        ctx.missing = ctx
+            .cols
+            .iter()
+            .zip(&self.seen)
+            .filter(|(_, s)| !**s)
+            .map(|(c, _)| c.name.to_string())
+            .collect();
     }
 
     pub fn next(&mut self, ctx: &mut Ctx) -> Option<Item> {
@@ -52,25 +109,25 @@ impl JsonSource {
             return None;
         }
         loop {
-            self.buf.clear();
-            match self.input.read_until(b'\n', &mut self.buf) {
-                Ok(0) => {
-                    self.done = true;
-                    return None;
+            if self.pending {
+                self.pending = false;
+            } else {
+                self.buf.clear();
+                match self.input.read_until(b'\n', &mut self.buf) {
+                    Ok(0) => {
+                        self.done = true;
+                        return None;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        self.done = true;
+                        return Some(ctx.failure(self.line + 1, &e));
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => {
-                    self.done = true;
-                    return Some(ctx.failure(self.line + 1, &e));
-                }
+                self.line += 1;
             }
-            self.line += 1;
             let line = self.line;
-            let mut text = self.buf.as_slice();
-            if line == 1 {
-                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-            }
-            let text = text.trim_ascii();
+            let text = line_text(&self.buf, line);
             if text.is_empty() {
                 continue;
             }
@@ -90,14 +147,16 @@ impl JsonSource {
                 }
             };
             let Value::Object(map) = &value else {
-                return Some(ctx.reject(
-                    line,
-                    None,
-                    "dòng không phải một đối tượng JSON {…}: mỗi dòng phải là một đối tượng \
+                return Some(
+                    ctx.reject(
+                        line,
+                        None,
+                        "dòng không phải một đối tượng JSON {…}: mỗi dòng phải là một đối tượng \
                      (the line is not a JSON object: write one object per line)"
-                        .to_string(),
-                    raw(),
-                ));
+                            .to_string(),
+                        raw(),
+                    ),
+                );
             };
             let mut cells: [Cow<'_, str>; MAX_COLUMNS] = std::array::from_fn(|_| Cow::Borrowed(""));
             let mut given = [false; MAX_COLUMNS];
@@ -146,6 +205,7 @@ impl JsonSource {
                     .map(|(c, _)| c.name.to_string())
                     .collect();
             }
+
             let vals: [&str; MAX_COLUMNS] = std::array::from_fn(|i| cells[i].as_ref());
             let n = ctx.cols.len();
             return Some(ctx.finish(line, &vals[..n], raw));

@@ -27,13 +27,12 @@
 mod build;
 mod columns;
 mod csv_source;
+mod dedupe;
 mod json_source;
 mod render;
 mod xlsx_source;
 
 use std::cell::Cell;
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
@@ -46,6 +45,7 @@ use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
 use crate::build::{build, Row};
 use crate::columns::{columns, Col};
 use crate::csv_source::CsvSource;
+use crate::dedupe::Seen;
 use crate::json_source::JsonSource;
 use crate::xlsx_source::XlsxSource;
 
@@ -95,11 +95,15 @@ impl RecordKind {
         let t = text.trim().to_lowercase().replace(['_', ' '], "-");
         Some(match t.as_str() {
             "units" | "unit" | "don-vi" | "đơn-vị" | "donvi" => RecordKind::Units,
-            "procedures" | "procedure" | "thu-tuc" | "thủ-tục" | "tthc" => RecordKind::Procedures,
+            "procedures" | "procedure" | "thu-tuc" | "thủ-tục" | "tthc" => {
+                RecordKind::Procedures
+            }
             "dossiers" | "dossier" | "ho-so" | "hồ-sơ" | "hoso" => RecordKind::Dossiers,
             "feedback" | "feedbacks" | "phan-anh" | "phản-ánh" | "pakn" => RecordKind::Feedback,
             "counts" | "unit-counts" | "so-lieu" | "số-liệu" => RecordKind::Counts,
-            "holidays" | "holiday" | "ngay-nghi" | "ngày-nghỉ" | "ngay-le" | "ngày-lễ" => RecordKind::Holidays,
+            "holidays" | "holiday" | "ngay-nghi" | "ngày-nghỉ" | "ngay-le" | "ngày-lễ" => {
+                RecordKind::Holidays
+            }
             _ => return None,
         })
     }
@@ -111,7 +115,11 @@ impl RecordKind {
 
     /// The columns every row must fill.
     pub fn required_columns(self) -> Vec<&'static str> {
-        columns(self).iter().filter(|c| c.required).map(|c| c.name).collect()
+        columns(self)
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect()
     }
 
     /// The CSV header line of the data format (English names), as written by
@@ -254,7 +262,10 @@ impl Format {
 
     /// Parses `csv`, `jsonl` (`ndjson`, `json`), `xlsx`.
     pub fn parse(text: &str) -> Option<Format> {
-        Format::from_path(Path::new(&format!("x.{}", text.trim().trim_start_matches('.'))))
+        Format::from_path(Path::new(&format!(
+            "x.{}",
+            text.trim().trim_start_matches('.')
+        )))
     }
 }
 
@@ -297,7 +308,12 @@ pub enum IngestError {
         "tệp {file} có cột {column} hai lần (cột thứ {first} và {second}): chỉ giữ một cột \
          (column {column} appears twice in the header, positions {first} and {second}: keep one)"
     )]
-    DuplicateColumn { file: String, column: String, first: usize, second: usize },
+    DuplicateColumn {
+        file: String,
+        column: String,
+        first: usize,
+        second: usize,
+    },
     #[error(
         "loại dữ liệu không rõ '{0}': dùng units, procedures, dossiers, feedback, counts hoặc holidays \
          (unknown record kind)"
@@ -315,7 +331,11 @@ pub(crate) struct Header {
 
 /// Maps header cells onto the kind's columns; a required column missing or a
 /// column named twice makes the file unreadable.
-pub(crate) fn map_header(kind: RecordKind, file: &str, names: &[String]) -> Result<Header, IngestError> {
+pub(crate) fn map_header(
+    kind: RecordKind,
+    file: &str,
+    names: &[String],
+) -> Result<Header, IngestError> {
     let cols = columns(kind);
     let mut map = vec![None; cols.len()];
     let mut extra = Vec::new();
@@ -338,13 +358,29 @@ pub(crate) fn map_header(kind: RecordKind, file: &str, names: &[String]) -> Resu
             None => extra.push(name.trim().trim_start_matches('\u{feff}').to_string()),
         }
     }
-    let lacking: Vec<String> =
-        cols.iter().zip(&map).filter(|(c, m)| c.required && m.is_none()).map(|(c, _)| c.describe()).collect();
+    let lacking: Vec<String> = cols
+        .iter()
+        .zip(&map)
+        .filter(|(c, m)| c.required && m.is_none())
+        .map(|(c, _)| c.describe())
+        .collect();
     if !lacking.is_empty() {
-        return Err(IngestError::MissingRequiredColumns { file: file.to_string(), columns: lacking.join(", ") });
+        return Err(IngestError::MissingRequiredColumns {
+            file: file.to_string(),
+            columns: lacking.join(", "),
+        });
     }
-    let missing = cols.iter().zip(&map).filter(|(_, m)| m.is_none()).map(|(c, _)| c.name.to_string()).collect();
-    Ok(Header { map, missing, extra })
+    let missing = cols
+        .iter()
+        .zip(&map)
+        .filter(|(_, m)| m.is_none())
+        .map(|(c, _)| c.name.to_string())
+        .collect();
+    Ok(Header {
+        map,
+        missing,
+        extra,
+    })
 }
 
 /// The state shared by every format: counters, duplicate keys, column report.
@@ -352,7 +388,7 @@ pub(crate) struct Ctx {
     pub kind: RecordKind,
     pub cols: &'static [Col],
     pub file: String,
-    seen: HashMap<String, usize>,
+    seen: Seen,
     pub accepted: u64,
     pub rejected: u64,
     pub missing: Vec<String>,
@@ -365,7 +401,7 @@ impl Ctx {
             kind,
             cols: columns(kind),
             file: file.to_string(),
-            seen: HashMap::new(),
+            seen: Seen::new(),
             accepted: 0,
             rejected: 0,
             missing: Vec::new(),
@@ -375,32 +411,30 @@ impl Ctx {
 
     /// Reads one row's cells (indexed like the kind's columns) into an item.
     pub fn finish(&mut self, line: usize, vals: &[&str], raw: impl FnOnce() -> String) -> Item {
-        let row = Row { cols: self.cols, vals };
+        let row = Row {
+            cols: self.cols,
+            vals,
+        };
         match build(self.kind, &row) {
-            Ok(record) => {
-                let key = record.key();
-                match self.seen.entry(key) {
-                    Entry::Occupied(e) => {
-                        let first = *e.get();
-                        let key = build::show(e.key());
-                        let column = self.key_column();
-                        self.reject(
-                            line,
-                            Some(column),
-                            format!(
-                                "trùng khóa '{key}' đã có ở dòng {first}: giữ dòng {first}, xóa hoặc sửa dòng này \
-                                 (duplicate key in file, first seen on line {first}; that row is kept)"
-                            ),
-                            raw(),
-                        )
-                    }
-                    Entry::Vacant(v) => {
-                        v.insert(line);
-                        self.accepted += 1;
-                        Item::Accepted { line, record }
-                    }
+            Ok(record) => match self.seen.first_line(&record, line) {
+                Some(first) => {
+                    let key = build::show(&record.key());
+                    let column = self.key_column();
+                    self.reject(
+                        line,
+                        Some(column),
+                        format!(
+                            "trùng khóa '{key}' đã có ở dòng {first}: giữ dòng {first}, xóa hoặc sửa dòng này \
+                             (duplicate key in file, first seen on line {first}; that row is kept)"
+                        ),
+                        raw(),
+                    )
                 }
-            }
+                None => {
+                    self.accepted += 1;
+                    Item::Accepted { line, record }
+                }
+            },
             Err(e) => {
                 let column = self.cols.get(e.col).map(|c| c.name);
                 self.reject(line, column, e.reason, raw())
@@ -409,7 +443,13 @@ impl Ctx {
     }
 
     /// A rejected row.
-    pub fn reject(&mut self, line: usize, column: Option<&str>, reason: String, raw: String) -> Item {
+    pub fn reject(
+        &mut self,
+        line: usize,
+        column: Option<&str>,
+        reason: String,
+        raw: String,
+    ) -> Item {
         self.rejected += 1;
         Item::Rejected(reject(line, &self.file, column, reason, raw))
     }
@@ -495,8 +535,9 @@ pub struct Reader {
 
 impl Reader {
     /// The columns of the data format this file lacks (their defaults are
-    /// used). For JSON Lines, the columns no line read so far has had:
-    /// complete once the reader is exhausted.
+    /// used), known when the file is opened. For JSON Lines, whose lines may
+    /// differ, the columns missing from the first line, shortened as later
+    /// lines bring them: exact once the reader is exhausted.
     pub fn missing_columns(&self) -> &[String] {
         &self.ctx.missing
     }
@@ -573,8 +614,12 @@ impl Iterator for Reader {
 /// `.jsonl` / `.ndjson` / `.json` (JSON Lines), `.xlsx` (first sheet).
 pub fn open(kind: RecordKind, path: &Path) -> Result<Reader, IngestError> {
     let name = path.display().to_string();
-    let format = Format::from_path(path).ok_or_else(|| IngestError::UnknownExtension { file: name.clone() })?;
-    let io_err = |source| IngestError::Io { file: name.clone(), source };
+    let format = Format::from_path(path)
+        .ok_or_else(|| IngestError::UnknownExtension { file: name.clone() })?;
+    let io_err = |source| IngestError::Io {
+        file: name.clone(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(io_err)?;
     let total = file.metadata().map_err(io_err)?.len();
     let mut reader = from_reader(kind, &name, format, file)?;
@@ -590,7 +635,10 @@ pub fn from_reader(
     input: impl Read + 'static,
 ) -> Result<Reader, IngestError> {
     let bytes = Rc::new(Cell::new(0));
-    let input: Box<dyn Read> = Box::new(Counting { inner: Box::new(input), count: bytes.clone() });
+    let input: Box<dyn Read> = Box::new(Counting {
+        inner: Box::new(input),
+        count: bytes.clone(),
+    });
     let mut ctx = Ctx::new(kind, name);
     let source = match format {
         Format::Csv => {
@@ -599,10 +647,7 @@ pub fn from_reader(
             ctx.extra = header.extra;
             Source::Csv(source)
         }
-        Format::JsonLines => {
-            ctx.missing = ctx.cols.iter().map(|c| c.name.to_string()).collect();
-            Source::Json(JsonSource::new(ctx.cols.len(), input))
-        }
+        Format::JsonLines => Source::Json(JsonSource::open(&mut ctx, input)?),
         Format::Xlsx => {
             let (source, header) = XlsxSource::open(kind, name, input)?;
             ctx.missing = header.missing;
@@ -610,12 +655,27 @@ pub fn from_reader(
             Source::Xlsx(source)
         }
     };
-    let total = if format == Format::Xlsx { bytes.get() } else { 0 };
-    Ok(Reader { ctx, format, source, bytes, total })
+    let total = if format == Format::Xlsx {
+        bytes.get()
+    } else {
+        0
+    };
+    Ok(Reader {
+        ctx,
+        format,
+        source,
+        bytes,
+        total,
+    })
 }
 
 /// Reads text already in memory, e.g. a pasted CSV in a test or an HTTP body.
-pub fn from_text(kind: RecordKind, name: &str, format: Format, text: &str) -> Result<Reader, IngestError> {
+pub fn from_text(
+    kind: RecordKind,
+    name: &str,
+    format: Format,
+    text: &str,
+) -> Result<Reader, IngestError> {
     let bytes = text.as_bytes().to_vec();
     let total = bytes.len() as u64;
     let mut reader = from_reader(kind, name, format, io::Cursor::new(bytes))?;

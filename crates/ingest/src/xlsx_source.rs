@@ -40,7 +40,11 @@ fn serial_text(serial: f64, ty: Ty) -> Option<String> {
         secs -= 86_400;
     }
     // Excel counts a 29 February 1900 that never was: serials below 60 are one day later.
-    let epoch = if days < 60 { Date::from_ymd(1899, 12, 31)? } else { Date::from_ymd(1899, 12, 30)? };
+    let epoch = if days < 60 {
+        Date::from_ymd(1899, 12, 31)?
+    } else {
+        Date::from_ymd(1899, 12, 30)?
+    };
     Some(ymd_hms_text(epoch.add_days(days), secs, ty))
 }
 
@@ -48,7 +52,13 @@ fn ymd_hms_text(date: Date, secs: i64, ty: Ty) -> String {
     if ty == Ty::Date || secs == 0 {
         date.iso()
     } else {
-        format!("{}T{:02}:{:02}:{:02}", date.iso(), secs / 3600, (secs / 60) % 60, secs % 60)
+        format!(
+            "{}T{:02}:{:02}:{:02}",
+            date.iso(),
+            secs / 3600,
+            (secs / 60) % 60,
+            secs % 60
+        )
     }
 }
 
@@ -68,16 +78,23 @@ fn cell_text(cell: &Data, ty: Ty) -> Result<Cow<'_, str>, String> {
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s.as_str()),
         Data::Bool(true) => Cow::Borrowed("true"),
         Data::Bool(false) => Cow::Borrowed("false"),
-        Data::Int(i) if dated => Cow::Owned(serial_text(*i as f64, ty).unwrap_or_else(|| i.to_string())),
+        Data::Int(i) if dated => {
+            Cow::Owned(serial_text(*i as f64, ty).unwrap_or_else(|| i.to_string()))
+        }
         Data::Int(i) => Cow::Owned(i.to_string()),
-        Data::Float(f) if dated => Cow::Owned(serial_text(*f, ty).unwrap_or_else(|| number_text(*f))),
+        Data::Float(f) if dated => {
+            Cow::Owned(serial_text(*f, ty).unwrap_or_else(|| number_text(*f)))
+        }
         Data::Float(f) => Cow::Owned(number_text(*f)),
         Data::DateTime(dt) if dt.is_datetime() => {
             // Calamine handles the 1904 date system; round its milliseconds to the second.
             let (y, m, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
-            let secs = i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s) + i64::from(ms >= 500);
+            let secs =
+                i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s) + i64::from(ms >= 500);
             match Date::from_ymd(y.into(), m.into(), d.into()) {
-                Some(date) if secs >= 86_400 => Cow::Owned(ymd_hms_text(date.add_days(1), secs - 86_400, ty)),
+                Some(date) if secs >= 86_400 => {
+                    Cow::Owned(ymd_hms_text(date.add_days(1), secs - 86_400, ty))
+                }
                 Some(date) => Cow::Owned(ymd_hms_text(date, secs, ty)),
                 None => Cow::Owned(number_text(dt.as_f64())),
             }
@@ -88,24 +105,46 @@ fn cell_text(cell: &Data, ty: Ty) -> Result<Cow<'_, str>, String> {
 }
 
 impl XlsxSource {
-    pub fn open(kind: RecordKind, file: &str, mut input: Box<dyn Read>) -> Result<(XlsxSource, Header), IngestError> {
+    pub fn open(
+        kind: RecordKind,
+        file: &str,
+        mut input: Box<dyn Read>,
+    ) -> Result<(XlsxSource, Header), IngestError> {
         let mut bytes = Vec::new();
-        input.read_to_end(&mut bytes).map_err(|source| IngestError::Io { file: file.to_string(), source })?;
-        let not_xlsx = |message: String| IngestError::NotXlsx { file: file.to_string(), message };
+        input
+            .read_to_end(&mut bytes)
+            .map_err(|source| IngestError::Io {
+                file: file.to_string(),
+                source,
+            })?;
+        let not_xlsx = |message: String| IngestError::NotXlsx {
+            file: file.to_string(),
+            message,
+        };
         let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
         let range = match book.worksheet_range_at(0) {
             Some(Ok(range)) => range,
             Some(Err(e)) => return Err(not_xlsx(e.to_string())),
-            None => return Err(IngestError::NoHeader { file: file.to_string() }),
+            None => {
+                return Err(IngestError::NoHeader {
+                    file: file.to_string(),
+                })
+            }
         };
         let first_row = range.start().map_or(1, |(r, _)| r as usize + 1);
         let width = range.width();
         let blank = |r: usize| (0..width).all(|c| blank_cell(range.get((r, c))));
         let Some(header_row) = (0..range.height()).find(|&r| !blank(r)) else {
-            return Err(IngestError::NoHeader { file: file.to_string() });
+            return Err(IngestError::NoHeader {
+                file: file.to_string(),
+            });
         };
         let names: Vec<String> = (0..width)
-            .map(|c| range.get((header_row, c)).map_or(String::new(), |d| cell_text(d, Ty::Text).unwrap_or_default().into_owned()))
+            .map(|c| {
+                range.get((header_row, c)).map_or(String::new(), |d| {
+                    cell_text(d, Ty::Text).unwrap_or_default().into_owned()
+                })
+            })
             .collect();
         let header = map_header(kind, file, &names)?;
         let cols = columns(kind);
@@ -116,7 +155,14 @@ impl XlsxSource {
             }
         }
         let start = header_row + 1;
-        let source = XlsxSource { range, next: start, map: header.map.clone(), types, first_row, start };
+        let source = XlsxSource {
+            range,
+            next: start,
+            map: header.map.clone(),
+            types,
+            first_row,
+            start,
+        };
         Ok((source, header))
     }
 
@@ -130,9 +176,11 @@ impl XlsxSource {
     fn raw(&self, r: usize) -> String {
         let cells: Vec<String> = (0..self.range.width())
             .map(|c| {
-                self.range.get((r, c)).map_or(String::new(), |d| match cell_text(d, self.types[c]) {
-                    Ok(t) => t.into_owned(),
-                    Err(e) => e,
+                self.range.get((r, c)).map_or(String::new(), |d| {
+                    match cell_text(d, self.types[c]) {
+                        Ok(t) => t.into_owned(),
+                        Err(e) => e,
+                    }
                 })
             })
             .collect();
@@ -151,7 +199,9 @@ impl XlsxSource {
             let mut cells: [Cow<'_, str>; MAX_COLUMNS] = std::array::from_fn(|_| Cow::Borrowed(""));
             for (i, pos) in self.map.iter().enumerate() {
                 let Some(pos) = *pos else { continue };
-                let Some(data) = self.range.get((r, pos)) else { continue };
+                let Some(data) = self.range.get((r, pos)) else {
+                    continue;
+                };
                 match cell_text(data, self.types[pos]) {
                     Ok(t) => cells[i] = t,
                     Err(e) => {
@@ -199,9 +249,18 @@ mod tests {
 
     #[test]
     fn serial_dates() {
-        assert_eq!(serial_text(45_000.0, Ty::DateTime).as_deref(), Some("2023-03-15"));
-        assert_eq!(serial_text(45_000.5, Ty::DateTime).as_deref(), Some("2023-03-15T12:00:00"));
-        assert_eq!(serial_text(45_000.5, Ty::Date).as_deref(), Some("2023-03-15"));
+        assert_eq!(
+            serial_text(45_000.0, Ty::DateTime).as_deref(),
+            Some("2023-03-15")
+        );
+        assert_eq!(
+            serial_text(45_000.5, Ty::DateTime).as_deref(),
+            Some("2023-03-15T12:00:00")
+        );
+        assert_eq!(
+            serial_text(45_000.5, Ty::Date).as_deref(),
+            Some("2023-03-15")
+        );
         assert_eq!(serial_text(1.0, Ty::Date).as_deref(), Some("1900-01-01"));
         assert_eq!(serial_text(61.0, Ty::Date).as_deref(), Some("1900-03-01"));
         assert_eq!(serial_text(-3.0, Ty::Date), None);

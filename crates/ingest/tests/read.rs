@@ -4,9 +4,13 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use chiso_core::records::{Channel, DossierStatus, FeedbackOutcome, OnlineLevel, ProcedureLevel, Rating, UnitKind};
+use chiso_core::records::{
+    Channel, DossierStatus, FeedbackOutcome, OnlineLevel, ProcedureLevel, Rating, UnitKind,
+};
 use chiso_core::time::{parse_instant, Date, Instant, Month};
-use chiso_ingest::{from_reader, from_text, open, Format, IngestError, Item, Reader, Record, RecordKind, Rejected};
+use chiso_ingest::{
+    from_reader, from_text, open, Format, IngestError, Item, Reader, Record, RecordKind, Rejected,
+};
 
 /// Everything a reader gives, split, with the counters checked.
 struct Read {
@@ -27,7 +31,11 @@ fn drain(mut reader: Reader) -> Read {
     assert_eq!(reader.accepted() as usize, accepted.len());
     assert_eq!(reader.rejected() as usize, rejected.len());
     assert_eq!(reader.rows_read() as usize, accepted.len() + rejected.len());
-    Read { accepted, rejected, reader }
+    Read {
+        accepted,
+        rejected,
+        reader,
+    }
 }
 
 fn csv(kind: RecordKind, text: &str) -> Read {
@@ -56,7 +64,7 @@ fn dossiers(read: &Read) -> Vec<&chiso_core::records::Dossier> {
         .collect()
 }
 
-fn rejection<'a>(read: &'a Read, line: usize) -> &'a Rejected {
+fn rejection(read: &Read, line: usize) -> &Rejected {
     read.rejected
         .iter()
         .find(|r| r.line == line)
@@ -64,7 +72,9 @@ fn rejection<'a>(read: &'a Read, line: usize) -> &'a Rejected {
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 // ---------------------------------------------------------------- units
@@ -78,7 +88,9 @@ fn units_with_english_and_vietnamese_headers() {
     let r = csv(RecordKind::Units, english);
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     assert_eq!(r.accepted.len(), 3);
-    let Record::Unit(u) = &r.accepted[1].1 else { panic!() };
+    let Record::Unit(u) = &r.accepted[1].1 else {
+        panic!()
+    };
     assert_eq!(r.accepted[1].0, 3);
     assert_eq!(u.code, "000.20.30.H53");
     assert_eq!(u.parent_code.as_deref(), Some("000.00.00.H53"));
@@ -87,19 +99,32 @@ fn units_with_english_and_vietnamese_headers() {
     assert_eq!(u.valid_to, Some(day("2024-12-31")));
     assert_eq!(u.successor_code.as_deref(), Some("000.21.30.H53"));
     assert!(u.scored);
-    let Record::Unit(top) = &r.accepted[0].1 else { panic!() };
+    let Record::Unit(top) = &r.accepted[0].1 else {
+        panic!()
+    };
     assert_eq!(top.parent_code, None);
     assert!(top.scored, "scored defaults to true when the cell is empty");
-    let Record::Unit(inspect) = &r.accepted[2].1 else { panic!() };
+    let Record::Unit(inspect) = &r.accepted[2].1 else {
+        panic!()
+    };
     assert_eq!(inspect.kind, UnitKind::Other);
     assert!(!inspect.scored);
 
-    let vietnamese = "MaDinhDanh,TenDonVi,MaDonViCha,LoaiDonVi\n000.00.00.H53,UBND tỉnh Tây Ninh,,tỉnh\n";
+    let vietnamese =
+        "MaDinhDanh,TenDonVi,MaDonViCha,LoaiDonVi\n000.00.00.H53,UBND tỉnh Tây Ninh,,tỉnh\n";
     let r = csv(RecordKind::Units, vietnamese);
-    let Record::Unit(u) = &r.accepted[0].1 else { panic!() };
+    let Record::Unit(u) = &r.accepted[0].1 else {
+        panic!()
+    };
     assert_eq!(u.kind, UnitKind::Province);
-    assert!(u.scored, "scored defaults to true when the column is absent");
-    assert_eq!(r.reader.missing_columns(), ["valid_from", "valid_to", "successor_code", "scored"]);
+    assert!(
+        u.scored,
+        "scored defaults to true when the column is absent"
+    );
+    assert_eq!(
+        r.reader.missing_columns(),
+        ["valid_from", "valid_to", "successor_code", "scored"]
+    );
 }
 
 // ---------------------------------------------------------------- procedures
@@ -111,10 +136,18 @@ citizen_facing,decision_date,legal_effective_date,published_at,complete_parts,ci
 1.001234,Cấp phiếu lý lịch tư pháp,province,Lý lịch tư pháp,full,1,true,có,10,1,2023-01-05,01/02/2023,2023-02-10,1,0\n";
     let r = csv(RecordKind::Procedures, english);
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    let Record::Procedure(p) = &r.accepted[0].1 else { panic!() };
+    let Record::Procedure(p) = &r.accepted[0].1 else {
+        panic!()
+    };
     assert_eq!(p.level, Some(ProcedureLevel::Province));
     assert_eq!(p.online_level, OnlineLevel::Full);
-    assert!(p.full_online_eligible && p.has_fee && p.paper_result && p.citizen_facing && p.complete_parts);
+    assert!(
+        p.full_online_eligible
+            && p.has_fee
+            && p.paper_result
+            && p.citizen_facing
+            && p.complete_parts
+    );
     assert!(!p.citizen_data_connected);
     assert_eq!(p.max_days, Some(10));
     assert_eq!(p.decision_date, Some(day("2023-01-05")));
@@ -126,14 +159,19 @@ citizen_facing,decision_date,legal_effective_date,published_at,complete_parts,ci
 NgayHieuLuc,NgayCongKhai\n2.000001,Đăng ký khai sinh,cấp xã,Hộ tịch,một phần,không,,2022-03-01,,2022-04-01\n";
     let r = csv(RecordKind::Procedures, vietnamese);
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    let Record::Procedure(p) = &r.accepted[0].1 else { panic!() };
+    let Record::Procedure(p) = &r.accepted[0].1 else {
+        panic!()
+    };
     assert_eq!(p.code, "2.000001");
     assert_eq!(p.level, Some(ProcedureLevel::Commune));
     assert_eq!(p.online_level, OnlineLevel::Partial);
     assert_eq!(p.max_days, None);
     assert!(!p.has_fee && !p.paper_result);
     assert_eq!(p.published_at, Some(day("2022-04-01")));
-    assert!(r.reader.missing_columns().contains(&"citizen_data_connected".to_string()));
+    assert!(r
+        .reader
+        .missing_columns()
+        .contains(&"citizen_data_connected".to_string()));
 }
 
 // ---------------------------------------------------------------- dossiers
@@ -156,7 +194,11 @@ fn dossiers_with_every_english_column() {
     assert_eq!(d.channel, Channel::Online);
     assert_eq!(d.submitted_at, Some(at("2023-10-05T08:00:00+07:00")));
     assert_eq!(d.received_at, at("05/10/2023 08:15"));
-    assert_eq!(d.due_at, Some(day("2023-10-12").end()), "a due date without a time is the end of that day");
+    assert_eq!(
+        d.due_at,
+        Some(day("2023-10-12").end()),
+        "a due date without a time is the end of that day"
+    );
     assert_eq!(d.finished_at, Some(at("2023-10-11T23:00:00+07:00")));
     assert_eq!(d.returned_at, Some(at("2023-10-12T09:00:00+07:00")));
     assert_eq!(d.status, DossierStatus::Returned);
@@ -185,15 +227,31 @@ CoKetQuaDienTu,HoSoCoThanhPhanSoHoa,DuocLayTuKhoDMQG,TaiKhoanDuocXacThucVoiVNeID
     assert_eq!(d.procedure_code, "1.001234");
     assert_eq!(d.channel, Channel::Postal);
     assert_eq!(d.received_at, at("2023-10-05T08:00:00+07:00"));
-    assert_eq!(d.due_at, Some(at("2023-10-12T17:00:00+07:00")), "a due time given is kept");
+    assert_eq!(
+        d.due_at,
+        Some(at("2023-10-12T17:00:00+07:00")),
+        "a due time given is kept"
+    );
     assert_eq!(d.status, DossierStatus::Finished);
-    assert!(d.synced && !d.e_result && d.digitized && !d.reused_data && d.citizen_data_used && d.complaint);
+    assert!(
+        d.synced
+            && !d.e_result
+            && d.digitized
+            && !d.reused_data
+            && d.citizen_data_used
+            && d.complaint
+    );
     assert_eq!(d.rating, Some(Rating::Unsatisfied));
     assert!(d.handler_named, "handler_named defaults to true");
     assert_eq!(r.reader.extra_columns(), ["GhiChu"]);
     assert_eq!(
         r.reader.missing_columns(),
-        ["supplement_days", "vneid_verified", "handler_named", "personal_store_synced"]
+        [
+            "supplement_days",
+            "vneid_verified",
+            "handler_named",
+            "personal_store_synced"
+        ]
     );
 }
 
@@ -207,12 +265,26 @@ fn missing_columns_take_their_defaults() {
     let ds = dossiers(&r);
     let a = ds[0];
     assert_eq!(a.channel, Channel::InPerson);
-    assert_eq!(a.status, DossierStatus::Received, "no status and no finished_at: received");
-    assert!(a.handler_named, "a missing handler_named column must not make every dossier late");
+    assert_eq!(
+        a.status,
+        DossierStatus::Received,
+        "no status and no finished_at: received"
+    );
+    assert!(
+        a.handler_named,
+        "a missing handler_named column must not make every dossier late"
+    );
     assert!(!a.synced && !a.e_result && a.rating.is_none());
-    assert_eq!((a.fee_amount, a.paid_online, a.supplement_requests), (0, 0, 0));
+    assert_eq!(
+        (a.fee_amount, a.paid_online, a.supplement_requests),
+        (0, 0, 0)
+    );
     assert_eq!(a.due_at, None);
-    assert_eq!(ds[1].status, DossierStatus::Finished, "no status but finished_at: finished");
+    assert_eq!(
+        ds[1].status,
+        DossierStatus::Finished,
+        "no status but finished_at: finished"
+    );
     let missing = r.reader.missing_columns();
     assert!(missing.contains(&"handler_named".to_string()));
     assert!(missing.contains(&"status".to_string()));
@@ -229,10 +301,20 @@ fn due_date_without_time_is_end_of_day() {
          A,U,P,2024-03-01,2024-03-08\nB,U,P,2024-03-01,08/03/2024\nC,U,P,2024-03-01,2024-03-08 10:30\n",
     );
     let ds = dossiers(&r);
-    assert_eq!(ds[0].due_at.map(Instant::iso).as_deref(), Some("2024-03-08T23:59:59+07:00"));
+    assert_eq!(
+        ds[0].due_at.map(Instant::iso).as_deref(),
+        Some("2024-03-08T23:59:59+07:00")
+    );
     assert_eq!(ds[1].due_at, ds[0].due_at);
-    assert_eq!(ds[2].due_at.map(Instant::iso).as_deref(), Some("2024-03-08T10:30:00+07:00"));
-    assert_eq!(ds[0].received_at.iso(), "2024-03-01T00:00:00+07:00", "other dates start the day");
+    assert_eq!(
+        ds[2].due_at.map(Instant::iso).as_deref(),
+        Some("2024-03-08T10:30:00+07:00")
+    );
+    assert_eq!(
+        ds[0].received_at.iso(),
+        "2024-03-01T00:00:00+07:00",
+        "other dates start the day"
+    );
 }
 
 // ---------------------------------------------------------------- bad rows
@@ -261,19 +343,35 @@ OK2,U,P,1,2024-03-01,,,,50000,,
     let r = csv(RecordKind::Dossiers, text);
     let lines: Vec<usize> = r.accepted.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [2, 12, 17]);
-    assert_eq!(r.accepted.len() + r.rejected.len(), 15, "every row is accepted or rejected");
+    assert_eq!(
+        r.accepted.len() + r.rejected.len(),
+        15,
+        "every row is accepted or rejected"
+    );
 
     let missing = rejection(&r, 3);
     assert_eq!(missing.column.as_deref(), Some("id"));
-    assert!(missing.reason.starts_with("thiếu giá trị bắt buộc ở cột id"), "{}", missing.reason);
-    assert!(missing.reason.contains("(missing required value"), "{}", missing.reason);
+    assert!(
+        missing
+            .reason
+            .starts_with("thiếu giá trị bắt buộc ở cột id"),
+        "{}",
+        missing.reason
+    );
+    assert!(
+        missing.reason.contains("(missing required value"),
+        "{}",
+        missing.reason
+    );
     assert_eq!(missing.raw, ",U,P,1,2024-03-01,,,,,,");
     assert_eq!(missing.file, "test.csv");
 
     let date = rejection(&r, 4);
     assert_eq!(date.column.as_deref(), Some("received_at"));
     assert!(
-        date.reason.starts_with("ngày không hợp lệ '31/02/2024' ở cột received_at: dùng YYYY-MM-DD hoặc dd/mm/yyyy"),
+        date.reason.starts_with(
+            "ngày không hợp lệ '31/02/2024' ở cột received_at: dùng YYYY-MM-DD hoặc dd/mm/yyyy"
+        ),
         "{}",
         date.reason
     );
@@ -283,22 +381,46 @@ OK2,U,P,1,2024-03-01,,,,50000,,
     let status = rejection(&r, 5);
     assert_eq!(status.column.as_deref(), Some("status"));
     assert!(status.reason.contains("'done'"), "{}", status.reason);
-    assert!(status.reason.contains(&DossierStatus::expected()), "lists the accepted values: {}", status.reason);
+    assert!(
+        status.reason.contains(&DossierStatus::expected()),
+        "lists the accepted values: {}",
+        status.reason
+    );
 
     let flag = rejection(&r, 6);
     assert_eq!(flag.column.as_deref(), Some("synced"));
-    assert!(flag.reason.contains("'maybe'") && flag.reason.contains("(invalid boolean"), "{}", flag.reason);
+    assert!(
+        flag.reason.contains("'maybe'") && flag.reason.contains("(invalid boolean"),
+        "{}",
+        flag.reason
+    );
 
     let number = rejection(&r, 7);
     assert_eq!(number.column.as_deref(), Some("fee_amount"));
-    assert!(number.reason.contains("'1.502'") && number.reason.contains("(invalid number"), "{}", number.reason);
+    assert!(
+        number.reason.contains("'1.502'") && number.reason.contains("(invalid number"),
+        "{}",
+        number.reason
+    );
 
     let duplicate = rejection(&r, 8);
     assert_eq!(duplicate.column.as_deref(), Some("id"));
-    assert!(duplicate.reason.starts_with("trùng khóa 'OK1' đã có ở dòng 2"), "{}", duplicate.reason);
-    assert!(duplicate.reason.contains("(duplicate key in file"), "{}", duplicate.reason);
+    assert!(
+        duplicate
+            .reason
+            .starts_with("trùng khóa 'OK1' đã có ở dòng 2"),
+        "{}",
+        duplicate.reason
+    );
+    assert!(
+        duplicate.reason.contains("(duplicate key in file"),
+        "{}",
+        duplicate.reason
+    );
     assert_eq!(duplicate.raw, "OK1,U,P,2,2024-03-02,,,,,,");
-    let Record::Dossier(first) = &r.accepted[0].1 else { panic!() };
+    let Record::Dossier(first) = &r.accepted[0].1 else {
+        panic!()
+    };
     assert_eq!(first.channel, Channel::InPerson, "the first row is kept");
 
     assert_eq!(rejection(&r, 9).column.as_deref(), Some("channel"));
@@ -306,11 +428,17 @@ OK2,U,P,1,2024-03-01,,,,50000,,
 
     let short = rejection(&r, 11);
     assert_eq!(short.column, None);
-    assert!(short.reason.contains("4 ô") && short.reason.contains("11 cột"), "{}", short.reason);
+    assert!(
+        short.reason.contains("4 ô") && short.reason.contains("11 cột"),
+        "{}",
+        short.reason
+    );
     assert_eq!(short.raw, "SHORT,U,P,1");
 
     // The quoted row spans lines 12-13; the next row starts on line 14.
-    let Record::Dossier(quoted) = &r.accepted[1].1 else { panic!() };
+    let Record::Dossier(quoted) = &r.accepted[1].1 else {
+        panic!()
+    };
     assert_eq!(quoted.id, "QUOTED, ID");
     assert_eq!(quoted.procedure_code, "P\non two lines");
     let after = rejection(&r, 14);
@@ -318,20 +446,30 @@ OK2,U,P,1,2024-03-01,,,,50000,,
 
     let rating = rejection(&r, 15);
     assert_eq!(rating.column.as_deref(), Some("rating"));
-    assert!(rating.reason.contains("satisfied, neutral, unsatisfied"), "{}", rating.reason);
+    assert!(
+        rating.reason.contains("satisfied, neutral, unsatisfied"),
+        "{}",
+        rating.reason
+    );
 
     assert_eq!(rejection(&r, 16).column.as_deref(), Some("received_at"));
 }
 
 #[test]
 fn raw_text_is_the_row_as_written() {
-    let r = csv(RecordKind::Units, "code,name,scored\n\"A,1\",\"Tên \"\"đặc biệt\"\"\",kinda\n");
+    let r = csv(
+        RecordKind::Units,
+        "code,name,scored\n\"A,1\",\"Tên \"\"đặc biệt\"\"\",kinda\n",
+    );
     assert_eq!(r.rejected[0].raw, "\"A,1\",\"Tên \"\"đặc biệt\"\"\",kinda");
 }
 
 #[test]
 fn blank_rows_are_skipped() {
-    let r = csv(RecordKind::Holidays, "date,name\n\n2024-01-01,Tết Dương lịch\n,\n  ,  \n2024-04-30,Giải phóng miền Nam\n");
+    let r = csv(
+        RecordKind::Holidays,
+        "date,name\n\n2024-01-01,Tết Dương lịch\n,\n  ,  \n2024-04-30,Giải phóng miền Nam\n",
+    );
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     let lines: Vec<usize> = r.accepted.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [3, 6]);
@@ -348,11 +486,15 @@ fn feedback_counts_and_holidays() {
          PA2,000.20.30.H53,2024-03-02,,,,,,\n",
     );
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    let Record::Feedback(f) = &r.accepted[0].1 else { panic!() };
+    let Record::Feedback(f) = &r.accepted[0].1 else {
+        panic!()
+    };
     assert_eq!(f.outcome, FeedbackOutcome::Answered);
     assert_eq!(f.handled_at, Some(day("2024-03-05").start()));
     assert_eq!((f.likes, f.dislikes, f.repeated), (3, 1, false));
-    let Record::Feedback(f) = &r.accepted[1].1 else { panic!() };
+    let Record::Feedback(f) = &r.accepted[1].1 else {
+        panic!()
+    };
     assert_eq!(f.outcome, FeedbackOutcome::Pending);
 
     let r = csv(
@@ -361,18 +503,31 @@ fn feedback_counts_and_holidays() {
          H53,2023-10,100,20,40,1200000\nH53,11/2023,1,2,3,4\nH53,10/2023,5,5,5,5\nH53,2023-13,1,1,1,1\n",
     );
     assert_eq!(r.accepted.len(), 2);
-    let Record::Counts(c) = &r.accepted[0].1 else { panic!() };
+    let Record::Counts(c) = &r.accepted[0].1 else {
+        panic!()
+    };
     assert_eq!(c.month, Month::new(2023, 10));
     assert_eq!(c.population, 1_200_000);
     assert_eq!(r.accepted[0].1.key(), "H53 2023-10");
     assert_eq!(r.accepted[1].1.key(), "H53 2023-11");
     let dup = rejection(&r, 4);
-    assert!(dup.reason.contains("dòng 2"), "10/2023 is the same month as 2023-10: {}", dup.reason);
+    assert!(
+        dup.reason.contains("dòng 2"),
+        "10/2023 is the same month as 2023-10: {}",
+        dup.reason
+    );
     let bad = rejection(&r, 5);
     assert_eq!(bad.column.as_deref(), Some("month"));
-    assert!(bad.reason.starts_with("tháng không hợp lệ '2023-13'"), "{}", bad.reason);
+    assert!(
+        bad.reason.starts_with("tháng không hợp lệ '2023-13'"),
+        "{}",
+        bad.reason
+    );
 
-    let r = csv(RecordKind::Holidays, "date,name\n01/01/2024,Tết Dương lịch\n2024-01-01,again\n2024-02-30,x\n");
+    let r = csv(
+        RecordKind::Holidays,
+        "date,name\n01/01/2024,Tết Dương lịch\n2024-01-01,again\n2024-02-30,x\n",
+    );
     assert_eq!(r.accepted.len(), 1);
     assert_eq!(r.accepted[0].1.key(), "2024-01-01");
     assert_eq!(r.rejected.len(), 2);
@@ -381,7 +536,10 @@ fn feedback_counts_and_holidays() {
 
 #[test]
 fn record_keys() {
-    let r = csv(RecordKind::Dossiers, "id,unit_code,procedure_code,received_at\nD-9,U,P,2024-01-02\n");
+    let r = csv(
+        RecordKind::Dossiers,
+        "id,unit_code,procedure_code,received_at\nD-9,U,P,2024-01-02\n",
+    );
     assert_eq!(r.accepted[0].1.key(), "D-9");
     assert_eq!(r.accepted[0].1.kind(), RecordKind::Dossiers);
     let r = csv(RecordKind::Units, "code,name\n000.20.30.H53,Sở\n");
@@ -403,7 +561,10 @@ fn semicolon_bom_and_crlf() {
     assert!(!d.digitized);
     let bad = rejection(&r, 2);
     assert_eq!(bad.column.as_deref(), Some("fee_amount"));
-    assert_eq!(bad.raw, "A;U;P;05/10/2023 08:00;\"1,5\";có", "the row exactly as in the file");
+    assert_eq!(
+        bad.raw, "A;U;P;05/10/2023 08:00;\"1,5\";có",
+        "the row exactly as in the file"
+    );
 
     // A BOM with commas, and headers in other cases with spaces around.
     let r = csv(RecordKind::Units, "\u{feff} CODE , Name \r\nX,Y\r\n");
@@ -415,7 +576,15 @@ fn a_non_utf8_cell_rejects_its_row() {
     let mut bytes = b"code,name\nA,".to_vec();
     bytes.extend_from_slice(&[0xC0, 0xC1]);
     bytes.extend_from_slice(b"\nB,ok\n");
-    let r = drain(from_reader(RecordKind::Units, "latin.csv", Format::Csv, Cursor::new(bytes)).unwrap());
+    let r = drain(
+        from_reader(
+            RecordKind::Units,
+            "latin.csv",
+            Format::Csv,
+            Cursor::new(bytes),
+        )
+        .unwrap(),
+    );
     assert_eq!(r.accepted.len(), 1);
     assert_eq!(rejection(&r, 2).column.as_deref(), Some("name"));
 }
@@ -453,11 +622,17 @@ fn json_lines_with_a_broken_line() {
 
     let broken = rejection(&r, 3);
     assert_eq!(broken.column, None);
-    assert!(broken.reason.contains("không phải JSON hợp lệ") && broken.reason.contains("(invalid JSON"));
+    assert!(
+        broken.reason.contains("không phải JSON hợp lệ") && broken.reason.contains("(invalid JSON")
+    );
     assert!(broken.raw.starts_with("{\"id\": \"J2\""));
-    assert!(rejection(&r, 5).reason.contains("không phải một đối tượng JSON"));
+    assert!(rejection(&r, 5)
+        .reason
+        .contains("không phải một đối tượng JSON"));
     assert_eq!(rejection(&r, 6).column.as_deref(), Some("fee_amount"));
-    assert!(rejection(&r, 7).reason.starts_with("trùng khóa 'J1' đã có ở dòng 1"));
+    assert!(rejection(&r, 7)
+        .reason
+        .starts_with("trùng khóa 'J1' đã có ở dòng 1"));
     assert_eq!(rejection(&r, 8).column.as_deref(), Some("id"));
     assert_eq!(rejection(&r, 9).column.as_deref(), Some("paid_online"));
     assert_eq!(r.rejected.len(), 6);
@@ -470,9 +645,14 @@ fn json_lines_with_a_broken_line() {
 
 #[test]
 fn json_lines_of_units_need_their_required_keys() {
-    let r = jsonl(RecordKind::Units, "{\"code\": \"A\"}\n{\"code\": \"B\", \"name\": \"Bee\", \"scored\": false}\n");
+    let r = jsonl(
+        RecordKind::Units,
+        "{\"code\": \"A\"}\n{\"code\": \"B\", \"name\": \"Bee\", \"scored\": false}\n",
+    );
     assert_eq!(rejection(&r, 1).column.as_deref(), Some("name"));
-    let Record::Unit(u) = &r.accepted[0].1 else { panic!() };
+    let Record::Unit(u) = &r.accepted[0].1 else {
+        panic!()
+    };
     assert!(!u.scored);
 }
 
@@ -495,7 +675,11 @@ fn xlsx_first_sheet_with_excel_dates() {
     }
     assert_eq!(reader.bytes_read(), reader.total_bytes());
     assert_eq!(reader.rows_read(), 5);
-    let r = Read { accepted, rejected, reader };
+    let r = Read {
+        accepted,
+        rejected,
+        reader,
+    };
 
     let lines: Vec<usize> = r.accepted.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [2, 4], "sheet rows");
@@ -504,34 +688,65 @@ fn xlsx_first_sheet_with_excel_dates() {
     assert_eq!(d1.id, "D1");
     assert_eq!(d1.procedure_code, "1.001234");
     assert_eq!(d1.channel, Channel::Online);
-    assert_eq!(d1.received_at, at("2023-10-05T14:30:00+07:00"), "an Excel date-time is Vietnam time");
-    assert_eq!(d1.due_at, Some(day("2023-10-12").end()), "an Excel date without time is the end of the day");
+    assert_eq!(
+        d1.received_at,
+        at("2023-10-05T14:30:00+07:00"),
+        "an Excel date-time is Vietnam time"
+    );
+    assert_eq!(
+        d1.due_at,
+        Some(day("2023-10-12").end()),
+        "an Excel date without time is the end of the day"
+    );
     assert_eq!(d1.finished_at, Some(at("11/10/2023 10:00")));
     assert_eq!(d1.fee_amount, 50_000);
     assert!(d1.synced);
     assert_eq!(d1.rating, Some(Rating::Satisfied));
     assert_eq!(d1.status, DossierStatus::Finished);
     let d2 = ds[1];
-    assert_eq!(d2.received_at, day("2023-10-05").start(), "a plain serial number in a date column");
+    assert_eq!(
+        d2.received_at,
+        day("2023-10-05").start(),
+        "a plain serial number in a date column"
+    );
     assert!(!d2.synced);
 
     let rating = rejection(&r, 5);
     assert_eq!(rating.column.as_deref(), Some("rating"));
-    assert!(rating.raw.starts_with("D3,000.20.30.H53,1.001234,1,2023-10-06,"), "{}", rating.raw);
-    assert!(rejection(&r, 6).reason.starts_with("trùng khóa 'D1' đã có ở dòng 2"));
+    assert!(
+        rating
+            .raw
+            .starts_with("D3,000.20.30.H53,1.001234,1,2023-10-06,"),
+        "{}",
+        rating.raw
+    );
+    assert!(rejection(&r, 6)
+        .reason
+        .starts_with("trùng khóa 'D1' đã có ở dòng 2"));
     let error = rejection(&r, 7);
     assert_eq!(error.column.as_deref(), Some("fee_amount"));
     assert!(error.reason.contains("#VALUE!"), "{}", error.reason);
     assert_eq!(r.rejected.len(), 3);
     assert_eq!(r.reader.extra_columns(), ["GhiChu"]);
-    assert!(r.reader.missing_columns().contains(&"handler_named".to_string()));
+    assert!(r
+        .reader
+        .missing_columns()
+        .contains(&"handler_named".to_string()));
     assert!(d1.handler_named);
 }
 
 #[test]
 fn xlsx_from_an_upload() {
     let bytes = std::fs::read(fixture("dossiers.xlsx")).unwrap();
-    let r = drain(from_reader(RecordKind::Dossiers, "upload.xlsx", Format::Xlsx, Cursor::new(bytes)).unwrap());
+    let r = drain(
+        from_reader(
+            RecordKind::Dossiers,
+            "upload.xlsx",
+            Format::Xlsx,
+            Cursor::new(bytes),
+        )
+        .unwrap(),
+    );
     assert_eq!(r.accepted.len(), 2);
     assert_eq!(r.rejected[0].file, "upload.xlsx");
 }
@@ -540,34 +755,73 @@ fn xlsx_from_an_upload() {
 
 #[test]
 fn unreadable_files_are_errors_naming_the_file() {
-    let err = open(RecordKind::Units, Path::new("/nonexistent/donvi.csv")).err().expect("missing file");
+    let err = open(RecordKind::Units, Path::new("/nonexistent/donvi.csv"))
+        .err()
+        .expect("missing file");
     assert!(matches!(err, IngestError::Io { .. }));
     assert!(err.to_string().contains("/nonexistent/donvi.csv"), "{err}");
 
-    let err = open(RecordKind::Units, Path::new("donvi.xls")).err().expect("unknown extension");
+    let err = open(RecordKind::Units, Path::new("donvi.xls"))
+        .err()
+        .expect("unknown extension");
     assert!(matches!(err, IngestError::UnknownExtension { .. }));
     assert!(err.to_string().contains("donvi.xls"));
 
-    let err = from_text(RecordKind::Units, "empty.csv", Format::Csv, "").err().expect("no header");
+    let err = from_text(RecordKind::Units, "empty.csv", Format::Csv, "")
+        .err()
+        .expect("no header");
     assert!(matches!(err, IngestError::NoHeader { .. }));
     assert!(err.to_string().contains("empty.csv"));
 
     let bytes = vec![b'c', b'o', 0xff, b'e', b'\n'];
-    let err = from_reader(RecordKind::Units, "latin1.csv", Format::Csv, Cursor::new(bytes)).err().expect("not UTF-8");
+    let err = from_reader(
+        RecordKind::Units,
+        "latin1.csv",
+        Format::Csv,
+        Cursor::new(bytes),
+    )
+    .err()
+    .expect("not UTF-8");
     assert!(matches!(err, IngestError::NotUtf8 { .. }));
 
-    let err = from_text(RecordKind::Units, "fake.xlsx", Format::Xlsx, "code,name\n").err().expect("not xlsx");
+    let err = from_text(RecordKind::Units, "fake.xlsx", Format::Xlsx, "code,name\n")
+        .err()
+        .expect("not xlsx");
     assert!(matches!(err, IngestError::NotXlsx { .. }));
     assert!(err.to_string().contains("fake.xlsx"));
 
-    let err = from_text(RecordKind::Dossiers, "h.csv", Format::Csv, "id,unit_code,received_at\nA,U,2024-01-01\n")
-        .err()
-        .expect("required column");
-    let IngestError::MissingRequiredColumns { columns, .. } = &err else { panic!("{err}") };
+    let err = from_text(
+        RecordKind::Dossiers,
+        "h.csv",
+        Format::Csv,
+        "id,unit_code,received_at\nA,U,2024-01-01\n",
+    )
+    .err()
+    .expect("required column");
+    let IngestError::MissingRequiredColumns { columns, .. } = &err else {
+        panic!("{err}")
+    };
     assert_eq!(columns, "procedure_code (MaTTHC)");
 
-    let err = from_text(RecordKind::Units, "d.csv", Format::Csv, "code,MaDinhDanh,name\n").err().expect("twice");
-    assert!(matches!(err, IngestError::DuplicateColumn { first: 1, second: 2, .. }), "{err}");
+    let err = from_text(
+        RecordKind::Units,
+        "d.csv",
+        Format::Csv,
+        "code,MaDinhDanh,name\n",
+    )
+    .err()
+    .expect("twice");
+    assert!(
+        matches!(
+            err,
+            IngestError::DuplicateColumn {
+                first: 1,
+                second: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------- API odds and ends
@@ -581,9 +835,15 @@ fn kinds_and_formats_parse() {
     assert_eq!(RecordKind::parse("Ho-So"), Some(RecordKind::Dossiers));
     assert_eq!(RecordKind::parse("don-vi"), Some(RecordKind::Units));
     assert!("nothing".parse::<RecordKind>().is_err());
-    assert_eq!(Format::from_path(Path::new("a/b.NDJSON")), Some(Format::JsonLines));
+    assert_eq!(
+        Format::from_path(Path::new("a/b.NDJSON")),
+        Some(Format::JsonLines)
+    );
     assert_eq!(Format::parse("xlsx"), Some(Format::Xlsx));
-    assert_eq!(RecordKind::Dossiers.required_columns(), ["id", "unit_code", "procedure_code", "received_at"]);
+    assert_eq!(
+        RecordKind::Dossiers.required_columns(),
+        ["id", "unit_code", "procedure_code", "received_at"]
+    );
 }
 
 #[test]
@@ -630,7 +890,140 @@ fn progress_counts_bytes() {
 
 #[test]
 fn a_store_rejection_has_the_same_shape() {
-    let r = chiso_ingest::reject(7, "hoso.csv", Some("unit_code"), "đơn vị không có (unknown unit)", "A,B");
-    assert_eq!(r.to_string(), "hoso.csv:7 [unit_code]: đơn vị không có (unknown unit)");
+    let r = chiso_ingest::reject(
+        7,
+        "hoso.csv",
+        Some("unit_code"),
+        "đơn vị không có (unknown unit)",
+        "A,B",
+    );
+    assert_eq!(
+        r.to_string(),
+        "hoso.csv:7 [unit_code]: đơn vị không có (unknown unit)"
+    );
     assert_eq!(r.raw, "A,B");
+}
+
+// ---------------------------------------------------------------- streaming edge cases
+
+/// Gives its bytes a few at a time, as a slow network upload does.
+struct Trickle {
+    data: Vec<u8>,
+    at: usize,
+    step: usize,
+}
+
+impl std::io::Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len() - self.at);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn the_same_items_whatever_the_read_sizes() {
+    let text = "\u{feff}id;unit_code;procedure_code;received_at;due_at\r\n\
+        A;U;P;2024-03-01;2024-03-08\r\n\
+        \r\n\
+        \"B;\"\"x\"\"\r\nline\";U;P;2024-03-01;\r\n\
+        C;U;P;bad;\r\n\
+        A;U;P;2024-03-01;\r\n\
+        D;U;P;2024-03-01;2024-03-09";
+    let expected: Vec<Item> = from_text(RecordKind::Dossiers, "t.csv", Format::Csv, text)
+        .unwrap()
+        .collect();
+    assert_eq!(expected.len(), 5);
+    for step in [1, 2, 3, 7, 64] {
+        let input = Trickle {
+            data: text.as_bytes().to_vec(),
+            at: 0,
+            step,
+        };
+        let items: Vec<Item> = from_reader(RecordKind::Dossiers, "t.csv", Format::Csv, input)
+            .unwrap()
+            .collect();
+        assert_eq!(items, expected, "reading {step} bytes at a time");
+        let jsonl = "{\"id\":\"A\",\"unit_code\":\"U\",\"procedure_code\":\"P\",\"received_at\":\"2024-03-01\"}\n\n{bad\n";
+        let input = Trickle {
+            data: jsonl.as_bytes().to_vec(),
+            at: 0,
+            step,
+        };
+        let items: Vec<Item> =
+            from_reader(RecordKind::Dossiers, "t.jsonl", Format::JsonLines, input)
+                .unwrap()
+                .collect();
+        assert_eq!(items.len(), 2);
+    }
+    let lines: Vec<usize> = expected
+        .iter()
+        .map(|i| match i {
+            Item::Accepted { line, .. } => *line,
+            Item::Rejected(r) => r.line,
+        })
+        .collect();
+    assert_eq!(lines, [2, 4, 6, 7, 8]);
+    let Item::Accepted {
+        record: Record::Dossier(b),
+        ..
+    } = &expected[1]
+    else {
+        panic!("{:?}", expected[1])
+    };
+    assert_eq!(b.id, "B;\"x\"\r\nline");
+}
+
+#[test]
+fn rows_longer_than_the_read_buffer() {
+    let long_name = "x".repeat(700_000);
+    let text = format!("code,name\nA,{long_name}\nB,\"{long_name}\"\nC,short\n");
+    let r = csv(RecordKind::Units, &text);
+    assert_eq!(r.accepted.len(), 3);
+    let Record::Unit(b) = &r.accepted[1].1 else {
+        panic!()
+    };
+    assert_eq!(b.name.len(), 700_000);
+    assert_eq!(r.accepted[2].0, 4);
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_once() {
+    let r = csv(
+        RecordKind::Units,
+        "code,name\nA,ok\nB,\"never closed\nC,lost\n",
+    );
+    assert_eq!(r.accepted.len(), 1);
+    let bad = rejection(&r, 3);
+    assert!(
+        bad.reason
+            .contains("(a quote opened on this line is never closed"),
+        "{}",
+        bad.reason
+    );
+    assert_eq!(bad.raw, "B,\"never closed\nC,lost\n");
+}
+
+#[test]
+fn json_lines_missing_columns_are_known_when_opened() {
+    let text = "\n{\"id\": \"A\", \"unit_code\": \"U\", \"procedure_code\": \"P\", \"received_at\": \"2024-03-01\"}\n\
+                {\"id\": \"B\", \"unit_code\": \"U\", \"procedure_code\": \"P\", \"received_at\": \"2024-03-01\", \"synced\": 1}\n";
+    let reader = from_text(RecordKind::Dossiers, "m.jsonl", Format::JsonLines, text).unwrap();
+    assert!(reader.missing_columns().contains(&"synced".to_string()));
+    assert!(!reader.missing_columns().contains(&"id".to_string()));
+    let r = drain(reader);
+    assert_eq!(
+        r.accepted.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        [2, 3]
+    );
+    assert!(!r.reader.missing_columns().contains(&"synced".to_string()));
+    assert!(r
+        .reader
+        .missing_columns()
+        .contains(&"handler_named".to_string()));
+
+    let empty =
+        drain(from_text(RecordKind::Dossiers, "e.jsonl", Format::JsonLines, "\n\n").unwrap());
+    assert_eq!(empty.reader.rows_read(), 0);
 }

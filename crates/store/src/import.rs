@@ -79,6 +79,6 @@ fn put(writer: &mut Writer, line: usize, record: &Record) -> Result<()> {
     match result {
         Ok(_) => Ok(()),
         Err(PutError::Store(e)) => Err(e),
-        Err(e) => writer.reject(line, e.column(), &e.to_string(), &format!("{record:?}")),
+        Err(e) => writer.reject(line, e.column(), &e.to_string(), &record.to_csv_row()),
     }
 }

@@ -91,7 +91,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB: a million-dossier import stays in memory until commit
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported = MIGRATIONS.len() as i64;
         if version > supported {
@@ -282,13 +282,12 @@ impl Store {
         Ok(out)
     }
 
-    fn accumulators_from_counters(
-        &self,
-        first: Month,
-        last: Month,
-    ) -> Result<HashMap<UnitId, Accumulator>> {
+    /// Reads the maintained counters that whole-month periods within
+    /// `[first, last]` need: every month up to `last` (timeliness takes prefix
+    /// sums), and the two-month and procedure rows of the range.
+    fn read_counters(&self, first: Month, last: Month) -> Result<CounterRows> {
         let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
-        let mut months: HashMap<UnitId, Vec<(Month, MonthCounters)>> = HashMap::new();
+        let mut out = CounterRows::default();
         let sql = format!(
             "SELECT unit_id, month, {} FROM month_measures WHERE month <= ?1",
             columns.join(", ")
@@ -300,12 +299,11 @@ impl Store {
             for (i, v) in c.0.iter_mut().enumerate() {
                 *v = r.get(i + 2)?;
             }
-            months
+            out.months
                 .entry(r.get(0)?)
                 .or_default()
                 .push((Month::from_index(r.get(1)?), c));
         }
-        let mut late: HashMap<UnitId, Vec<(LateByReceived, i64)>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT unit_id, kind, received_month, became_month, n FROM late_by_received \
              WHERE received_month BETWEEN ?1 AND ?2 AND became_month <= ?2",
@@ -322,40 +320,66 @@ impl Store {
                 received: Month::from_index(r.get(2)?),
                 became: Month::from_index(r.get(3)?),
             };
-            late.entry(r.get(0)?).or_default().push((key, r.get(4)?));
-        }
-        let mut out: HashMap<UnitId, Accumulator> = HashMap::new();
-        for (unit, rows) in &months {
-            let acc = out.entry(*unit).or_default();
-            acc.add_months(
-                first,
-                last,
-                rows.iter().map(|(m, c)| (*m, c)),
-                late.remove(unit).unwrap_or_default(),
-            );
-        }
-        for (unit, rows) in late {
-            out.entry(unit)
+            out.late
+                .entry(r.get(0)?)
                 .or_default()
-                .add_months(first, last, [], rows);
+                .push((key, r.get(4)?));
         }
+        // Procedure sets merge by adding per-procedure counts.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT unit_id, procedure_id, sum(dossiers), sum(online), sum(paid_online), sum(synced_fee) \
-             FROM procedure_use WHERE month BETWEEN ?1 AND ?2 GROUP BY unit_id, procedure_id",
+            "SELECT unit_id, month, procedure_id, dossiers, online, paid_online, synced_fee \
+             FROM procedure_use WHERE month BETWEEN ?1 AND ?2",
         )?;
         let mut rows = stmt.query([first.index(), last.index()])?;
         while let Some(r) = rows.next()? {
             let usage = ProcedureUse {
-                dossiers: r.get(2)?,
-                online: r.get(3)?,
-                paid_online: r.get(4)?,
-                synced_fee: r.get(5)?,
+                dossiers: r.get(3)?,
+                online: r.get(4)?,
+                paid_online: r.get(5)?,
+                synced_fee: r.get(6)?,
             };
-            out.entry(r.get(0)?)
-                .or_default()
-                .add_procedure_use(r.get(1)?, &usage);
+            out.procedures
+                .push((r.get(0)?, Month::from_index(r.get(1)?), r.get(2)?, usage));
         }
         Ok(out)
+    }
+}
+
+/// Counter rows read once and shared by the periods that need them.
+#[derive(Default)]
+struct CounterRows {
+    months: HashMap<UnitId, Vec<(Month, MonthCounters)>>,
+    late: HashMap<UnitId, Vec<(LateByReceived, i64)>>,
+    procedures: Vec<(UnitId, Month, ProcedureId, ProcedureUse)>,
+}
+
+impl CounterRows {
+    fn accumulators(&self, first: Month, last: Month) -> HashMap<UnitId, Accumulator> {
+        let mut out: HashMap<UnitId, Accumulator> = HashMap::new();
+        for (unit, rows) in &self.months {
+            let late = self.late.get(unit).into_iter().flatten().copied();
+            out.entry(*unit).or_default().add_months(
+                first,
+                last,
+                rows.iter().map(|(m, c)| (*m, c)),
+                late,
+            );
+        }
+        for (unit, rows) in &self.late {
+            if !self.months.contains_key(unit) {
+                out.entry(*unit)
+                    .or_default()
+                    .add_months(first, last, [], rows.iter().copied());
+            }
+        }
+        for (unit, month, procedure, usage) in &self.procedures {
+            if (first..=last).contains(month) {
+                out.entry(*unit)
+                    .or_default()
+                    .add_procedure_use(*procedure, usage);
+            }
+        }
+        out
     }
 }
 
@@ -376,7 +400,7 @@ impl IndexStore for Store {
 
     fn own_accumulators(&self, period: &Period) -> Result<HashMap<UnitId, Accumulator>> {
         if let Some((first, last)) = period.whole_months() {
-            return self.accumulators_from_counters(first, last);
+            return Ok(self.read_counters(first, last)?.accumulators(first, last));
         }
         let hierarchy = self.hierarchy()?;
         let ids: Vec<UnitId> = hierarchy.units.iter().map(|(id, _)| *id).collect();
@@ -388,6 +412,26 @@ impl IndexStore for Store {
             &records,
             period,
         ))
+    }
+
+    fn own_accumulators_many(
+        &self,
+        periods: &[Period],
+    ) -> Result<Vec<HashMap<UnitId, Accumulator>>> {
+        let months: Option<Vec<(Month, Month)>> =
+            periods.iter().map(Period::whole_months).collect();
+        match months.as_deref() {
+            Some([head, rest @ ..]) => {
+                let first = rest.iter().fold(head.0, |a, m| a.min(m.0));
+                let last = rest.iter().fold(head.1, |a, m| a.max(m.1));
+                let rows = self.read_counters(first, last)?;
+                Ok(std::iter::once(head)
+                    .chain(rest)
+                    .map(|(f, l)| rows.accumulators(*f, *l))
+                    .collect())
+            }
+            _ => periods.iter().map(|p| self.own_accumulators(p)).collect(),
+        }
     }
 
     fn records_for(&self, units: &[UnitId], period: &Period) -> Result<UnitRecords> {

@@ -125,7 +125,7 @@ CREATE TABLE late_by_received (
     received_month INTEGER NOT NULL,
     became_month INTEGER NOT NULL,
     n INTEGER NOT NULL,
-    PRIMARY KEY (unit_id, kind, received_month, became_month)
+    PRIMARY KEY (received_month, became_month, unit_id, kind)
 ) WITHOUT ROWID;
 
 CREATE TABLE procedure_use (

@@ -1,0 +1,150 @@
+//! Every format renders the fixture report; the binary formats have the
+//! structure the office tools rely on; `chiso report` options become the
+//! right request.
+
+mod common;
+
+use std::io::{Cursor, Read};
+
+use chiso_report::{build, render, run, Format, PartKind, ReportArgs, ReportRequest};
+use clap::Parser;
+
+fn report() -> chiso_report::Report {
+    build(&common::store(), &common::request()).expect("report")
+}
+
+#[test]
+fn pdf_embeds_its_fonts_with_a_unicode_map() {
+    let report = report();
+    let pdf = render(&report, Format::Pdf).expect("pdf");
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(
+        text.contains("/FontFile2") && text.contains("/ToUnicode") && text.contains("/Identity-H")
+    );
+    let pages = text.matches("/Type /Page\n").count()
+        + text.matches("/Type /Page/").count()
+        + text.matches("/Type /Page ").count();
+    assert!(
+        pages >= report.parts.len(),
+        "{pages} pages for {} parts",
+        report.parts.len()
+    );
+    assert!(
+        text.contains("/MediaBox [0 0 841.89 595.28]"),
+        "no landscape page"
+    );
+}
+
+#[test]
+fn docx_has_a_section_per_part_and_repeated_headers() {
+    let report = report();
+    let docx = render(&report, Format::Docx).expect("docx");
+    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("document")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    assert_eq!(xml.matches("<w:sectPr>").count(), report.parts.len());
+    assert_eq!(xml.matches(r#"w:orient="landscape""#).count(), 4);
+    assert!(xml.contains("<w:tblHeader/>"));
+    assert!(xml.contains("Phụ lục V") && xml.contains("Kính gửi:"));
+    for part in [
+        "word/styles.xml",
+        "word/header1.xml",
+        "[Content_Types].xml",
+        "_rels/.rels",
+    ] {
+        assert!(zip.by_name(part).is_ok(), "{part} missing");
+    }
+}
+
+#[test]
+fn csv_numbers_are_plain() {
+    let csv = String::from_utf8(render(&report(), Format::Csv).expect("csv")).expect("utf-8");
+    let row = csv
+        .lines()
+        .find(|l| l.contains("000.01.00.H99"))
+        .expect("Sở Tư pháp in the monthly table");
+    let fields: Vec<&str> = row.split(',').collect();
+    assert_eq!(fields[1], "Sở Tư pháp");
+    assert!(fields[3].parse::<i64>().is_ok(), "{row}");
+    assert!(fields[11].parse::<f64>().is_ok(), "{row}");
+    assert!(
+        fields[12].starts_with('+') || fields[12].starts_with('-') || fields[12] == "0.00",
+        "{row}"
+    );
+}
+
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+fn args(line: &[&str]) -> ReportArgs {
+    Cli::try_parse_from(std::iter::once("report").chain(line.iter().copied()))
+        .expect("options")
+        .report
+}
+
+#[test]
+fn options_become_the_request() {
+    let a = args(&[
+        "--period",
+        "2024-03",
+        "--kind",
+        "department",
+        "--appendix",
+        "ranking,letter",
+        "--number",
+        "7/VP",
+        "--date",
+        "05/04/2024",
+        "--unit",
+        "000.00.10.H99",
+    ]);
+    let r = ReportRequest::from_args(&a).expect("request");
+    assert_eq!(r.parts, [PartKind::Ranking, PartKind::Letter]);
+    assert_eq!(r.kinds, [chiso_core::records::UnitKind::Department]);
+    assert_eq!(r.letter.number.as_deref(), Some("7/VP"));
+    assert_eq!(
+        r.letter.date.map(|d| d.iso()).as_deref(),
+        Some("2024-04-05")
+    );
+    assert_eq!(r.unit.as_deref(), Some("000.00.10.H99"));
+    assert!(
+        ReportRequest::from_args(&args(&["--period", "2024-03", "--date", "31/02/2024"])).is_err()
+    );
+    assert!(ReportRequest::from_args(&args(&["--period", "2024-13"])).is_err());
+    assert_eq!(
+        Format::from_path(std::path::Path::new("a/b.DOCX")).expect("format"),
+        Format::Docx
+    );
+    assert!(Format::from_path(std::path::Path::new("b.txt")).is_err());
+}
+
+#[test]
+fn run_writes_the_file_named_by_out() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("bao-cao.xlsx");
+    let out_text = out.to_string_lossy().into_owned();
+    run(
+        &common::store(),
+        &args(&["--period", "2024-03", "--out", &out_text]),
+    )
+    .expect("run");
+    let bytes = std::fs::read(&out).expect("written");
+    assert!(bytes.starts_with(b"PK"));
+    let binary_to_stdout = run(
+        &common::store(),
+        &args(&["--period", "2024-03", "--format", "pdf"]),
+    );
+    assert!(binary_to_stdout.is_err());
+    let unknown = ReportRequest {
+        unit: Some("X".into()),
+        ..common::request()
+    };
+    assert!(build(&common::store(), &unknown).is_err());
+}
