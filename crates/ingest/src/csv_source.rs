@@ -288,7 +288,7 @@ struct Raw {
 }
 
 pub(crate) struct CsvSource {
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     buf: Vec<u8>,
     /// Unread data is `buf[pos..end]`.
     pos: usize,
@@ -308,7 +308,7 @@ impl CsvSource {
     pub fn open(
         kind: RecordKind,
         file: &str,
-        input: Box<dyn Read>,
+        input: Box<dyn Read + Send>,
     ) -> Result<(CsvSource, Header), IngestError> {
         let io_err = |source| IngestError::Io {
             file: file.to_string(),

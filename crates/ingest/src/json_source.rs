@@ -11,7 +11,7 @@ use crate::columns::{find_column, MAX_COLUMNS};
 use crate::{Ctx, IngestError, Item};
 
 pub(crate) struct JsonSource {
-    input: BufReader<Box<dyn Read>>,
+    input: BufReader<Box<dyn Read + Send>>,
     buf: Vec<u8>,
     line: usize,
     /// Columns some line has had, for the missing-columns report.
@@ -54,7 +54,7 @@ impl JsonSource {
     /// Reads up to the first line that is not blank, so that the columns the
     /// file lacks are known before the rows are (by that line's keys; later
     /// lines can only shorten the list).
-    pub fn open(ctx: &mut Ctx, input: Box<dyn Read>) -> Result<JsonSource, IngestError> {
+    pub fn open(ctx: &mut Ctx, input: Box<dyn Read + Send>) -> Result<JsonSource, IngestError> {
         let mut src = JsonSource {
             input: BufReader::with_capacity(1 << 16, input),
             buf: Vec::new(),

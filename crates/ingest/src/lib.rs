@@ -32,12 +32,12 @@ mod json_source;
 mod render;
 mod xlsx_source;
 
-use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
-use std::rc::Rc;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use chiso_core::calendar::Holiday;
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
@@ -504,14 +504,14 @@ pub(crate) fn join_csv<'a>(cells: impl IntoIterator<Item = &'a str>, delim: char
 
 /// Counts the bytes taken from the input, for a progress bar.
 struct Counting {
-    inner: Box<dyn Read>,
-    count: Rc<Cell<u64>>,
+    inner: Box<dyn Read + Send>,
+    count: Arc<AtomicU64>,
 }
 
 impl Read for Counting {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -529,7 +529,7 @@ pub struct Reader {
     ctx: Ctx,
     format: Format,
     source: Source,
-    bytes: Rc<Cell<u64>>,
+    bytes: Arc<AtomicU64>,
     total: u64,
 }
 
@@ -552,7 +552,7 @@ impl Reader {
     pub fn bytes_read(&self) -> u64 {
         match &self.source {
             Source::Xlsx(x) => x.progress(self.total),
-            _ => self.bytes.get(),
+            _ => self.bytes.load(Ordering::Relaxed),
         }
     }
 
@@ -632,10 +632,10 @@ pub fn from_reader(
     kind: RecordKind,
     name: &str,
     format: Format,
-    input: impl Read + 'static,
+    input: impl Read + Send + 'static,
 ) -> Result<Reader, IngestError> {
-    let bytes = Rc::new(Cell::new(0));
-    let input: Box<dyn Read> = Box::new(Counting {
+    let bytes = Arc::new(AtomicU64::new(0));
+    let input: Box<dyn Read + Send> = Box::new(Counting {
         inner: Box::new(input),
         count: bytes.clone(),
     });
@@ -656,7 +656,7 @@ pub fn from_reader(
         }
     };
     let total = if format == Format::Xlsx {
-        bytes.get()
+        bytes.load(Ordering::Relaxed)
     } else {
         0
     };

@@ -108,7 +108,7 @@ impl XlsxSource {
     pub fn open(
         kind: RecordKind,
         file: &str,
-        mut input: Box<dyn Read>,
+        mut input: Box<dyn Read + Send>,
     ) -> Result<(XlsxSource, Header), IngestError> {
         let mut bytes = Vec::new();
         input

@@ -37,21 +37,35 @@ impl Store {
         let missing_columns = reader.missing_columns().to_vec();
         let mut writer = self.writer(kind, &file)?;
         let mut read = 0u64;
-        let mut reader = reader;
-        // Not a `for` loop: the reader's byte count is read between items.
-        #[allow(clippy::while_let_on_iterator)]
-        while let Some(item) = reader.next() {
-            read += 1;
-            match item {
-                Item::Accepted { line, record } => put(&mut writer, line, &record)?,
-                Item::Rejected(r) => {
-                    writer.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?
+        // Two stages on two cores: a thread reads and checks rows while this
+        // one writes them; batches keep the channel cheap.
+        let (sender, batches) = std::sync::mpsc::sync_channel::<(Vec<Item>, u64)>(4);
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || {
+                let mut reader = reader;
+                loop {
+                    let batch: Vec<Item> = reader.by_ref().take(BATCH).collect();
+                    let done = batch.len() < BATCH;
+                    // A closed channel means the writer stopped on an error.
+                    if sender.send((batch, reader.bytes_read())).is_err() || done {
+                        break;
+                    }
                 }
+            });
+            for (batch, bytes) in batches {
+                for item in batch {
+                    read += 1;
+                    match item {
+                        Item::Accepted { line, record } => put(&mut writer, line, &record)?,
+                        Item::Rejected(r) => {
+                            writer.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?
+                        }
+                    }
+                }
+                progress(read, bytes);
             }
-            if read.is_multiple_of(16_384) {
-                progress(read, reader.bytes_read());
-            }
-        }
+            Ok(())
+        })?;
         let counts = writer.commit(read)?;
         Ok(ImportSummary {
             file,
@@ -64,6 +78,9 @@ impl Store {
         })
     }
 }
+
+/// Rows handed from the reading thread to the writing one at a time.
+const BATCH: usize = 8_192;
 
 /// Puts one record; one the store cannot accept (unknown unit or procedure)
 /// goes to quarantine with its reason.

@@ -187,8 +187,12 @@ pub(crate) fn records_for(
 ) -> Result<UnitRecords> {
     let end = period.end().unix();
     let mut out = UnitRecords::default();
+    // Dossiers received before the period that also ended before it count
+    // nowhere in it (methodology §3); the end is that of `judge::dossier_timeliness`.
     let mut dossiers = conn.prepare_cached(&format!(
-        "{DOSSIER_SELECT} WHERE d.unit_id = ?1 AND d.received_at <= ?2"
+        "{DOSSIER_SELECT} WHERE d.unit_id = ?1 AND d.received_at <= ?2 AND NOT (d.received_at < ?3 AND \
+         COALESCE(d.finished_at, d.returned_at, \
+                  CASE WHEN d.status = 'supplement_requested' THEN d.supplement_requested_at END, ?3) < ?3)"
     ))?;
     let mut feedback = conn.prepare_cached(&format!(
         "{FEEDBACK_SELECT} WHERE f.unit_id = ?1 AND f.received_at <= ?2"
@@ -197,7 +201,7 @@ pub(crate) fn records_for(
         "{COUNTS_SELECT} WHERE c.unit_id = ?1 AND c.month <= ?2"
     ))?;
     for unit in units {
-        let mut rows = dossiers.query((unit, end))?;
+        let mut rows = dossiers.query((unit, end, period.start().unix()))?;
         while let Some(r) = rows.next()? {
             out.dossiers.push(dossier_from_row(r)?);
         }
