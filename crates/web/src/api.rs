@@ -1,0 +1,636 @@
+//! The JSON API under `/api/v1`: units, methodologies, scores, ranking,
+//! explain, imports and health. The shapes are this module's own types
+//! (the core's types are not serialised), except `/scores`, which is the
+//! core's `scoring::document`, the JSON of `chiso score --format json`.
+//! Every route is listed in [`routes`], which the router and the OpenAPI
+//! test both read.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::http::{header, Method, Uri};
+use axum::routing::{get, post, MethodRouter};
+use axum::Json;
+use chiso_core::engine::IndexStore;
+use chiso_core::methodology::{Methodology, Rule};
+use chiso_core::period::Period;
+use chiso_core::records::Unit;
+use chiso_core::scoring::{document, Hierarchy};
+use chiso_core::time::{Date, Instant};
+use serde::Serialize;
+
+use crate::access::{self, Scope};
+use crate::error::Error;
+use crate::imports::{self, Upload, UPLOAD_LIMIT};
+use crate::params::Params;
+use crate::ranking;
+use crate::state::{AppState, Memo};
+
+/// One route of the API.
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Every API route. The OpenAPI document must describe each one (a test checks it).
+pub fn routes() -> Vec<ApiRoute> {
+    let route = |method: Method, path, handler| ApiRoute {
+        method,
+        path,
+        handler,
+    };
+    vec![
+        route(Method::GET, "/api/v1/health", get(health)),
+        route(Method::GET, "/api/v1/units", get(units)),
+        route(Method::GET, "/api/v1/methodologies", get(methodologies)),
+        route(Method::GET, "/api/v1/scores", get(scores)),
+        route(Method::GET, "/api/v1/ranking", get(ranking)),
+        route(Method::GET, "/api/v1/explain", get(explain)),
+        route(
+            Method::POST,
+            "/api/v1/imports",
+            post(import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        route(Method::GET, "/api/openapi.json", get(openapi)),
+    ]
+}
+
+type ApiResult<T> = Result<Json<T>, Error>;
+
+/// A period as the API shows it.
+#[derive(Serialize)]
+pub struct PeriodDto {
+    pub code: String,
+    pub label: String,
+    pub from: String,
+    pub to: String,
+}
+
+impl From<&Period> for PeriodDto {
+    fn from(p: &Period) -> Self {
+        PeriodDto {
+            code: p.code(),
+            label: p.label_vi(),
+            from: p.from.iso(),
+            to: p.to.iso(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    database: Database,
+}
+
+#[derive(Serialize)]
+struct Database {
+    units: i64,
+    procedures: i64,
+    dossiers: i64,
+    feedback: i64,
+    quarantined: i64,
+    first_received: Option<String>,
+    latest_received: Option<String>,
+}
+
+async fn health(State(state): State<AppState>) -> ApiResult<Health> {
+    let inv = state.run(|ctx| ctx.inventory()).await?;
+    let instant = |t: Option<i64>| t.map(|t| Instant::from_unix(t).iso());
+    Ok(Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        database: Database {
+            units: inv.units,
+            procedures: inv.procedures,
+            dossiers: inv.dossiers,
+            feedback: inv.feedback,
+            quarantined: inv.quarantined,
+            first_received: instant(inv.first_received),
+            latest_received: instant(inv.latest_received),
+        },
+    }))
+}
+
+/// A unit and the units whose parent it is.
+#[derive(Serialize)]
+struct UnitNode {
+    code: String,
+    name: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    parent: Option<String>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    successor: Option<String>,
+    scored: bool,
+    children: Vec<UnitNode>,
+}
+
+#[derive(Serialize)]
+struct UnitTree {
+    units: Vec<UnitNode>,
+}
+
+async fn units(State(state): State<AppState>, scope: Scope, uri: Uri) -> Result<Memo, Error> {
+    state
+        .memo(access::cache_key(scope, &uri), move |ctx| {
+            Memo::json(&unit_tree(&ctx.store().hierarchy()?, scope))
+        })
+        .await
+}
+
+/// The units as a forest of parent links.
+fn unit_tree(hierarchy: &Hierarchy, scope: Scope) -> UnitTree {
+    let all: Vec<&Unit> = hierarchy.units.iter().map(|(_, u)| u).collect();
+    let mut children: HashMap<&str, Vec<&Unit>> = HashMap::new();
+    let mut roots = Vec::new();
+    for u in &all {
+        match u
+            .parent_code
+            .as_deref()
+            .filter(|p| hierarchy.get(p).is_some())
+        {
+            Some(p) => children.entry(p).or_default().push(u),
+            None => roots.push(*u),
+        }
+    }
+    // Parent links form a forest: each unit is reached once, from its root
+    // (units caught in a cycle of parent links are never reached).
+    fn node(u: &Unit, children: &HashMap<&str, Vec<&Unit>>, scope: Scope) -> UnitNode {
+        let day = |d: Option<Date>| d.map(Date::iso);
+        UnitNode {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            kind: u.kind.code(),
+            kind_label: u.kind.label_vi(),
+            parent: u.parent_code.clone(),
+            valid_from: day(u.valid_from),
+            valid_to: day(u.valid_to),
+            successor: u.successor_code.clone(),
+            scored: u.scored,
+            children: children
+                .get(u.code.as_str())
+                .map(|kids| {
+                    kids.iter()
+                        .filter(|k| scope.permits(&k.code))
+                        .map(|k| node(k, children, scope))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+    let units = roots
+        .into_iter()
+        .filter(|u| scope.permits(&u.code))
+        .map(|u| node(u, &children, scope))
+        .collect();
+    UnitTree { units }
+}
+
+#[derive(Serialize)]
+struct MethodologyList {
+    period: PeriodDto,
+    in_force: Option<String>,
+    versions: Vec<MethodologyDto>,
+}
+
+#[derive(Serialize)]
+pub struct MethodologyDto {
+    id: String,
+    name: String,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    source: String,
+    total: f64,
+    groups: Vec<GroupDto>,
+    criteria: Vec<CriterionDto>,
+}
+
+#[derive(Serialize)]
+struct GroupDto {
+    id: String,
+    name: String,
+    name_en: String,
+    max: f64,
+}
+
+#[derive(Serialize)]
+struct CriterionDto {
+    id: String,
+    group: String,
+    code: Option<String>,
+    name: String,
+    name_en: String,
+    numerator: String,
+    denominator: String,
+    rule: &'static str,
+    threshold: Option<f64>,
+    targets: BTreeMap<String, f64>,
+    max: f64,
+    no_data: &'static str,
+    levels: Vec<&'static str>,
+    goals: BTreeMap<String, f64>,
+    source: String,
+    provisional: bool,
+}
+
+impl From<&Methodology> for MethodologyDto {
+    fn from(m: &Methodology) -> Self {
+        let years = |t: &BTreeMap<i32, f64>| t.iter().map(|(y, v)| (y.to_string(), *v)).collect();
+        MethodologyDto {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            valid_from: m.valid_from.map(Date::iso),
+            valid_to: m.valid_to.map(Date::iso),
+            source: m.source.clone(),
+            total: m.total,
+            groups: m
+                .groups
+                .iter()
+                .map(|g| GroupDto {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                    name_en: g.name_en.clone(),
+                    max: g.max,
+                })
+                .collect(),
+            criteria: m
+                .criteria
+                .iter()
+                .map(|c| {
+                    let (rule, threshold, targets) = match &c.rule {
+                        Rule::Linear => ("linear", None, BTreeMap::new()),
+                        Rule::Threshold(t) => ("threshold", Some(*t), BTreeMap::new()),
+                        Rule::Target(table) => ("target", None, years(table)),
+                    };
+                    CriterionDto {
+                        id: c.id.clone(),
+                        group: c.group.clone(),
+                        code: c.code.clone(),
+                        name: c.name.clone(),
+                        name_en: c.name_en.clone(),
+                        numerator: c.numerator.to_string(),
+                        denominator: c.denominator.to_string(),
+                        rule,
+                        threshold,
+                        targets,
+                        max: c.max,
+                        no_data: c.no_data.code(),
+                        levels: c.levels.iter().map(|l| l.code()).collect(),
+                        goals: years(&c.goals),
+                        source: c.source.clone(),
+                        provisional: c.provisional,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+async fn methodologies(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    params: Params,
+) -> Result<Memo, Error> {
+    state
+        .memo(access::cache_key(scope, &uri), move |ctx| {
+            let period = params.period(&*ctx.inventory()?)?;
+            let set = ctx.methodologies()?;
+            Memo::json(&MethodologyList {
+                period: (&period).into(),
+                in_force: set.in_force(period.to).map(|m| m.id.clone()),
+                versions: set.versions.iter().map(MethodologyDto::from).collect(),
+            })
+        })
+        .await
+}
+
+async fn scores(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    params: Params,
+) -> Result<Memo, Error> {
+    state
+        .memo(access::cache_key(scope, &uri), move |ctx| {
+            let period = params.period(&*ctx.inventory()?)?;
+            let level = params.level()?;
+            let sheet = ctx.sheet(&period)?;
+            let unit = params.get("unit");
+            if let Some(code) = unit {
+                access::resolve_unit(scope, &sheet, code)?;
+            }
+            let mut doc = document::build(&sheet, unit);
+            doc.units.retain(|e| {
+                sheet
+                    .unit(&e.code)
+                    .is_some_and(|u| level.keep(u) && scope.permits(&u.code))
+            });
+            Memo::json(&doc)
+        })
+        .await
+}
+
+#[derive(Serialize)]
+struct RankingDoc {
+    methodology: String,
+    period: PeriodDto,
+    previous_period: PeriodDto,
+    groups: Vec<GroupHead>,
+    sections: Vec<SectionDto>,
+}
+
+#[derive(Serialize)]
+struct GroupHead {
+    id: String,
+    name: String,
+    max: f64,
+}
+
+#[derive(Serialize)]
+struct SectionDto {
+    kind: &'static str,
+    kind_label: &'static str,
+    parent: Option<String>,
+    parent_name: Option<String>,
+    peers_average: Option<f64>,
+    group_averages: Vec<Option<f64>>,
+    units: Vec<RankedUnit>,
+}
+
+#[derive(Serialize)]
+struct RankedUnit {
+    position: usize,
+    code: String,
+    name: String,
+    total: Option<f64>,
+    rank: Option<usize>,
+    rank_of: usize,
+    previous_total: Option<f64>,
+    delta: Option<f64>,
+    previous_rank: Option<usize>,
+    rank_change: Option<i64>,
+    groups: Vec<document::GroupEntry>,
+}
+
+async fn ranking(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    params: Params,
+) -> Result<Memo, Error> {
+    state
+        .memo(access::cache_key(scope, &uri), move |ctx| {
+            let period = params.period(&*ctx.inventory()?)?;
+            let level = params.level()?;
+            let sheet = ctx.sheet(&period)?;
+            let set = ctx.methodologies()?;
+            let m = set
+                .get(&sheet.methodology)
+                .ok_or_else(|| Error::UnknownMethodology(sheet.methodology.clone()))?;
+            let sections = ranking::sections(&sheet, scope, &level)
+                .into_iter()
+                .map(|s| SectionDto {
+                    kind: s.first().kind.code(),
+                    kind_label: s.first().kind.label_vi(),
+                    parent: s.first().parent.clone(),
+                    parent_name: s.parent_name.clone(),
+                    peers_average: s.peers_average,
+                    group_averages: s.group_averages.clone(),
+                    units: s
+                        .units
+                        .iter()
+                        .enumerate()
+                        .map(|(i, u)| RankedUnit {
+                            position: i + 1,
+                            code: u.code.clone(),
+                            name: u.name.clone(),
+                            total: u.total,
+                            rank: u.rank,
+                            rank_of: u.rank_of,
+                            previous_total: u.previous_total,
+                            delta: u.delta,
+                            previous_rank: u.previous_rank,
+                            rank_change: ranking::rank_change(u),
+                            groups: u
+                                .groups
+                                .iter()
+                                .map(|g| document::GroupEntry {
+                                    id: g.id.clone(),
+                                    points: g.points,
+                                    max: g.max,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            Memo::json(&RankingDoc {
+                methodology: sheet.methodology.clone(),
+                period: (&sheet.period).into(),
+                previous_period: (&sheet.previous_period).into(),
+                groups: m
+                    .groups
+                    .iter()
+                    .map(|g| GroupHead {
+                        id: g.id.clone(),
+                        name: g.name.clone(),
+                        max: g.max,
+                    })
+                    .collect(),
+                sections,
+            })
+        })
+        .await
+}
+
+#[derive(Serialize)]
+struct ExplainDoc {
+    methodology: String,
+    period: PeriodDto,
+    unit: String,
+    criterion: String,
+    criterion_name: String,
+    computed_at: String,
+    record_kind: &'static str,
+    total: usize,
+    failed: usize,
+    page: usize,
+    per_page: usize,
+    pages: usize,
+    items: Vec<ExplainItemDto>,
+}
+
+#[derive(Serialize)]
+struct ExplainItemDto {
+    record: &'static str,
+    id: String,
+    unit: String,
+    label: String,
+    received_at: Option<String>,
+    in_numerator: bool,
+    failed: bool,
+    reason: Option<String>,
+}
+
+async fn explain(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    params: Params,
+) -> Result<Memo, Error> {
+    state
+        .memo(access::cache_key(scope, &uri), move |ctx| {
+            let period = params.period(&*ctx.inventory()?)?;
+            let unit = params
+                .get("unit")
+                .ok_or_else(|| Error::parameter("unit", "cần mã đơn vị"))?;
+            let criterion = params
+                .get("criterion")
+                .ok_or_else(|| Error::parameter("criterion", "cần mã chỉ số, ví dụ 2.1"))?;
+            let paging = params.paging(50)?;
+            let sheet = ctx.sheet(&period)?;
+            let unit = access::resolve_unit(scope, &sheet, unit)?;
+            let set = ctx.methodologies()?;
+            let c = set
+                .get(&sheet.methodology)
+                .and_then(|m| m.criterion(criterion))
+                .ok_or_else(|| Error::UnknownCriterion {
+                    criterion: criterion.to_string(),
+                    methodology: sheet.methodology.clone(),
+                })?;
+            let e = ctx.explanation(&period, &unit.code, &c.id)?;
+            let items = e.items[paging.range(e.items.len())]
+                .iter()
+                .map(|i| ExplainItemDto {
+                    record: i.record.code(),
+                    id: i.id.clone(),
+                    unit: i.unit_code.clone(),
+                    label: i.label.clone(),
+                    received_at: i.received_at.map(Instant::iso),
+                    in_numerator: i.in_numerator,
+                    failed: i.failed,
+                    reason: i.reason.clone(),
+                })
+                .collect();
+            Memo::json(&ExplainDoc {
+                methodology: e.methodology.clone(),
+                period: (&period).into(),
+                unit: e.unit_code.clone(),
+                criterion: e.criterion.clone(),
+                criterion_name: c.name.clone(),
+                computed_at: e.computed_at.clone(),
+                record_kind: e.record_kind.code(),
+                total: e.items.len(),
+                failed: e.items.iter().filter(|i| i.failed).count(),
+                page: paging.page,
+                per_page: paging.per_page,
+                pages: paging.pages(e.items.len()),
+                items,
+            })
+        })
+        .await
+}
+
+#[derive(Serialize)]
+pub struct ImportDoc {
+    summary: SummaryDto,
+    rejected: Vec<RejectedDto>,
+}
+
+#[derive(Serialize)]
+struct SummaryDto {
+    file: String,
+    kind: String,
+    read: u64,
+    inserted: u64,
+    replaced: u64,
+    rejected: u64,
+    missing_columns: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RejectedDto {
+    line: i64,
+    column: Option<String>,
+    reason: String,
+    raw: String,
+}
+
+impl From<imports::Outcome> for ImportDoc {
+    fn from(o: imports::Outcome) -> Self {
+        let s = o.summary;
+        ImportDoc {
+            summary: SummaryDto {
+                file: s.file,
+                kind: s.kind,
+                read: s.read,
+                inserted: s.inserted,
+                replaced: s.replaced,
+                rejected: s.rejected,
+                missing_columns: s.missing_columns,
+            },
+            rejected: o
+                .rejected
+                .into_iter()
+                .map(|r| RejectedDto {
+                    line: r.line,
+                    column: r.column,
+                    reason: r.reason,
+                    raw: r.raw,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `POST /api/v1/imports`: a multipart form (`kind`, `format`, `file`), or
+/// the file itself as the body with `?kind=&format=&name=`.
+async fn import(
+    State(state): State<AppState>,
+    params: Params,
+    request: Request<Body>,
+) -> ApiResult<ImportDoc> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    let upload = if multipart {
+        let form = Multipart::from_request(request, &())
+            .await
+            .map_err(|_| Error::parameter("file", "dữ liệu multipart/form-data không hợp lệ"))?;
+        imports::Form::read(form).await?.upload()?
+    } else {
+        let kind = imports::record_kind(params.get("kind"))?;
+        let name = params.get("name").unwrap_or("tai-len").to_string();
+        let format = match params.get("format") {
+            Some(f) => imports::file_format(Some(f), &name)?,
+            None => imports::file_format(None, &name).unwrap_or(chiso_ingest::Format::Csv),
+        };
+        let bytes = axum::body::to_bytes(request.into_body(), UPLOAD_LIMIT)
+            .await
+            .map_err(|_| Error::PayloadTooLarge(UPLOAD_LIMIT / (1024 * 1024)))?;
+        Upload {
+            name,
+            kind,
+            format,
+            bytes: bytes.to_vec(),
+        }
+    };
+    let outcome = state.run(move |ctx| imports::import(ctx, upload)).await?;
+    Ok(Json(outcome.into()))
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::openapi::document())
+}

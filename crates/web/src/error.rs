@@ -1,0 +1,166 @@
+//! Errors of the dashboard and the API: a stable machine-readable code, an
+//! HTTP status and a Vietnamese message for people.
+//!
+//! The API renders an [`Error`] as `{"error": {"code": "...", "message": "..."}}`;
+//! pages render it as an HTML page ([`crate::pages::error_page`]). Internal
+//! failures (database, a panicking computation) are logged to stderr with
+//! their whole chain and shown only as a generic message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chiso_core::engine::EngineError;
+use chiso_core::time::Date;
+use chiso_store::StoreError;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A period the index cannot be computed for.
+    #[error(
+        "kỳ báo cáo '{0}' không hợp lệ: dùng 2026-03 (tháng), 2026-Q1 (quý), \
+         2026-H1 (6 tháng), 2026 (năm), 2026-03:ytd (từ đầu năm) hoặc \
+         2026-01-01..2026-02-15 (khoảng ngày), năm từ 2000 đến 2100"
+    )]
+    InvalidPeriod(String),
+    /// A query or form parameter with a value that cannot be used.
+    #[error("tham số '{name}' không hợp lệ: {message}")]
+    InvalidParameter { name: &'static str, message: String },
+    /// A unit that does not exist or that the caller may not see.
+    #[error("không tìm thấy đơn vị '{0}' được chấm điểm trong kỳ này")]
+    UnknownUnit(String),
+    /// A criterion that the methodology in force does not have.
+    #[error("bộ chỉ số {methodology} không có chỉ số '{criterion}'")]
+    UnknownCriterion {
+        criterion: String,
+        methodology: String,
+    },
+    /// A methodology version that does not exist.
+    #[error("không có bộ chỉ số '{0}'")]
+    UnknownMethodology(String),
+    /// No methodology version is in force at the period's end.
+    #[error(
+        "không có bộ chỉ số nào có hiệu lực ngày {0}: thêm tệp phương pháp tính bằng 'chiso \
+         methodology add'"
+    )]
+    NoMethodology(Date),
+    /// An upload that is not a readable file of its kind.
+    #[error("{0}")]
+    UnreadableFile(String),
+    /// An upload larger than the server accepts.
+    #[error("tệp tải lên quá lớn (tối đa {0} MB): chia nhỏ tệp hoặc dùng lệnh 'chiso import'")]
+    PayloadTooLarge(usize),
+    /// No such page or API route.
+    #[error("không có trang hoặc đường dẫn API này")]
+    NotFound,
+    /// The route exists but not with this HTTP method.
+    #[error("đường dẫn này không hỗ trợ phương thức HTTP đã dùng")]
+    MethodNotAllowed,
+    /// Anything else: logged, never shown.
+    #[error("lỗi nội bộ của máy chủ: vui lòng thử lại sau hoặc báo quản trị viên")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl Error {
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidPeriod(_) => "invalid_period",
+            Error::InvalidParameter { .. } => "invalid_parameter",
+            Error::UnknownUnit(_) => "unknown_unit",
+            Error::UnknownCriterion { .. } => "unknown_criterion",
+            Error::UnknownMethodology(_) => "unknown_methodology",
+            Error::NoMethodology(_) => "no_methodology",
+            Error::UnreadableFile(_) => "unreadable_file",
+            Error::PayloadTooLarge(_) => "payload_too_large",
+            Error::NotFound => "not_found",
+            Error::MethodNotAllowed => "method_not_allowed",
+            Error::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::InvalidPeriod(_) | Error::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            Error::UnknownUnit(_)
+            | Error::UnknownCriterion { .. }
+            | Error::UnknownMethodology(_)
+            | Error::NotFound => StatusCode::NOT_FOUND,
+            Error::NoMethodology(_) | Error::UnreadableFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn parameter(name: &'static str, message: impl Into<String>) -> Error {
+        Error::InvalidParameter {
+            name,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(e: impl Into<anyhow::Error>) -> Error {
+        Error::Internal(e.into())
+    }
+
+    /// Logs internal errors (with their chain) to stderr; others are the caller's.
+    pub fn log(&self) {
+        if let Error::Internal(e) = self {
+            eprintln!("chiso-web: lỗi nội bộ: {e:#}");
+        }
+    }
+
+    /// The JSON body `{"error": {"code", "message"}}`.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } })
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Error::internal(e)
+    }
+}
+
+impl From<EngineError<StoreError>> for Error {
+    fn from(e: EngineError<StoreError>) -> Self {
+        match e {
+            EngineError::NoMethodology(d) => Error::NoMethodology(d),
+            EngineError::UnknownUnit(code) => Error::UnknownUnit(code),
+            EngineError::UnknownCriterion {
+                criterion,
+                methodology,
+            } => Error::UnknownCriterion {
+                criterion,
+                methodology,
+            },
+            EngineError::Store(e) => Error::internal(e),
+        }
+    }
+}
+
+/// API rendering: JSON with the status of the error.
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        self.log();
+        (self.status(), Json(self.body())).into_response()
+    }
+}
+
+/// An error rendered as an HTML page, for the dashboard's handlers.
+#[derive(Debug)]
+pub struct PageError(pub Error);
+
+impl<E: Into<Error>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        (self.0.status(), crate::pages::error_page(&self.0)).into_response()
+    }
+}

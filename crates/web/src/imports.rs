@@ -1,0 +1,153 @@
+//! Uploads: a CSV, JSON Lines or XLSX file of one record kind, read by
+//! `chiso-ingest` and imported by the store exactly as `chiso import` does;
+//! the summary and every row rejected by this upload come back.
+
+use axum::extract::multipart::{Multipart, MultipartError};
+use axum::http::StatusCode;
+use chiso_ingest::{Format, RecordKind};
+use chiso_store::{ImportSummary, QuarantinedRow};
+
+use crate::error::Error;
+use crate::state::Ctx;
+
+/// Largest upload accepted, in bytes.
+pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
+
+/// A file to import.
+pub struct Upload {
+    pub name: String,
+    pub kind: RecordKind,
+    pub format: Format,
+    pub bytes: Vec<u8>,
+}
+
+/// What an import did.
+pub struct Outcome {
+    pub summary: ImportSummary,
+    /// The rows this upload put in quarantine, with their reasons.
+    pub rejected: Vec<QuarantinedRow>,
+}
+
+/// Parses a record kind given by a person or a client.
+pub fn record_kind(text: Option<&str>) -> Result<RecordKind, Error> {
+    let text = text.ok_or_else(|| {
+        Error::parameter(
+            "kind",
+            "chọn loại dữ liệu: units, procedures, dossiers, feedback, counts hoặc holidays",
+        )
+    })?;
+    RecordKind::parse(text).ok_or_else(|| {
+        Error::parameter(
+            "kind",
+            format!(
+                "loại dữ liệu '{text}' không có: dùng units, procedures, \
+                 dossiers, feedback, counts hoặc holidays"
+            ),
+        )
+    })
+}
+
+/// The format named explicitly, or else by the file name's extension.
+pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> {
+    match explicit {
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            Error::parameter(
+                "format",
+                format!(
+                    "định dạng '{f}' không có: dùng \
+                     csv, jsonl hoặc xlsx"
+                ),
+            )
+        }),
+        None => Format::from_path(std::path::Path::new(name)).ok_or_else(|| {
+            Error::parameter(
+                "format",
+                format!(
+                    "không biết định dạng của tệp '{name}': dùng đuôi \
+                     .csv, .jsonl hoặc .xlsx, hoặc chọn định dạng"
+                ),
+            )
+        }),
+    }
+}
+
+/// Imports an upload (one at a time) and collects the rows it rejected.
+pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
+    ctx.importing(|store| {
+        let before = store.quarantine()?.last().map_or(0, |r| r.id);
+        let reader = chiso_ingest::from_reader(
+            upload.kind,
+            &upload.name,
+            upload.format,
+            std::io::Cursor::new(upload.bytes),
+        )
+        .map_err(|e| Error::UnreadableFile(e.to_string()))?;
+        let summary = store.import(reader, |_, _| {})?;
+        let rejected = store
+            .quarantine()?
+            .into_iter()
+            .filter(|r| r.id > before && r.file == summary.file && r.kind == summary.kind)
+            .collect();
+        Ok(Outcome { summary, rejected })
+    })
+}
+
+/// The fields of a multipart upload: `kind`, optional `format`, and `file`.
+#[derive(Default)]
+pub struct Form {
+    pub kind: Option<String>,
+    pub format: Option<String>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl Form {
+    pub async fn read(mut multipart: Multipart) -> Result<Form, Error> {
+        let mut form = Form::default();
+        while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+            match field.name().unwrap_or("") {
+                "kind" => form.kind = Some(field.text().await.map_err(multipart_error)?),
+                "format" => {
+                    form.format = Some(field.text().await.map_err(multipart_error)?)
+                        .filter(|f| !f.trim().is_empty())
+                }
+                "file" => {
+                    let name = field
+                        .file_name()
+                        .map(str::to_string)
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| "tai-len".into());
+                    let bytes = field.bytes().await.map_err(multipart_error)?;
+                    form.file = Some((name, bytes.to_vec()));
+                }
+                _ => {}
+            }
+        }
+        Ok(form)
+    }
+
+    /// The upload the form describes.
+    pub fn upload(self) -> Result<Upload, Error> {
+        let kind = record_kind(self.kind.as_deref())?;
+        let (name, bytes) = self
+            .file
+            .ok_or_else(|| Error::parameter("file", "chưa chọn tệp để tải lên"))?;
+        let format = file_format(self.format.as_deref(), &name)?;
+        Ok(Upload {
+            name,
+            kind,
+            format,
+            bytes,
+        })
+    }
+}
+
+fn multipart_error(e: MultipartError) -> Error {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::PayloadTooLarge(UPLOAD_LIMIT / (1024 * 1024))
+    } else {
+        Error::parameter(
+            "file",
+            format!("không đọc được dữ liệu tải lên ({})", e.body_text()),
+        )
+    }
+}

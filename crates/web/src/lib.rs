@@ -1,0 +1,89 @@
+//! chiso's web dashboard and JSON API, on the same store and engine as the
+//! command line: every figure comes from `chiso_core::engine` (scores,
+//! ranks, comparisons, explain), nothing is computed twice.
+//!
+//! - [`routes`]: the router (pages, API, embedded assets, fallbacks);
+//! - [`pages`]: server-rendered Vietnamese pages: ranking (`/`), unit
+//!   (`/units/{code}`), criterion (`/criteria/{id}`), methodology, import;
+//! - [`api`]: JSON under `/api/v1` (units, methodologies, scores, ranking,
+//!   explain, imports, health) and [`openapi`], the OpenAPI 3 document at
+//!   `/api/openapi.json`;
+//! - [`charts`]: inline SVG gauges, trend and bar charts;
+//! - [`state`]: the connection pool and the caches keyed by data version;
+//! - [`access`]: which units a request may see. Every handler that names a
+//!   unit resolves it through [`access::resolve_unit`] and every list goes
+//!   through [`access::Scope::permits`], so limiting a user to a subtree of
+//!   units later means changing the [`access::Scope`] extractor only;
+//! - [`error`]: typed errors with stable codes, JSON for the API, HTML for pages.
+//!
+//! ```no_run
+//! # fn main() -> anyhow::Result<()> {
+//! let app = chiso_web::router("chiso.db".into())?; // an axum::Router, e.g. for tests
+//! # let _ = app; Ok(()) }
+//! ```
+
+pub mod access;
+pub mod api;
+pub mod charts;
+pub mod error;
+pub mod html;
+pub mod imports;
+pub mod openapi;
+pub mod pages;
+pub mod params;
+pub mod ranking;
+pub mod routes;
+pub mod state;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+/// `chiso serve` options.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+}
+
+/// The whole application on the database at `db` (created if missing).
+pub fn router(db: PathBuf) -> anyhow::Result<axum::Router> {
+    Ok(routes::app(state::AppState::open(&db)?))
+}
+
+/// Serves the dashboard and the API on the database at `db` until Ctrl-C.
+pub fn serve(db: &Path, args: &ServeArgs) -> anyhow::Result<()> {
+    let app = router(db.to_path_buf())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("không khởi động được bộ chạy bất đồng bộ")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| {
+                format!(
+                    "không mở được địa chỉ {}: cổng đã được dùng hoặc địa chỉ không hợp lệ",
+                    args.addr
+                )
+            })?;
+        let addr = listener
+            .local_addr()
+            .context("không đọc được địa chỉ đang nghe")?;
+        println!(
+            "Bảng điều khiển chỉ số phục vụ người dân, doanh nghiệp trên cơ sở dữ liệu {}",
+            db.display()
+        );
+        println!("Mở http://{addr} trong trình duyệt (API: http://{addr}/api/v1, Ctrl-C để dừng)");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                // If the signal cannot be installed, serve until killed.
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            })
+            .await
+            .context("máy chủ dừng do lỗi")
+    })
+}

@@ -1,0 +1,530 @@
+//! The OpenAPI 3 document of the API, served at `/api/openapi.json`.
+//!
+//! Written by hand next to the DTOs of [`crate::api`]; the route tests check
+//! that every route of [`crate::api::routes`] is described here and that
+//! every response they receive matches its schema, and schemathesis
+//! (`tests/api/run.sh`) fuzzes a running server against it.
+
+use serde_json::{json, Map, Value};
+
+use crate::params::MAX_PER_PAGE;
+
+/// The demo province's code (`chiso demo`), for examples.
+const DEMO_PROVINCE: &str = "000.00.00.H99";
+const RECORD_KINDS: &[&str] = &[
+    "units",
+    "procedures",
+    "dossiers",
+    "feedback",
+    "counts",
+    "holidays",
+];
+const FORMATS: &[&str] = &["csv", "jsonl", "xlsx"];
+const ERROR_CODES: &[&str] = &[
+    "invalid_period",
+    "invalid_parameter",
+    "unknown_unit",
+    "unknown_criterion",
+    "unknown_methodology",
+    "no_methodology",
+    "unreadable_file",
+    "payload_too_large",
+    "not_found",
+    "method_not_allowed",
+    "internal_error",
+];
+
+fn nullable(schema: Value) -> Value {
+    let mut s = schema;
+    if let Some(o) = s.as_object_mut() {
+        o.insert("nullable".into(), Value::Bool(true));
+    }
+    s
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// An object whose properties are all required (the DTOs always write
+/// every field, `null` included).
+fn record(properties: &[(&str, Value)]) -> Value {
+    let required: Vec<&str> = properties.iter().map(|(k, _)| *k).collect();
+    let properties: Map<String, Value> = properties
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    json!({ "type": "object", "required": required, "properties": properties })
+}
+
+fn string() -> Value {
+    json!({ "type": "string" })
+}
+
+fn date() -> Value {
+    json!({ "type": "string", "format": "date" })
+}
+
+fn one_of(values: &[&str]) -> Value {
+    json!({ "type": "string", "enum": values })
+}
+
+fn integer() -> Value {
+    json!({ "type": "integer", "format": "int64" })
+}
+
+fn number() -> Value {
+    json!({ "type": "number", "format": "double" })
+}
+
+fn boolean() -> Value {
+    json!({ "type": "boolean" })
+}
+
+fn array(items: Value) -> Value {
+    json!({ "type": "array", "items": items })
+}
+
+/// A map from years ("2024") to ratios.
+fn by_year() -> Value {
+    json!({ "type": "object", "additionalProperties": number() })
+}
+
+fn query(name: &str, required: bool, description: &str, schema: Value) -> Value {
+    json!({
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    })
+}
+
+fn period_param() -> Value {
+    query(
+        "period",
+        false,
+        "Kỳ báo cáo: 2026-03 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026 (năm), \
+         2026-03:ytd (từ đầu năm), 2026-01-01..2026-02-15 (khoảng ngày). \
+         Mặc định: tháng mới nhất có dữ liệu.",
+        example("2026-10"),
+    )
+}
+
+fn kind_param() -> Value {
+    query(
+        "kind",
+        false,
+        "Loại đơn vị: province, ministry, department, district, commune, other (hoặc all).",
+        example("commune"),
+    )
+}
+
+fn parent_param() -> Value {
+    query(
+        "parent",
+        false,
+        "Chỉ các đơn vị trực thuộc đơn vị có mã này.",
+        example(DEMO_PROVINCE),
+    )
+}
+
+/// A string schema with an example (used by schemathesis's examples phase).
+fn example(value: &str) -> Value {
+    json!({ "type": "string", "example": value })
+}
+
+/// A response with a JSON body of `schema`.
+fn ok(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+fn operation(
+    summary: &str,
+    parameters: Vec<Value>,
+    success: Value,
+    error_statuses: &[&str],
+) -> Value {
+    let mut responses: Map<String, Value> = error_statuses
+        .iter()
+        .map(|s| {
+            let description = match *s {
+                "400" => "Tham số không hợp lệ (invalid_period, invalid_parameter)",
+                "404" => "Không tìm thấy (unknown_unit, unknown_criterion)",
+                "413" => "Tệp quá lớn (payload_too_large)",
+                "422" => "Không xử lý được (no_methodology, unreadable_file)",
+                _ => "Lỗi nội bộ (internal_error)",
+            };
+            (s.to_string(), ok(description, schema_ref("Error")))
+        })
+        .collect();
+    responses.insert("200".into(), success);
+    json!({ "summary": summary, "parameters": parameters, "responses": responses })
+}
+
+fn schemas() -> Value {
+    let error = record(&[(
+        "error",
+        record(&[("code", one_of(ERROR_CODES)), ("message", string())]),
+    )]);
+    let period = record(&[
+        ("code", string()),
+        ("label", string()),
+        ("from", date()),
+        ("to", date()),
+    ]);
+    let health = record(&[
+        ("status", one_of(&["ok"])),
+        ("version", string()),
+        (
+            "database",
+            record(&[
+                ("units", integer()),
+                ("procedures", integer()),
+                ("dossiers", integer()),
+                ("feedback", integer()),
+                ("quarantined", integer()),
+                ("first_received", nullable(string())),
+                ("latest_received", nullable(string())),
+            ]),
+        ),
+    ]);
+    let unit_node = record(&[
+        ("code", string()),
+        ("name", string()),
+        ("kind", string()),
+        ("kind_label", string()),
+        ("parent", nullable(string())),
+        ("valid_from", nullable(string())),
+        ("valid_to", nullable(string())),
+        ("successor", nullable(string())),
+        ("scored", boolean()),
+        ("children", array(schema_ref("UnitNode"))),
+    ]);
+    let methodology = record(&[
+        ("id", string()),
+        ("name", string()),
+        ("valid_from", nullable(string())),
+        ("valid_to", nullable(string())),
+        ("source", string()),
+        ("total", number()),
+        (
+            "groups",
+            array(record(&[
+                ("id", string()),
+                ("name", string()),
+                ("name_en", string()),
+                ("max", number()),
+            ])),
+        ),
+        (
+            "criteria",
+            array(record(&[
+                ("id", string()),
+                ("group", string()),
+                ("code", nullable(string())),
+                ("name", string()),
+                ("name_en", string()),
+                ("numerator", string()),
+                ("denominator", string()),
+                ("rule", one_of(&["linear", "threshold", "target"])),
+                ("threshold", nullable(number())),
+                ("targets", by_year()),
+                ("max", number()),
+                ("no_data", one_of(&["exclude", "full", "zero"])),
+                ("levels", array(string())),
+                ("goals", by_year()),
+                ("source", string()),
+                ("provisional", boolean()),
+            ])),
+        ),
+    ]);
+    let group_entry = record(&[
+        ("id", string()),
+        ("points", nullable(number())),
+        ("max", number()),
+    ]);
+    let score_document = record(&[
+        ("methodology", string()),
+        ("period", record(&[("from", string()), ("to", string())])),
+        (
+            "units",
+            array(record(&[
+                ("code", string()),
+                ("name", string()),
+                ("kind", string()),
+                ("parent", nullable(string())),
+                ("total", nullable(number())),
+                ("rank", nullable(integer())),
+                ("rank_of", integer()),
+                ("previous_total", nullable(number())),
+                ("delta", nullable(number())),
+                ("groups", array(schema_ref("GroupEntry"))),
+                (
+                    "criteria",
+                    array(record(&[
+                        ("id", string()),
+                        ("numerator", nullable(integer())),
+                        ("denominator", nullable(integer())),
+                        ("ratio", nullable(number())),
+                        ("points", nullable(number())),
+                        ("max", number()),
+                    ])),
+                ),
+            ])),
+        ),
+    ]);
+    let ranked_unit = record(&[
+        ("position", integer()),
+        ("code", string()),
+        ("name", string()),
+        ("total", nullable(number())),
+        ("rank", nullable(integer())),
+        ("rank_of", integer()),
+        ("previous_total", nullable(number())),
+        ("delta", nullable(number())),
+        ("previous_rank", nullable(integer())),
+        ("rank_change", nullable(integer())),
+        ("groups", array(schema_ref("GroupEntry"))),
+    ]);
+    let ranking = record(&[
+        ("methodology", string()),
+        ("period", schema_ref("Period")),
+        ("previous_period", schema_ref("Period")),
+        (
+            "groups",
+            array(record(&[
+                ("id", string()),
+                ("name", string()),
+                ("max", number()),
+            ])),
+        ),
+        (
+            "sections",
+            array(record(&[
+                ("kind", string()),
+                ("kind_label", string()),
+                ("parent", nullable(string())),
+                ("parent_name", nullable(string())),
+                ("peers_average", nullable(number())),
+                ("group_averages", array(nullable(number()))),
+                ("units", array(ranked_unit)),
+            ])),
+        ),
+    ]);
+    let explanation = record(&[
+        ("methodology", string()),
+        ("period", schema_ref("Period")),
+        ("unit", string()),
+        ("criterion", string()),
+        ("criterion_name", string()),
+        ("computed_at", string()),
+        (
+            "record_kind",
+            one_of(&[
+                "dossier",
+                "feedback",
+                "procedure",
+                "catalogue",
+                "unit_counts",
+            ]),
+        ),
+        ("total", integer()),
+        ("failed", integer()),
+        ("page", integer()),
+        ("per_page", integer()),
+        ("pages", integer()),
+        (
+            "items",
+            array(record(&[
+                ("record", string()),
+                ("id", string()),
+                ("unit", string()),
+                ("label", string()),
+                ("received_at", nullable(string())),
+                ("in_numerator", boolean()),
+                ("failed", boolean()),
+                ("reason", nullable(string())),
+            ])),
+        ),
+    ]);
+    let import_result = record(&[
+        (
+            "summary",
+            record(&[
+                ("file", string()),
+                ("kind", string()),
+                ("read", integer()),
+                ("inserted", integer()),
+                ("replaced", integer()),
+                ("rejected", integer()),
+                ("missing_columns", array(string())),
+            ]),
+        ),
+        (
+            "rejected",
+            array(record(&[
+                ("line", integer()),
+                ("column", nullable(string())),
+                ("reason", string()),
+                ("raw", string()),
+            ])),
+        ),
+    ]);
+    json!({
+        "Error": error,
+        "Period": period,
+        "Health": health,
+        "UnitNode": unit_node,
+        "UnitTree": record(&[("units", array(schema_ref("UnitNode")))]),
+        "Methodology": methodology,
+        "MethodologyList": record(&[
+            ("period", schema_ref("Period")),
+            ("in_force", nullable(string())),
+            ("versions", array(schema_ref("Methodology"))),
+        ]),
+        "GroupEntry": group_entry,
+        "ScoreDocument": score_document,
+        "Ranking": ranking,
+        "Explanation": explanation,
+        "ImportResult": import_result,
+    })
+}
+
+fn import_operation() -> Value {
+    let mut op = operation(
+        "Nhập một tệp dữ liệu (CSV, JSON Lines, XLSX); trả về tóm tắt và mọi dòng bị từ chối",
+        vec![
+            query(
+                "kind",
+                false,
+                "Loại dữ liệu khi gửi tệp trực tiếp trong thân yêu cầu.",
+                one_of(RECORD_KINDS),
+            ),
+            query(
+                "format",
+                false,
+                "Định dạng khi gửi tệp trực tiếp (mặc định theo tên tệp, rồi CSV).",
+                one_of(FORMATS),
+            ),
+            query(
+                "name",
+                false,
+                "Tên tệp ghi vào danh sách bản ghi bị từ chối.",
+                string(),
+            ),
+        ],
+        ok("Kết quả nhập", schema_ref("ImportResult")),
+        &["400", "413", "422", "500"],
+    );
+    let form = json!({
+        "type": "object",
+        "required": ["kind", "file"],
+        "properties": {
+            "kind": one_of(RECORD_KINDS),
+            "format": one_of(FORMATS),
+            "file": { "type": "string", "format": "binary" },
+        },
+    });
+    let text = json!({ "schema": string() });
+    op["requestBody"] = json!({
+        "required": true,
+        "content": {
+            "multipart/form-data": { "schema": form },
+            "text/csv": text,
+            "application/x-ndjson": text,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": { "type": "string", "format": "binary" },
+            },
+        },
+    });
+    op
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let unit = |required, description| query("unit", required, description, example(DEMO_PROVINCE));
+    let paging = vec![
+        query(
+            "page",
+            false,
+            "Trang, từ 1.",
+            json!({ "type": "integer", "minimum": 1, "maximum": 1_000_000 }),
+        ),
+        query(
+            "per_page",
+            false,
+            "Số bản ghi mỗi trang.",
+            json!({ "type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE }),
+        ),
+    ];
+    let explain_params = [
+        vec![
+            period_param(),
+            unit(true, "Mã định danh của đơn vị."),
+            query("criterion", true, "Mã chỉ số, ví dụ 2.1.", example("2.1")),
+        ],
+        paging,
+    ]
+    .concat();
+    let paths = json!({
+        "/api/v1/health": { "get": operation(
+            "Tình trạng máy chủ và độ mới của dữ liệu",
+            vec![],
+            ok("Máy chủ hoạt động", schema_ref("Health")),
+            &["500"],
+        ) },
+        "/api/v1/units": { "get": operation(
+            "Cây đơn vị",
+            vec![],
+            ok("Các đơn vị gốc và đơn vị trực thuộc", schema_ref("UnitTree")),
+            &["500"],
+        ) },
+        "/api/v1/methodologies": { "get": operation(
+            "Các phiên bản bộ chỉ số và phiên bản có hiệu lực trong kỳ",
+            vec![period_param()],
+            ok("Các phiên bản", schema_ref("MethodologyList")),
+            &["400", "500"],
+        ) },
+        "/api/v1/scores": { "get": operation(
+            "Điểm của các đơn vị (như 'chiso score --format json')",
+            vec![
+                period_param(),
+                unit(false, "Chỉ một đơn vị (mã định danh)."),
+                kind_param(),
+                parent_param(),
+            ],
+            ok("Điểm", schema_ref("ScoreDocument")),
+            &["400", "404", "422", "500"],
+        ) },
+        "/api/v1/ranking": { "get": operation(
+            "Bảng xếp hạng theo cấp, có điểm trung bình cùng cấp",
+            vec![period_param(), kind_param(), parent_param()],
+            ok("Bảng xếp hạng", schema_ref("Ranking")),
+            &["400", "422", "500"],
+        ) },
+        "/api/v1/explain": { "get": operation(
+            "Giải trình: các hồ sơ (thủ tục, phản ánh) tính vào một chỉ số, không đạt trước",
+            explain_params,
+            ok("Một trang giải trình", schema_ref("Explanation")),
+            &["400", "404", "422", "500"],
+        ) },
+        "/api/v1/imports": { "post": import_operation() },
+        "/api/openapi.json": { "get": {
+            "summary": "Tài liệu OpenAPI này",
+            "responses": { "200": ok("Tài liệu OpenAPI 3", json!({ "type": "object" })) },
+        } },
+    });
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "chiso API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg): \
+                            điểm, xếp hạng, giải trình và nhập dữ liệu. \
+                            Lỗi trả về {\"error\": {\"code\", \"message\"}}.",
+        },
+        "paths": paths,
+        "components": { "schemas": schemas() },
+    })
+}

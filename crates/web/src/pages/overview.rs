@@ -1,0 +1,183 @@
+//! `/`: the ranking (Bảng xếp hạng) as in the seeds' appendices: one table
+//! per unit kind and parent with STT, unit, total, each group's points, the
+//! previous period, the change, the rank and its change, and the peers'
+//! average; cells coloured by their share of full marks.
+
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::Html;
+use chiso_core::methodology::Methodology;
+
+use crate::access::{self, Scope};
+use crate::error::{Error, PageError};
+use crate::html::{self, esc, put};
+use crate::pages::{self, Nav, Selector};
+use crate::params::Params;
+use crate::ranking::{self, Section};
+use crate::state::{AppState, Ctx, Memo};
+
+pub async fn page(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    params: Params,
+) -> Result<Memo, PageError> {
+    let key = access::cache_key(scope, &uri);
+    Ok(state
+        .memo(key, move |ctx| render(ctx, scope, &params).map(Memo::html))
+        .await?)
+}
+
+fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, Error> {
+    let inventory = ctx.inventory()?;
+    let period = params.period(&inventory)?;
+    let level = params.level()?;
+    let sheet = ctx.sheet(&period)?;
+    let set = ctx.methodologies()?;
+    let m = set
+        .get(&sheet.methodology)
+        .ok_or_else(|| Error::UnknownMethodology(sheet.methodology.clone()))?;
+    let sections = ranking::sections(&sheet, scope, &level);
+    let mut body = String::new();
+    put!(
+        &mut body,
+        "<h1>Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp {}</h1>\
+         <p class=\"sub\">Bộ chỉ số <a href=\"/methodology?{}\">{}</a> · so sánh với {} · điểm \
+         tối đa {}</p>",
+        esc(&period.label_vi()),
+        pages::period_query(&period),
+        esc(&m.id),
+        esc(&sheet.previous_period.label_vi()),
+        html::max(m.total)
+    );
+    let selector = Selector {
+        action: "/".into(),
+        period,
+        inventory: &inventory,
+        level: Some((&level, &sheet)),
+        hidden: vec![],
+    };
+    body.push_str(&selector.render());
+    body.push_str(
+        "<div class=\"tools\"><input type=\"search\" id=\"unit-search\" placeholder=\"Tìm đơn vị \
+         theo tên hoặc mã…\" aria-label=\"Tìm đơn vị\"></div>",
+    );
+    if sections.is_empty() {
+        body.push_str(
+            "<p class=\"empty\">Không có đơn vị nào được chấm điểm trong kỳ và cấp đã chọn.</p>",
+        );
+    }
+    let query = pages::period_query(&period);
+    for (i, s) in sections.iter().enumerate() {
+        section(&mut body, i + 1, s, m, &query);
+    }
+    body.push_str(pages::legend());
+    body.push_str(
+        "<p class=\"note\">Bấm vào tên cột để sắp xếp. Xếp hạng so với các đơn vị cùng cấp, cùng \
+         trực thuộc; \
+         \"-\": không có dữ liệu trong kỳ.</p>",
+    );
+    Ok(pages::frame(
+        &format!("Bảng xếp hạng {}", period.label_vi()),
+        Nav::Ranking,
+        Some(&inventory),
+        &body,
+    ))
+}
+
+fn section(body: &mut String, number: usize, s: &Section<'_>, m: &Methodology, query: &str) {
+    let first = s.first();
+    let under = s
+        .parent_name
+        .as_deref()
+        .map(|p| format!(" thuộc {p}"))
+        .unwrap_or_default();
+    put!(
+        body,
+        "<section class=\"ranking\"><h2>{}. {}{} <span class=\"count\">({} đơn vị)</span></h2>",
+        pages::roman(number),
+        esc(&first.kind.label_vi().to_uppercase()),
+        esc(&under.to_uppercase()),
+        s.units.len()
+    );
+    body.push_str("<div class=\"scroll\"><table class=\"grid rank sortable\"><thead><tr>");
+    body.push_str(
+        "<th class=\"num\" data-sort=\"num\">STT</th><th data-sort=\"text\">Tên đơn vị</th>",
+    );
+    put!(
+        body,
+        "<th class=\"num\" data-sort=\"num\">Tổng điểm<small>/{}</small></th>",
+        html::max(m.total)
+    );
+    for g in &m.groups {
+        put!(
+            body,
+            "<th class=\"num\" data-sort=\"num\" title=\"Nhóm {}: {}\">{}<small>/{}</small></th>",
+            esc(&g.id),
+            esc(&g.name),
+            esc(&g.name),
+            html::max(g.max)
+        );
+    }
+    body.push_str(
+        "<th class=\"num\" data-sort=\"num\">Kỳ trước</th><th class=\"num\" \
+         data-sort=\"num\">Tăng, giảm</th>\
+         <th class=\"num\" data-sort=\"num\">Xếp hạng</th><th class=\"num\" \
+         data-sort=\"num\">Thay đổi hạng</th></tr></thead><tbody>",
+    );
+    for (i, u) in s.units.iter().enumerate() {
+        put!(
+            body,
+            "<tr data-name=\"{} {}\" data-rank=\"{}\"><td class=\"num\" data-v=\"{}\">{}</td><td \
+             class=\"unit\"><a href=\"/units/{}?{query}\">{}</a></td>",
+            esc(&u.name.to_lowercase()),
+            esc(&u.code.to_lowercase()),
+            u.rank.map(|r| r.to_string()).unwrap_or_default(),
+            i + 1,
+            i + 1,
+            esc(&html::url_component(&u.code)),
+            esc(&u.name)
+        );
+        put!(
+            body,
+            "<td class=\"num total {}\" data-v=\"{}\">{}</td>",
+            html::level(html::achieved(u.total, m.total)),
+            html::sort_key(u.total),
+            html::points(u.total)
+        );
+        for g in &u.groups {
+            put!(
+                body,
+                "<td class=\"num {}\" data-v=\"{}\">{}</td>",
+                html::level(html::achieved(g.points, g.max)),
+                html::sort_key(g.points),
+                html::points(g.points)
+            );
+        }
+        let change = ranking::rank_change(u);
+        put!(
+            body,
+            "<td class=\"num\" data-v=\"{}\">{}</td><td class=\"num\" data-v=\"{}\">{}</td><td \
+             class=\"num\" data-v=\"{}\">{}</td><td class=\"num\" data-v=\"{}\">{}</td></tr>",
+            html::sort_key(u.previous_total),
+            html::points(u.previous_total),
+            html::sort_key(u.delta),
+            pages::change(u.delta),
+            u.rank.map(|r| r.to_string()).unwrap_or_default(),
+            u.rank
+                .map_or("-".to_string(), |r| format!("{r}/{}", u.rank_of)),
+            change.map(|c| c.to_string()).unwrap_or_default(),
+            pages::rank_change(change)
+        );
+    }
+    body.push_str("</tbody><tfoot><tr class=\"avg\"><td></td><td>Trung bình cùng cấp</td>");
+    put!(
+        body,
+        "<td class=\"num\">{}</td>",
+        html::points(s.peers_average)
+    );
+    for avg in &s.group_averages {
+        put!(body, "<td class=\"num\">{}</td>", html::points(*avg));
+    }
+    body.push_str("<td></td><td></td><td></td><td></td></tr></tfoot></table></div></section>");
+}

@@ -1,0 +1,634 @@
+//! `/units/{code}`: one unit's total and group gauges, every criterion with
+//! numerator, denominator, ratio, points and target, a 12-month trend, the
+//! comparison with the peers' average, and the explain list of one criterion
+//! (paged, with a CSV download at `/units/{code}/explain.csv`).
+
+use axum::extract::State;
+use axum::http::{header, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use chiso_core::explain::{self as core_explain, RecordKind};
+use chiso_core::methodology::{Methodology, Rule};
+use chiso_core::period::Period;
+use chiso_core::scoring::{Basis, ScoreSheet, UnitScore};
+use chiso_core::time::Instant;
+use chiso_core::{engine::Explanation, format};
+
+use crate::access::{self, Scope};
+use crate::charts::{self, Series};
+use crate::error::{Error, PageError};
+use crate::html::{self, esc, put, url_component};
+use crate::pages::{self, Nav, Selector};
+use crate::params::{Level, Params, Segment};
+use crate::ranking;
+use crate::state::{AppState, Ctx, Memo};
+
+/// Months in the trend chart.
+const TREND_MONTHS: i32 = 12;
+/// Explain items per page.
+const PER_PAGE: usize = 25;
+
+pub async fn page(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    Segment(code): Segment,
+    params: Params,
+) -> Result<Memo, PageError> {
+    let key = access::cache_key(scope, &uri);
+    let render = move |ctx: &Ctx<'_>| render(ctx, scope, &code, &params).map(Memo::html);
+    Ok(state.memo(key, render).await?)
+}
+
+fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Html<String>, Error> {
+    let inventory = ctx.inventory()?;
+    let period = params.period(&inventory)?;
+    let sheet = ctx.sheet(&period)?;
+    let u = access::resolve_unit(scope, &sheet, code)?;
+    let set = ctx.methodologies()?;
+    let m = set
+        .get(&sheet.methodology)
+        .ok_or_else(|| Error::UnknownMethodology(sheet.methodology.clone()))?;
+    let query = pages::period_query(&period);
+    let href = format!("/units/{}", url_component(&u.code));
+
+    let mut body = String::new();
+    put!(
+        &mut body,
+        "<p class=\"crumbs\"><a href=\"/?{query}\">Bảng xếp hạng</a> › <a \
+         href=\"/?{query}&kind={}\">{}</a> › {}</p>",
+        u.kind.code(),
+        esc(u.kind.label_vi()),
+        esc(&u.name)
+    );
+    let parent = u.parent.as_deref().and_then(|p| sheet.unit(p));
+    put!(
+        &mut body,
+        "<h1>{}</h1><p class=\"sub\">Mã định danh <code>{}</code> · {}{} · kết quả {} · bộ chỉ số \
+         <a href=\"/methodology?{query}\">{}</a></p>",
+        esc(&u.name),
+        esc(&u.code),
+        esc(u.kind.label_vi()),
+        parent
+            .map(|p| format!(
+                " · trực thuộc <a href=\"/units/{}?{query}\">{}</a>",
+                esc(&url_component(&p.code)),
+                esc(&p.name)
+            ))
+            .unwrap_or_default(),
+        esc(&period.label_vi()),
+        esc(&m.id)
+    );
+    let selected = chosen_criterion(params, u, m)?;
+    let mut hidden = Vec::new();
+    if let Some(c) = &selected {
+        hidden.push(("criterion", c.clone()));
+    }
+    body.push_str(
+        &Selector {
+            action: href.clone(),
+            period,
+            inventory: &inventory,
+            level: None,
+            hidden,
+        }
+        .render(),
+    );
+
+    let peers = ranking::sections(
+        &sheet,
+        scope,
+        &Level {
+            kind: Some(u.kind),
+            parent: u.parent.clone(),
+        },
+    );
+    let peers = peers.first();
+    summary(&mut body, u, m, &sheet);
+    criteria_table(&mut body, u, m, &sheet, &href, &query, selected.as_deref());
+    trend(&mut body, ctx, u, m, &period)?;
+    comparison(
+        &mut body,
+        u,
+        m,
+        peers.map(|p| (p.peers_average, p.group_averages.as_slice())),
+    );
+    if let Some(criterion) = selected {
+        let paging = params.paging(PER_PAGE)?;
+        let e = ctx.explanation(&period, &u.code, &criterion)?;
+        explain_section(&mut body, &e, m, &sheet, &href, &query, paging);
+    }
+    Ok(pages::frame(
+        &format!("{} – {}", u.name, period.label_vi()),
+        Nav::Ranking,
+        Some(&inventory),
+        &body,
+    ))
+}
+
+/// The criterion whose records are listed: the one asked for, else the one
+/// that cost the most points and has records to show.
+fn chosen_criterion(
+    params: &Params,
+    u: &UnitScore,
+    m: &Methodology,
+) -> Result<Option<String>, Error> {
+    if let Some(id) = params.get("criterion") {
+        return m.criterion(id).map(|c| Some(c.id.clone())).ok_or_else(|| {
+            Error::UnknownCriterion {
+                criterion: id.to_string(),
+                methodology: m.id.clone(),
+            }
+        });
+    }
+    let lost = |i: usize| {
+        let s = &u.criteria[i];
+        s.points.map_or(0.0, |p| s.max - p)
+    };
+    let candidates: Vec<usize> = (0..m.criteria.len().min(u.criteria.len()))
+        .filter(|i| {
+            u.criteria[*i].basis == Basis::Measured
+                && core_explain::record_kind(&m.criteria[*i]) != RecordKind::UnitCounts
+        })
+        .collect();
+    let best = candidates
+        .iter()
+        .copied()
+        .max_by(|a, b| lost(*a).total_cmp(&lost(*b)));
+    Ok(best.map(|i| m.criteria[i].id.clone()))
+}
+
+fn summary(body: &mut String, u: &UnitScore, m: &Methodology, sheet: &ScoreSheet) {
+    body.push_str("<section class=\"summary\"><div class=\"card main\">");
+    body.push_str(&charts::gauge(u.total, m.total, "Tổng điểm"));
+    put!(
+        body,
+        "<div class=\"facts\"><div class=\"label\">Tổng điểm</div><dl>\
+         <dt>Xếp hạng</dt><dd>{} {}</dd><dt>{}</dt><dd>{} {}</dd><dt>Trung bình cùng cấp</dt>\
+         <dd>{}</dd></dl></div></div>",
+        u.rank.map_or("-".to_string(), |r| format!(
+            "<strong>{r}</strong>/{}",
+            u.rank_of
+        )),
+        pages::rank_change(ranking::rank_change(u)),
+        esc(&capitalise(&sheet.previous_period.label_vi())),
+        html::points(u.previous_total),
+        pages::change(u.delta),
+        html::points(u.peers_average)
+    );
+    body.push_str("<div class=\"groups\">");
+    for (g, s) in m.groups.iter().zip(&u.groups) {
+        put!(
+            body,
+            "<div class=\"card group\">{}<div class=\"label\">{}. {}</div></div>",
+            charts::gauge(s.points, s.max, &g.name),
+            esc(&g.id),
+            esc(&g.name)
+        );
+    }
+    body.push_str("</div></section>");
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn criteria_table(
+    body: &mut String,
+    u: &UnitScore,
+    m: &Methodology,
+    sheet: &ScoreSheet,
+    href: &str,
+    query: &str,
+    selected: Option<&str>,
+) {
+    let year = sheet.period.to.year();
+    body.push_str(
+        "<section><h2>1. Điểm từng chỉ số thành phần</h2><div class=\"scroll\"><table \
+         class=\"grid criteria\"><thead><tr>\
+         <th>Mã</th><th>Chỉ số thành phần</th><th class=\"num\">Tử số</th><th class=\"num\">Mẫu số\
+         </th><th class=\"num\">Tỷ lệ (%)</th>\
+         <th class=\"num\">Điểm</th><th class=\"num\">Tối đa</th><th>Cách tính điểm</th><th>Chỉ \
+         tiêu</th><th>Ghi chú</th><th class=\"noprint\">Giải trình</th></tr></thead><tbody>",
+    );
+    for (g, gs) in m.groups.iter().zip(&u.groups) {
+        put!(
+            body,
+            "<tr class=\"group-row\"><td>N{}</td><td colspan=\"4\">{}</td><td class=\"num {}\">{}\
+             </td><td class=\"num\">{}</td><td colspan=\"4\"></td></tr>",
+            esc(&g.id),
+            esc(&g.name.to_uppercase()),
+            html::level(html::achieved(gs.points, gs.max)),
+            html::points(gs.points),
+            html::max(gs.max)
+        );
+        for (c, s) in m
+            .criteria
+            .iter()
+            .zip(&u.criteria)
+            .filter(|(c, _)| c.group == g.id)
+        {
+            let mut notes = Vec::new();
+            match &s.basis {
+                Basis::NoData(policy) => notes.push(match policy {
+                    chiso_core::methodology::NoData::Exclude => {
+                        "không có dữ liệu: không tính, giảm điểm tối đa của nhóm".to_string()
+                    }
+                    chiso_core::methodology::NoData::Full => {
+                        "không có dữ liệu: tính đủ điểm".to_string()
+                    }
+                    chiso_core::methodology::NoData::Zero => "không có dữ liệu: 0 điểm".to_string(),
+                }),
+                Basis::Inherited(from) => {
+                    let name = sheet.unit(from).map_or(from.as_str(), |p| p.name.as_str());
+                    notes.push(format!("lấy theo kết quả của {}", esc(name)));
+                }
+                Basis::Measured => {}
+            }
+            if c.provisional {
+                notes.push("<span class=\"badge provisional\">trọng số tạm tính</span>".into());
+            }
+            let rule = match &c.rule {
+                Rule::Linear => {
+                    "<span title=\"điểm = tỷ lệ × điểm tối đa\">tuyến tính</span>".to_string()
+                }
+                _ => format!(
+                    "<span title=\"dưới ngưỡng: điểm = tỷ lệ × điểm tối đa / ngưỡng\">đủ điểm khi \
+                     ≥ {}%</span>",
+                    format::decimal(c.rule.threshold(year) * 100.0, 0)
+                ),
+            };
+            let goal = match s.goal {
+                Some(g) if s.goal_missed => format!(
+                    "<span class=\"missed\">{}% – chưa đạt</span>",
+                    format::decimal(g * 100.0, 0)
+                ),
+                Some(g) => format!("{}%", format::decimal(g * 100.0, 0)),
+                None => String::new(),
+            };
+            let link = if core_explain::record_kind(c) == RecordKind::UnitCounts {
+                "<span class=\"note\">số liệu tổng hợp</span>".to_string()
+            } else {
+                let label = if selected == Some(c.id.as_str()) {
+                    "đang xem"
+                } else {
+                    "Xem"
+                };
+                format!(
+                    "<a href=\"{href}?{query}&criterion={}#giai-trinh\">{label}</a>",
+                    url_component(&c.id)
+                )
+            };
+            let class = if selected == Some(c.id.as_str()) {
+                " class=\"selected\""
+            } else {
+                ""
+            };
+            put!(
+                body,
+                "<tr{class}><td>{}</td><td><a href=\"/criteria/{}?{query}\">{}</a></td><td \
+                 class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num {}\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}\
+                 </td><td class=\"noprint\">{}</td></tr>",
+                esc(&c.id),
+                url_component(&c.id),
+                esc(&c.name),
+                html::integer(s.numerator),
+                html::integer(s.denominator),
+                html::percent(s.ratio),
+                html::level(html::achieved(s.points, s.max)),
+                html::points(s.points),
+                html::max(s.max),
+                rule,
+                goal,
+                notes.join("; "),
+                link
+            );
+        }
+    }
+    put!(
+        body,
+        "<tr class=\"total-row\"><td></td><td colspan=\"4\">TỔNG ĐIỂM (quy về thang {})</td><td \
+         class=\"num {}\">{}</td><td class=\"num\">{}</td><td colspan=\"4\"></td></tr>",
+        html::max(m.total),
+        html::level(html::achieved(u.total, m.total)),
+        html::points(u.total),
+        html::max(m.total)
+    );
+    body.push_str("</tbody></table></div></section>");
+}
+
+fn trend(
+    body: &mut String,
+    ctx: &Ctx<'_>,
+    u: &UnitScore,
+    m: &Methodology,
+    period: &Period,
+) -> Result<(), Error> {
+    let last = period.to.month();
+    let months: Vec<_> = (0..TREND_MONTHS)
+        .map(|i| last.add(i - TREND_MONTHS + 1))
+        .collect();
+    let mut total = Vec::new();
+    let mut groups: Vec<Vec<Option<f64>>> = vec![Vec::new(); m.groups.len()];
+    for month in &months {
+        let unit = match ctx.sheet(&Period::month(*month)) {
+            Ok(sheet) => sheet.unit(&u.code).cloned(),
+            Err(Error::NoMethodology(_)) => None,
+            Err(e) => return Err(e),
+        };
+        total.push(unit.as_ref().and_then(|x| x.total));
+        for (gi, g) in m.groups.iter().enumerate() {
+            let share = unit
+                .as_ref()
+                .and_then(|x| x.groups.iter().find(|s| s.id == g.id))
+                .and_then(|s| html::achieved(s.points, s.max))
+                .map(|r| r * 100.0);
+            groups[gi].push(share);
+        }
+    }
+    let mut series = vec![Series {
+        name: format!("Tổng điểm (/{})", html::max(m.total)),
+        values: total,
+    }];
+    series.extend(m.groups.iter().zip(groups).map(|(g, values)| Series {
+        name: format!("{}. {} (%)", g.id, g.name),
+        values,
+    }));
+    let labels: Vec<String> = months
+        .iter()
+        .map(|mo| format!("{:02}/{}", mo.number(), mo.year() % 100))
+        .collect();
+    body.push_str("<section><h2>2. Diễn biến 12 tháng</h2>");
+    body.push_str(&charts::trend(
+        &labels,
+        &series,
+        100.0,
+        "Tổng điểm (thang 100) và tỷ lệ điểm đạt được của từng nhóm chỉ số (%) theo tháng; điểm \
+         trống: không có dữ liệu.",
+    ));
+    body.push_str("</section>");
+    Ok(())
+}
+
+fn comparison(
+    body: &mut String,
+    u: &UnitScore,
+    m: &Methodology,
+    peers: Option<(Option<f64>, &[Option<f64>])>,
+) {
+    body.push_str(
+        "<section><h2>3. So sánh với trung bình cùng cấp</h2><table class=\"grid compare\"><thead>\
+         <tr><th>Nhóm chỉ số</th>\
+         <th class=\"num\">Tối đa</th><th class=\"num\">Đơn vị</th><th class=\"num\">Trung bình \
+         cùng cấp</th><th class=\"num\">Chênh lệch</th></tr></thead><tbody>",
+    );
+    let (avg_total, avg_groups) = peers.unwrap_or((None, &[]));
+    let row = |body: &mut String, name: &str, max: f64, own: Option<f64>, avg: Option<f64>| {
+        put!(
+            body,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num {}\">{}</td><td \
+             class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(name),
+            html::max(max),
+            html::level(html::achieved(own, max)),
+            html::points(own),
+            html::points(avg),
+            pages::change(own.zip(avg).map(|(a, b)| a - b))
+        );
+    };
+    for (gi, (g, s)) in m.groups.iter().zip(&u.groups).enumerate() {
+        row(
+            body,
+            &format!("{}. {}", g.id, g.name),
+            s.max,
+            s.points,
+            avg_groups.get(gi).copied().flatten(),
+        );
+    }
+    row(body, "Tổng điểm", m.total, u.total, avg_total);
+    body.push_str("</tbody></table></section>");
+}
+
+fn explain_section(
+    body: &mut String,
+    e: &Explanation,
+    m: &Methodology,
+    sheet: &ScoreSheet,
+    href: &str,
+    query: &str,
+    paging: crate::params::Paging,
+) {
+    let name = m.criterion(&e.criterion).map_or("", |c| c.name.as_str());
+    let failed = e.items.iter().filter(|i| i.failed).count();
+    let criterion_q = format!("criterion={}", url_component(&e.criterion));
+    put!(
+        body,
+        "<section id=\"giai-trinh\" class=\"explain\"><h2>4. Giải trình chỉ số {}: {}</h2>",
+        esc(&e.criterion),
+        esc(name)
+    );
+    if e.computed_at != e.unit_code {
+        let at = sheet
+            .unit(&e.computed_at)
+            .map_or(e.computed_at.as_str(), |x| x.name.as_str());
+        put!(
+            body,
+            "<p class=\"note\">Chỉ số này tính ở cấp {}; đơn vị dùng kết quả của cấp đó.</p>",
+            esc(at)
+        );
+    }
+    let pages = paging.pages(e.items.len());
+    put!(
+        body,
+        "<p class=\"explain-summary\"><strong>{}</strong> bản ghi trong mẫu số, <strong \
+         class=\"bad\">{}</strong> không đạt (làm mất điểm), \
+         xếp trước. Trang {}/{}. <a class=\"button noprint\" \
+         href=\"{href}/explain.csv?{query}&{criterion_q}\">Tải CSV</a></p>",
+        format::integer(e.items.len() as i64),
+        format::integer(failed as i64),
+        paging.page.min(pages),
+        pages
+    );
+    let (id_head, label_head) = match e.record_kind {
+        RecordKind::Dossier => ("Mã hồ sơ", "Mã TTHC"),
+        RecordKind::Feedback => ("Mã PAKN", ""),
+        RecordKind::Procedure | RecordKind::Catalogue => ("Mã TTHC", "Tên thủ tục"),
+        RecordKind::UnitCounts => ("Mã", ""),
+    };
+    if e.items.is_empty() {
+        body.push_str(
+            "<p class=\"empty\">Không có bản ghi nào tính vào chỉ số này trong kỳ.</p></section>",
+        );
+        return;
+    }
+    put!(
+        body,
+        "<div class=\"scroll\"><table class=\"grid explain-list\"><thead><tr><th class=\"num\">STT\
+         </th><th>{id_head}</th><th>Đơn vị</th><th>{label_head}</th>\
+         <th>Tiếp nhận</th><th>Kết quả</th><th>Lý do</th></tr></thead><tbody>"
+    );
+    let range = paging.range(e.items.len());
+    let start = range.start;
+    for (n, i) in e.items[range].iter().enumerate() {
+        let unit = sheet
+            .unit(&i.unit_code)
+            .map_or(i.unit_code.as_str(), |x| x.name.as_str());
+        put!(
+            body,
+            "<tr class=\"{}\"><td class=\"num\">{}</td><td><code>{}</code></td><td>{}</td><td>{}\
+             </td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            if i.failed { "failed" } else { "passed" },
+            start + n + 1,
+            esc(&i.id),
+            esc(unit),
+            esc(&i.label),
+            i.received_at.map(Instant::vn).unwrap_or_default(),
+            if i.failed {
+                "<span class=\"bad\">không đạt</span>"
+            } else {
+                "đạt"
+            },
+            esc(i.reason.as_deref().unwrap_or(""))
+        );
+    }
+    body.push_str("</tbody></table></div>");
+    pager(
+        body,
+        &format!("{href}?{query}&{criterion_q}"),
+        paging.page,
+        pages,
+    );
+    body.push_str("</section>");
+}
+
+/// « Trước 1 … 4 5 6 … 20 Sau »
+fn pager(body: &mut String, base: &str, page: usize, pages: usize) {
+    if pages <= 1 {
+        return;
+    }
+    body.push_str("<nav class=\"pager noprint\" aria-label=\"Trang\">");
+    let link = |body: &mut String, p: usize, text: &str, current: bool| {
+        if current {
+            put!(body, "<span class=\"current\">{text}</span>");
+        } else {
+            put!(body, "<a href=\"{base}&page={p}#giai-trinh\">{text}</a>");
+        }
+    };
+    if page > 1 {
+        link(body, page - 1, "« Trước", false);
+    }
+    let mut last = 0;
+    for p in 1..=pages {
+        if p == 1 || p == pages || p.abs_diff(page) <= 2 {
+            if last + 1 < p {
+                body.push_str("<span class=\"gap\">…</span>");
+            }
+            link(body, p, &p.to_string(), p == page);
+            last = p;
+        }
+    }
+    if page < pages {
+        link(body, page + 1, "Sau »", false);
+    }
+    body.push_str("</nav>");
+}
+
+/// `/units/{code}/explain.csv?period=&criterion=`: every record of the explain list.
+pub async fn csv(
+    State(state): State<AppState>,
+    scope: Scope,
+    Segment(code): Segment,
+    params: Params,
+) -> Result<Response, PageError> {
+    let (name, text) = state
+        .run(move |ctx| {
+            let period = params.period(&*ctx.inventory()?)?;
+            let criterion = params
+                .get("criterion")
+                .ok_or_else(|| Error::parameter("criterion", "cần mã chỉ số, ví dụ 2.1"))?;
+            let sheet = ctx.sheet(&period)?;
+            let u = access::resolve_unit(scope, &sheet, &code)?;
+            let e = ctx.explanation(&period, &u.code, criterion)?;
+            let mut out = String::from(
+                "\u{feff}record,id,unit,label,received_at,in_numerator,failed,reason\r\n",
+            );
+            for i in &e.items {
+                let fields = [
+                    i.record.code().to_string(),
+                    i.id.clone(),
+                    i.unit_code.clone(),
+                    i.label.clone(),
+                    i.received_at.map(Instant::vn).unwrap_or_default(),
+                    u8::from(i.in_numerator).to_string(),
+                    u8::from(i.failed).to_string(),
+                    i.reason.clone().unwrap_or_default(),
+                ];
+                let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                out.push_str(&row.join(","));
+                out.push_str("\r\n");
+            }
+            let safe = |s: &str| {
+                s.chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect::<String>()
+            };
+            Ok((
+                format!(
+                    "giai-trinh_{}_{}_{}.csv",
+                    safe(&u.code),
+                    safe(&e.criterion),
+                    safe(&period.code())
+                ),
+                out,
+            ))
+        })
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("trễ hạn"), "trễ hạn");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+    }
+
+    #[test]
+    fn capitalises_the_first_letter() {
+        assert_eq!(capitalise("tháng 09/2026"), "Tháng 09/2026");
+        assert_eq!(capitalise(""), "");
+    }
+}

@@ -1,0 +1,79 @@
+//! The router: pages, the API of [`crate::api::routes`], the embedded
+//! assets, and the fallbacks that answer unknown routes and methods with a
+//! JSON error under `/api/` and an error page elsewhere.
+
+use axum::http::{header, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::error::{Error, PageError};
+use crate::pages;
+use crate::params::Segment;
+use crate::state::AppState;
+
+/// Stylesheet, screen and print (A4).
+const CSS: &str = include_str!("assets/chiso.css");
+/// Sortable columns, unit search, period selector.
+const JS: &str = include_str!("assets/chiso.js");
+
+/// Every route of the dashboard and the API on `state`.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/", get(pages::overview::page))
+        .route("/units/{code}", get(pages::unit::page))
+        .route("/units/{code}/explain.csv", get(pages::unit::csv))
+        .route("/criteria/{id}", get(pages::criterion::page))
+        .route("/methodology", get(pages::methodology::page))
+        .route(
+            "/import",
+            get(pages::import::form).post(pages::import::upload).layer(
+                axum::extract::DefaultBodyLimit::max(crate::imports::UPLOAD_LIMIT),
+            ),
+        )
+        .route("/assets/{file}", get(asset))
+        .route(
+            "/favicon.ico",
+            get(|| async { ([(header::CONTENT_TYPE, "image/svg+xml")], pages::EMBLEM) }),
+        );
+    for route in crate::api::routes() {
+        router = router.route(route.path, route.handler);
+    }
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+async fn asset(Segment(file): Segment) -> Result<Response, PageError> {
+    let (content_type, body) = match file.as_str() {
+        "chiso.css" => ("text/css; charset=utf-8", CSS),
+        "chiso.js" => ("text/javascript; charset=utf-8", JS),
+        "emblem.svg" => ("image/svg+xml", pages::EMBLEM),
+        _ => return Err(PageError(Error::NotFound)),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn error_for(uri: &Uri, e: Error) -> Response {
+    if uri.path().starts_with("/api/") {
+        e.into_response()
+    } else {
+        PageError(e).into_response()
+    }
+}
+
+async fn not_found(uri: Uri) -> Response {
+    error_for(&uri, Error::NotFound)
+}
+
+async fn method_not_allowed(uri: Uri) -> Response {
+    error_for(&uri, Error::MethodNotAllowed)
+}

@@ -1,0 +1,331 @@
+//! Shared state: a small pool of SQLite connections, the data version and
+//! the caches of computed results.
+//!
+//! `rusqlite::Connection` is `Send` but not `Sync`, so every piece of work
+//! that touches the database runs on a blocking thread ([`AppState::run`])
+//! with a [`chiso_store::Store`] taken from the pool for the duration of the
+//! request.
+//!
+//! Score sheets, explanations, the methodology set and the inventory are
+//! cached in memory, keyed by the data version: `PRAGMA data_version` read on
+//! a connection kept for that purpose only, which changes whenever any other
+//! connection (an upload here, `chiso import` in another process) commits.
+//! A new version empties the caches, so a result is never served for data it
+//! was not computed from. Finished response bodies of the read-only routes
+//! are kept the same way ([`AppState::memo`]): a repeated request costs a
+//! version check and a map lookup on the async thread.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use anyhow::Context;
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chiso_core::engine::{self, Explanation};
+use chiso_core::methodology::MethodologySet;
+use chiso_core::period::Period;
+use chiso_core::scoring::ScoreSheet;
+use chiso_store::{Inventory, Store, StoreError};
+
+use crate::error::Error;
+
+/// Connections kept open between requests.
+const POOL_SIZE: usize = 16;
+/// Score sheets kept per data version (a unit page needs 13; a sheet of a
+/// province of 150 units takes about half a megabyte).
+const MAX_SHEETS: usize = 64;
+/// Explain items kept per data version, over all cached explanations (an
+/// explanation holds every record of one criterion: a year of a province's
+/// dossiers is hundreds of thousands).
+const MAX_EXPLAIN_ITEMS: usize = 1_000_000;
+/// Bytes of response bodies kept per data version.
+const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The state handlers share; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    db: PathBuf,
+    pool: Mutex<Vec<Store>>,
+    /// Reads `PRAGMA data_version`; never writes.
+    watcher: Mutex<Store>,
+    cache: Mutex<Cache>,
+    /// Held while a score sheet is computed, so concurrent requests for the
+    /// same uncached period wait for one computation instead of repeating it.
+    scoring: Mutex<()>,
+    /// The same for explanations (slower: they read raw records).
+    explaining: Mutex<()>,
+    /// Uploads are imported one at a time, so the rows each one put in
+    /// quarantine can be told apart.
+    importing: Mutex<()>,
+}
+
+#[derive(Default)]
+struct Cache {
+    version: i64,
+    methodologies: Option<Arc<MethodologySet>>,
+    inventory: Option<Arc<Inventory>>,
+    sheets: HashMap<Period, Arc<ScoreSheet>>,
+    explanations: HashMap<(Period, String, String), Arc<Explanation>>,
+    responses: HashMap<String, Memo>,
+}
+
+/// A finished response body and its content type (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct Memo {
+    pub content_type: &'static str,
+    pub body: Bytes,
+}
+
+impl Memo {
+    pub fn json<T: serde::Serialize>(value: &T) -> Result<Memo, Error> {
+        let body = serde_json::to_vec(value).map_err(Error::internal)?;
+        Ok(Memo {
+            content_type: "application/json",
+            body: body.into(),
+        })
+    }
+
+    pub fn html(page: axum::response::Html<String>) -> Memo {
+        Memo {
+            content_type: "text/html; charset=utf-8",
+            body: page.0.into(),
+        }
+    }
+}
+
+impl IntoResponse for Memo {
+    fn into_response(self) -> Response {
+        ([(header::CONTENT_TYPE, self.content_type)], self.body).into_response()
+    }
+}
+
+impl Cache {
+    /// Forgets everything computed for another data version.
+    fn sync(&mut self, version: i64) {
+        if self.version != version {
+            *self = Cache {
+                version,
+                ..Cache::default()
+            };
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these locks leaves plain data behind
+    // (a pool, a map of finished results): still usable.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl AppState {
+    /// Opens (creating if needed) the database at `db`.
+    pub fn open(db: &Path) -> anyhow::Result<AppState> {
+        let watcher = Store::open(db)
+            .with_context(|| format!("không mở được cơ sở dữ liệu {}", db.display()))?;
+        Ok(AppState {
+            shared: Arc::new(Shared {
+                db: db.to_path_buf(),
+                pool: Mutex::new(Vec::new()),
+                watcher: Mutex::new(watcher),
+                cache: Mutex::new(Cache::default()),
+                scoring: Mutex::new(()),
+                explaining: Mutex::new(()),
+                importing: Mutex::new(()),
+            }),
+        })
+    }
+
+    /// Runs `work` on a blocking thread with a pooled store. A panic in
+    /// `work` becomes an internal error, not a dropped connection.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx<'_>) -> Result<T, Error> + Send + 'static,
+    {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = shared.checkout()?;
+            let version = shared.data_version()?;
+            let result = work(&Ctx {
+                shared: &shared,
+                store: &store,
+                version,
+            });
+            shared.checkin(store);
+            result
+        })
+        .await
+        .map_err(|e| Error::internal(anyhow::anyhow!("tác vụ nền dừng bất thường: {e}")))?
+    }
+
+    /// The response for `key` (the request's scope and URI) as `work` makes
+    /// it, made once per data version. Only for routes whose answer depends
+    /// on nothing but the key and the data.
+    pub async fn memo<F>(&self, key: String, work: F) -> Result<Memo, Error>
+    where
+        F: FnOnce(&Ctx<'_>) -> Result<Memo, Error> + Send + 'static,
+    {
+        let version = self.shared.data_version()?;
+        {
+            let mut cache = lock(&self.shared.cache);
+            cache.sync(version);
+            if let Some(memo) = cache.responses.get(&key) {
+                return Ok(memo.clone());
+            }
+        }
+        self.run(move |ctx| {
+            let memo = work(ctx)?;
+            let mut cache = ctx.cache();
+            let size: usize = cache.responses.values().map(|m| m.body.len()).sum();
+            if size + memo.body.len() > MAX_RESPONSE_BYTES {
+                cache.responses.clear();
+            }
+            cache.responses.insert(key, memo.clone());
+            Ok(memo)
+        })
+        .await
+    }
+}
+
+impl Shared {
+    fn checkout(&self) -> Result<Store, Error> {
+        if let Some(store) = lock(&self.pool).pop() {
+            return Ok(store);
+        }
+        Store::open(&self.db).map_err(Error::from)
+    }
+
+    fn checkin(&self, store: Store) {
+        let mut pool = lock(&self.pool);
+        if pool.len() < POOL_SIZE {
+            pool.push(store);
+        }
+    }
+
+    fn data_version(&self) -> Result<i64, Error> {
+        let watcher = lock(&self.watcher);
+        let version = watcher
+            .connection()
+            .pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0))
+            .map_err(StoreError::from)?;
+        Ok(version)
+    }
+}
+
+/// What a piece of work sees: a store and the caches for one data version.
+pub struct Ctx<'a> {
+    shared: &'a Shared,
+    store: &'a Store,
+    version: i64,
+}
+
+impl Ctx<'_> {
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
+    /// The shipped methodology versions and those added to the database.
+    pub fn methodologies(&self) -> Result<Arc<MethodologySet>, Error> {
+        if let Some(m) = self.cache().methodologies.clone() {
+            return Ok(m);
+        }
+        let set = Arc::new(self.store.methodologies()?);
+        self.cache().methodologies = Some(set.clone());
+        Ok(set)
+    }
+
+    /// What the store holds and how fresh it is.
+    pub fn inventory(&self) -> Result<Arc<Inventory>, Error> {
+        if let Some(i) = self.cache().inventory.clone() {
+            return Ok(i);
+        }
+        let inventory = Arc::new(self.store.inventory()?);
+        self.cache().inventory = Some(inventory.clone());
+        Ok(inventory)
+    }
+
+    /// Every unit's score for a period (the engine's, cached).
+    pub fn sheet(&self, period: &Period) -> Result<Arc<ScoreSheet>, Error> {
+        let set = self.methodologies()?;
+        self.cached(
+            &self.shared.scoring,
+            |c| &mut c.sheets,
+            *period,
+            (|_| 1, MAX_SHEETS),
+            || Ok(engine::score(self.store, &set, period)?),
+        )
+    }
+
+    /// The records behind one criterion of one unit (the engine's, cached).
+    pub fn explanation(
+        &self,
+        period: &Period,
+        unit: &str,
+        criterion: &str,
+    ) -> Result<Arc<Explanation>, Error> {
+        let set = self.methodologies()?;
+        let key = (*period, unit.to_string(), criterion.to_string());
+        self.cached(
+            &self.shared.explaining,
+            |c| &mut c.explanations,
+            key,
+            (|e| e.items.len() + 1, MAX_EXPLAIN_ITEMS),
+            || Ok(engine::explain(self.store, &set, period, unit, criterion)?),
+        )
+    }
+
+    /// Runs an import on its own connection (the writer needs `&mut`) while
+    /// no other upload runs, then drops every cached result.
+    pub fn importing<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let _one_at_a_time = lock(&self.shared.importing);
+        let mut store = Store::open(&self.shared.db)?;
+        let result = work(&mut store);
+        *self.cache() = Cache::default();
+        result
+    }
+
+    fn cache(&self) -> MutexGuard<'_, Cache> {
+        let mut cache = lock(&self.shared.cache);
+        cache.sync(self.version);
+        cache
+    }
+
+    /// The value for `key`, computed once per data version. `budget` is the
+    /// weight of a value and the most the map may hold: past it, the map is
+    /// emptied before the new value goes in.
+    fn cached<K: Hash + Eq, V>(
+        &self,
+        compute_lock: &Mutex<()>,
+        map: impl Fn(&mut Cache) -> &mut HashMap<K, Arc<V>>,
+        key: K,
+        budget: (fn(&V) -> usize, usize),
+        compute: impl FnOnce() -> Result<V, Error>,
+    ) -> Result<Arc<V>, Error> {
+        if let Some(v) = map(&mut self.cache()).get(&key) {
+            return Ok(v.clone());
+        }
+        let _computing = lock(compute_lock);
+        if let Some(v) = map(&mut self.cache()).get(&key) {
+            return Ok(v.clone());
+        }
+        let value = Arc::new(compute()?);
+        let mut cache = self.cache();
+        let entries = map(&mut cache);
+        let (weight, most) = budget;
+        if entries.values().map(|v| weight(v)).sum::<usize>() + weight(&value) > most {
+            entries.clear();
+        }
+        entries.insert(key, value.clone());
+        Ok(value)
+    }
+}

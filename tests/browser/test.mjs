@@ -1,0 +1,108 @@
+// Real-browser test of the chiso dashboard on demo data.
+//
+// Starts nothing itself: BASE_URL names a running `chiso serve`. Opens the
+// overview, clicks the lowest-ranked unit, checks its criteria table and its
+// explain list, switches the period to a quarter, and saves screenshots
+// (PNG) under SCREENSHOT_DIR (default target/screenshots).
+import { chromium } from "playwright-core";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+
+const base = (process.env.BASE_URL || "http://127.0.0.1:8080").replace(/\/$/, "");
+const shots = process.env.SCREENSHOT_DIR || "target/screenshots";
+mkdirSync(shots, { recursive: true });
+const profile = mkdtempSync(join(tmpdir(), "chiso-chromium-"));
+
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"],
+  viewport: { width: 1366, height: 900 },
+  locale: "vi-VN",
+});
+const errors = [];
+let failed = false;
+try {
+  const page = context.pages()[0] || (await context.newPage());
+  page.on("pageerror", (e) => errors.push(`lỗi JavaScript: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  page.on("requestfailed", (r) => errors.push(`không tải được ${r.url()}`));
+
+  // 1. Overview on the latest month.
+  await page.goto(`${base}/`);
+  await assert.doesNotReject(page.locator("table.rank").first().waitFor());
+  const title = await page.locator("h1").innerText();
+  assert.match(title, /tháng/i, `the overview defaults to a month: ${title}`);
+  assert.match(await page.locator(".freshness").innerText(), /Dữ liệu cập nhật đến \d\d\/\d\d\/\d{4}/);
+  await page.screenshot({ path: join(shots, "overview-month.png"), fullPage: true });
+
+  // Sorting by a column and the unit search work.
+  const firstTable = page.locator("table.rank").first();
+  await firstTable.locator("thead th").nth(2).click();
+  const search = page.locator("#unit-search");
+  const someName = (await page.locator("table.rank tbody tr td.unit a").last().innerText()).trim();
+  await search.fill(someName.split(" ").slice(-1)[0]);
+  assert.ok((await page.locator("table.rank tbody tr:not([hidden])").count()) >= 1, "search keeps the matching unit");
+  await search.fill("");
+  await page.goto(`${base}/`);
+
+  // 2. The lowest-ranked unit of the largest section.
+  const sections = page.locator("section.ranking");
+  let largest = null, size = 0;
+  for (let i = 0; i < (await sections.count()); i++) {
+    const n = await sections.nth(i).locator("tbody tr").count();
+    if (n > size) { size = n; largest = sections.nth(i); }
+  }
+  assert.ok(largest && size > 1, "a section with several units");
+  const ranks = await largest.locator("tbody tr[data-rank]").evaluateAll((rows) =>
+    rows.map((r) => Number(r.getAttribute("data-rank")) || 0));
+  const worst = ranks.indexOf(Math.max(...ranks));
+  const link = largest.locator("tbody tr[data-rank]").nth(worst).locator("td.unit a");
+  const unitName = (await link.innerText()).trim();
+  await Promise.all([page.waitForURL(/\/units\//), link.click()]);
+
+  // 3. The unit page: criteria table, gauges, trend, explain list.
+  assert.equal((await page.locator("h1").innerText()).trim().toLowerCase(), unitName.toLowerCase());
+  const criteria = page.locator("table.criteria tbody tr:not(.group-row):not(.total-row)");
+  assert.ok((await criteria.count()) >= 10, "every criterion is listed");
+  assert.match(await page.locator("table.criteria").innerText(), /2\.1/);
+  assert.ok((await page.locator("svg.gauge").count()) >= 7, "total and group gauges");
+  assert.ok((await page.locator("svg.trend polyline").count()) >= 1, "trend chart");
+  const explainRows = page.locator("#giai-trinh table.explain-list tbody tr");
+  assert.ok((await explainRows.count()) > 0, "an explain list appears");
+  assert.match(await page.locator("#giai-trinh .explain-summary").innerText(), /không đạt/);
+  await page.screenshot({ path: join(shots, "unit.png"), fullPage: true });
+
+  // 4. Switch the period to a quarter (on the unit page, then the overview).
+  await page.selectOption("#period-type", "quarter");
+  await Promise.all([page.waitForURL(/type=quarter/), page.click("form.selector button[type=submit]")]);
+  assert.match(await page.locator(".sub").first().innerText(), /quý/i);
+  assert.ok((await page.locator("#giai-trinh table.explain-list tbody tr").count()) > 0, "explain for the quarter");
+  await page.screenshot({ path: join(shots, "unit-quarter.png"), fullPage: true });
+
+  await page.goto(`${base}/`);
+  await page.selectOption("#period-type", "quarter");
+  await Promise.all([page.waitForURL(/type=quarter/), page.click("form.selector button[type=submit]")]);
+  assert.match(await page.locator("h1").innerText(), /quý/i);
+  assert.ok((await page.locator("table.rank tbody tr").count()) > 1, "the quarter's ranking");
+  await page.screenshot({ path: join(shots, "overview.png"), fullPage: true });
+
+  // 5. Other pages render.
+  for (const path of ["/methodology", "/import", "/criteria/2.1"]) {
+    const response = await page.goto(`${base}${path}`);
+    assert.equal(response.status(), 200, path);
+  }
+  await page.screenshot({ path: join(shots, "criterion.png"), fullPage: true });
+  assert.deepEqual(errors, [], "no script or loading errors");
+  console.log(`ok: overview, unit "${unitName}", quarter, screenshots in ${shots}`);
+} catch (e) {
+  failed = true;
+  console.error(`FAILED: ${e.stack || e}`);
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
