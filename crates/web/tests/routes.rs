@@ -1007,3 +1007,51 @@ fn validate(value: &Value, schema: &Value, at: &str) {
         _ => {}
     }
 }
+
+#[tokio::test]
+async fn overview_and_unit_pages_offer_the_official_reports_for_download() {
+    let f = fixture();
+    let overview = page(&f.app, "/?period=2026-03").await;
+    assert!(
+        overview.contains("/reports/download?period=2026-03&amp;format=xlsx"),
+        "download buttons on the overview"
+    );
+    let unit = page(&f.app, "/units/X1?period=2026-03").await;
+    assert!(
+        unit.contains("&amp;unit=X1&amp;format=pdf"),
+        "download buttons on the unit page"
+    );
+    for (format, content_type, magic) in [
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "PK",
+        ),
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "PK",
+        ),
+        ("pdf", "application/pdf", "%PDF"),
+    ] {
+        let r = get(
+            &f.app,
+            &format!("/reports/download?period=2026-03&format={format}"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{format}: {}", r.body);
+        assert_eq!(r.content_type, content_type);
+        assert!(r.body.starts_with(magic), "{format} file");
+    }
+    let md = get(
+        &f.app,
+        "/reports/download?period=2026-03&unit=X1&kind=commune&format=md",
+    )
+    .await;
+    assert_eq!(md.status, StatusCode::OK, "{}", md.body);
+    assert!(md.body.contains("Phụ lục"), "{}", md.body);
+    let bad = get(&f.app, "/reports/download?period=2026-03&format=exe").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let unknown = get(&f.app, "/reports/download?period=2026-03&unit=NOPE").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}

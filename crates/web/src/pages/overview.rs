@@ -58,6 +58,14 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
         hidden: vec![],
     };
     body.push_str(&selector.render());
+    let level_query = match level.kind {
+        Some(kind) => format!("&kind={}", kind.code()),
+        None => String::new(),
+    };
+    body.push_str(&pages::reports::buttons(
+        &pages::period_query(&period),
+        &level_query,
+    ));
     body.push_str(
         "<div class=\"tools\"><input type=\"search\" id=\"unit-search\" placeholder=\"Tìm đơn vị \
          theo tên hoặc mã…\" aria-label=\"Tìm đơn vị\"></div>",

@@ -93,6 +93,10 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
         }
         .render(),
     );
+    body.push_str(&pages::reports::buttons(
+        &query,
+        &format!("&unit={}", url_component(&u.code)),
+    ));
 
     let peers = ranking::sections(
         &sheet,
