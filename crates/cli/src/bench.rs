@@ -12,11 +12,12 @@ use chiso_core::period::Period;
 use chiso_demo::DemoConfig;
 
 use crate::import::{import_file, ImportError};
-use crate::{demo, methodologies, ImportKind};
+use crate::{demo, methodologies};
+use chiso_ingest::RecordKind;
 
 fn import(
     store: &mut chiso_store::Store,
-    kind: ImportKind,
+    kind: RecordKind,
     path: &Path,
 ) -> Result<chiso_store::ImportSummary> {
     import_file(store, kind, path, false).map_err(|e| match e {
@@ -69,14 +70,14 @@ pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
     demo::remove_db(&db)?;
     let mut store = crate::open(&db)?;
     for (kind, file) in [
-        (ImportKind::Units, "units.csv"),
-        (ImportKind::Procedures, "procedures.csv"),
-        (ImportKind::Holidays, "holidays.csv"),
+        (RecordKind::Units, "units.csv"),
+        (RecordKind::Procedures, "procedures.csv"),
+        (RecordKind::Holidays, "holidays.csv"),
     ] {
         import(&mut store, kind, &dir.join(file))?;
     }
     let t = Instant::now();
-    let s = import(&mut store, ImportKind::Dossiers, &dir.join("dossiers.csv"))?;
+    let s = import(&mut store, RecordKind::Dossiers, &dir.join("dossiers.csv"))?;
     let import_s = t.elapsed().as_secs_f64();
     let rate = s.read as f64 / import_s;
     println!(
@@ -87,8 +88,8 @@ pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
         integer(s.accepted() as i64),
         integer(s.rejected as i64)
     );
-    import(&mut store, ImportKind::Feedback, &dir.join("feedback.csv"))?;
-    import(&mut store, ImportKind::Counts, &dir.join("counts.csv"))?;
+    import(&mut store, RecordKind::Feedback, &dir.join("feedback.csv"))?;
+    import(&mut store, RecordKind::Counts, &dir.join("counts.csv"))?;
 
     let t = Instant::now();
     store.rebuild()?;

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use chiso_core::format::integer;
 use chiso_core::records::Dossier;
 use chiso_demo::{DemoConfig, DemoProvince};
+use chiso_ingest::{Record, RecordKind};
 use chiso_store::Store;
 
 use crate::{export, output, Format};
@@ -135,10 +136,34 @@ pub fn load(
 
 /// Writes the province as the CSV files a real export would be; returns the number of dossiers.
 pub fn write_csv(dir: &Path, cfg: &DemoConfig, p: &DemoProvince) -> Result<u64> {
-    export::units(dir, &p.units)?;
-    export::procedures(dir, &p.procedures)?;
-    export::holidays(dir, &p.holidays)?;
-    export::feedback(dir, &p.feedback)?;
-    export::counts(dir, &p.counts)?;
-    export::dossiers(dir, chiso_demo::dossiers(cfg, p))
+    export::write(
+        dir,
+        RecordKind::Units,
+        p.units.iter().cloned().map(Record::Unit),
+    )?;
+    export::write(
+        dir,
+        RecordKind::Procedures,
+        p.procedures.iter().cloned().map(Record::Procedure),
+    )?;
+    export::write(
+        dir,
+        RecordKind::Holidays,
+        p.holidays.iter().cloned().map(Record::Holiday),
+    )?;
+    export::write(
+        dir,
+        RecordKind::Feedback,
+        p.feedback.iter().cloned().map(Record::Feedback),
+    )?;
+    export::write(
+        dir,
+        RecordKind::Counts,
+        p.counts.iter().cloned().map(Record::Counts),
+    )?;
+    export::write(
+        dir,
+        RecordKind::Dossiers,
+        chiso_demo::dossiers(cfg, p).map(Record::Dossier),
+    )
 }

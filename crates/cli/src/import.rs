@@ -10,33 +10,9 @@ use chiso_core::format::integer;
 use chiso_ingest::RecordKind;
 use chiso_store::{ImportSummary, Store};
 
-use crate::{ImportKind, EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
+use crate::{EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
 
-impl ImportKind {
-    pub fn record_kind(self) -> RecordKind {
-        match self {
-            ImportKind::Units => RecordKind::Units,
-            ImportKind::Procedures => RecordKind::Procedures,
-            ImportKind::Dossiers => RecordKind::Dossiers,
-            ImportKind::Feedback => RecordKind::Feedback,
-            ImportKind::Counts => RecordKind::Counts,
-            ImportKind::Holidays => RecordKind::Holidays,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ImportKind::Units => "units",
-            ImportKind::Procedures => "procedures",
-            ImportKind::Dossiers => "dossiers",
-            ImportKind::Feedback => "feedback",
-            ImportKind::Counts => "counts",
-            ImportKind::Holidays => "holidays",
-        }
-    }
-}
-
-pub fn run(store: &mut Store, kind: ImportKind, files: &[std::path::PathBuf]) -> Result<u8> {
+pub fn run(store: &mut Store, kind: RecordKind, files: &[std::path::PathBuf]) -> Result<u8> {
     let mut code = EXIT_OK;
     for file in files {
         match import_file(store, kind, file, true) {
@@ -81,12 +57,12 @@ pub enum ImportError {
 /// shown on a terminal for files that take more than a moment.
 pub fn import_file(
     store: &mut Store,
-    kind: ImportKind,
+    kind: RecordKind,
     path: &Path,
     progress: bool,
 ) -> Result<ImportSummary, ImportError> {
-    let reader = chiso_ingest::open(kind.record_kind(), path)
-        .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let reader =
+        chiso_ingest::open(kind, path).map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let mut bar = Progress::new(
         progress && std::io::stderr().is_terminal(),
         reader.total_bytes(),

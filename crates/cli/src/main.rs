@@ -44,8 +44,8 @@ enum Command {
     Init,
     /// Import records from CSV, JSON Lines or XLSX files (nhập dữ liệu).
     Import {
-        #[arg(value_enum)]
-        kind: ImportKind,
+        /// units, procedures, dossiers, feedback, counts or holidays.
+        kind: chiso_ingest::RecordKind,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -155,16 +155,6 @@ pub enum Format {
     Table,
     Json,
     Csv,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum ImportKind {
-    Units,
-    Procedures,
-    Dossiers,
-    Feedback,
-    Counts,
-    Holidays,
 }
 
 fn main() -> ExitCode {

@@ -289,3 +289,48 @@ fn demo_builds_a_province_and_ranks_it() {
         );
     }
 }
+
+#[test]
+fn exported_demo_files_import_to_the_same_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_db = dir.path().join("demo.db");
+    let csv = dir.path().join("csv");
+    let o = chiso(
+        &demo_db,
+        &[
+            "demo",
+            "--dossiers",
+            "8000",
+            "--seed",
+            "5",
+            "--export",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let db = dir.path().join("imported.db");
+    for kind in [
+        "units",
+        "procedures",
+        "holidays",
+        "dossiers",
+        "feedback",
+        "counts",
+    ] {
+        let file = csv.join(format!("{kind}.csv"));
+        let o = chiso(&db, &["import", kind, file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{kind}: {}", stdout(&o));
+    }
+    for period in ["2026-10", "2026-Q2", "2026-03-05..2026-04-20"] {
+        let a = stdout(&chiso(
+            &demo_db,
+            &["score", "--period", period, "--format", "json"],
+        ));
+        let b = stdout(&chiso(
+            &db,
+            &["score", "--period", period, "--format", "json"],
+        ));
+        assert!(a.len() > 1000);
+        assert_eq!(a, b, "{period}");
+    }
+}

@@ -66,6 +66,33 @@ pub fn or_dash<T>(v: Option<T>, f: impl Fn(T) -> String) -> String {
     v.map(f).unwrap_or_else(|| "-".to_string())
 }
 
+/// Roman numerals for appendices and section headings (I, II, III…), as in the seeds.
+pub fn roman(mut n: usize) -> String {
+    const TABLE: &[(usize, &str)] = &[
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, text) in TABLE {
+        while n >= *value {
+            out.push_str(text);
+            n -= value;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +111,9 @@ mod tests {
         assert_eq!(signed(-8.54), "- 8,54");
         assert_eq!(signed(0.001), "0,00");
         assert_eq!(vnd(50_000), "50.000 đ");
+        assert_eq!(
+            (roman(1), roman(4), roman(14)),
+            ("I".into(), "IV".into(), "XIV".into())
+        );
     }
 }

@@ -14,6 +14,7 @@ mod timeliness;
 
 use std::collections::BTreeMap;
 
+use chiso_core::format::roman;
 use chiso_core::measures::Measure;
 use chiso_core::methodology::{Group, Methodology, MethodologySet};
 use chiso_core::period::{Period, PeriodKind};
@@ -355,33 +356,6 @@ pub(crate) fn by_code(a: &UnitScore, b: &UnitScore) -> std::cmp::Ordering {
     a.code.cmp(&b.code)
 }
 
-/// Roman numerals for appendices and sections.
-pub(crate) fn roman(mut n: usize) -> String {
-    const TABLE: &[(usize, &str)] = &[
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut out = String::new();
-    for (value, digits) in TABLE {
-        while n >= *value {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
-}
-
 /// First letter in upper case.
 pub(crate) fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
@@ -410,8 +384,6 @@ mod tests {
 
     #[test]
     fn words() {
-        assert_eq!(roman(4), "IV");
-        assert_eq!(roman(14), "XIV");
         assert_eq!(capitalize("tháng 10/2023"), "Tháng 10/2023");
         assert_eq!(lower_first("Số hóa hồ sơ"), "số hóa hồ sơ");
         assert_eq!(

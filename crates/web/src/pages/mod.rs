@@ -118,34 +118,6 @@ pub fn error_page(e: &Error) -> Html<String> {
     frame("Lỗi", Nav::None, None, &body)
 }
 
-/// Roman numerals for section headings (I, II, III…), as in the seeds' appendices.
-pub fn roman(n: usize) -> String {
-    const TABLE: &[(usize, &str)] = &[
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut n = n;
-    let mut out = String::new();
-    for (value, text) in TABLE {
-        while n >= *value {
-            out.push_str(text);
-            n -= value;
-        }
-    }
-    out
-}
-
 /// A measure expression in words: "Hồ sơ tiếp nhận trong kỳ − Hồ sơ … trễ hạn".
 pub fn expr_text(e: &Expr) -> String {
     let mut out = String::new();
@@ -387,13 +359,6 @@ pub fn legend() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn roman_numerals() {
-        assert_eq!(roman(1), "I");
-        assert_eq!(roman(4), "IV");
-        assert_eq!(roman(14), "XIV");
-    }
 
     #[test]
     fn changes_with_arrows() {

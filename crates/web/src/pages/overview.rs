@@ -103,7 +103,7 @@ fn section(body: &mut String, number: usize, s: &Section<'_>, m: &Methodology, q
     put!(
         body,
         "<section class=\"ranking\"><h2>{}. {}{} <span class=\"count\">({} đơn vị)</span></h2>",
-        pages::roman(number),
+        chiso_core::format::roman(number),
         esc(&first.kind.label_vi().to_uppercase()),
         esc(&under.to_uppercase()),
         s.units.len()
