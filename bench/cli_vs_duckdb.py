@@ -4,7 +4,8 @@ chiso: 12 separate processes `chiso score --period YYYY-MM --format json`, each
 opening the database, loading the methodology, reading the maintained counters,
 rolling them up and scoring every unit for the month and the month before.
 
-DuckDB: the dossiers CSV loaded into an in-memory table first (not timed), then
+DuckDB: the dossiers CSV loaded into an in-memory table with its types inferred
+and the Vietnam-time month precomputed (not timed), then
 one query computing, per unit and month, the counts the index divides (received,
 synced, online, with fee, paid online, e-result, digitised, reused, population
 data, negative, ended). Timed as the best of three runs.
@@ -32,22 +33,25 @@ chiso_ms = min(runs) * 1000
 
 con = duckdb.connect()
 started = time.perf_counter()
-con.execute(f"CREATE TABLE d AS SELECT * FROM read_csv_auto('{folder / 'dossiers.csv'}', all_varchar=true)")
+con.execute(f"CREATE TABLE d AS SELECT * FROM read_csv_auto('{folder / 'dossiers.csv'}')")
+# Months in Vietnam time, computed once at load so the query only counts.
+con.execute("ALTER TABLE d ADD COLUMN month INTEGER")
+con.execute("UPDATE d SET month = CAST(strftime(timezone('Asia/Ho_Chi_Minh', received_at), '%Y%m') AS INTEGER)")
 load_s = time.perf_counter() - started
 rows = con.execute("SELECT count(*) FROM d").fetchone()[0]
 query = """
-SELECT unit_code, strftime(CAST(received_at AS TIMESTAMPTZ), '%Y-%m') AS month,
+SELECT unit_code, month,
        count(*) AS received,
-       sum(CAST(synced AS INT)) AS synced,
-       sum(CASE WHEN channel = '2' THEN 1 ELSE 0 END) AS online,
-       sum(CASE WHEN CAST(fee_amount AS BIGINT) > 0 THEN 1 ELSE 0 END) AS fee,
-       sum(CASE WHEN CAST(fee_amount AS BIGINT) > 0 AND paid_online <> '0' THEN 1 ELSE 0 END) AS paid_online,
-       sum(CAST(e_result AS INT)) AS e_result,
-       sum(CAST(digitized AS INT)) AS digitized,
-       sum(CAST(reused_data AS INT)) AS reused,
-       sum(CAST(citizen_data_used AS INT)) AS citizen_data,
-       sum(CASE WHEN complaint = '1' OR rating = 'unsatisfied' THEN 1 ELSE 0 END) AS negative,
-       sum(CASE WHEN finished_at IS NOT NULL AND finished_at <> '' THEN 1 ELSE 0 END) AS ended
+       sum(synced) AS synced,
+       sum(CASE WHEN channel = 2 THEN 1 ELSE 0 END) AS online,
+       sum(CASE WHEN fee_amount > 0 THEN 1 ELSE 0 END) AS fee,
+       sum(CASE WHEN fee_amount > 0 AND paid_online > 0 THEN 1 ELSE 0 END) AS paid_online,
+       sum(e_result) AS e_result,
+       sum(digitized) AS digitized,
+       sum(reused_data) AS reused,
+       sum(citizen_data_used) AS citizen_data,
+       sum(CASE WHEN complaint = 1 OR rating = 'unsatisfied' THEN 1 ELSE 0 END) AS negative,
+       sum(CASE WHEN finished_at IS NOT NULL THEN 1 ELSE 0 END) AS ended
 FROM d GROUP BY 1, 2
 """
 times = []

@@ -168,6 +168,19 @@ counters! {
 
 pub const COUNTER_COUNT: usize = Counter::ALL.len();
 
+/// The counters that months before a period contribute to it (timeliness and
+/// feedback handling take prefix sums); see [`Accumulator::add_months`].
+pub const PREFIX_COUNTERS: &[Counter] = &[
+    Counter::Received,
+    Counter::Ended,
+    Counter::EndedLate,
+    Counter::BecameLate,
+    Counter::FeedbackReceived,
+    Counter::FeedbackEnded,
+    Counter::FeedbackEndedLate,
+    Counter::FeedbackBecameLate,
+];
+
 /// The additive counters of one unit in one month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MonthCounters(pub [i64; COUNTER_COUNT]);
@@ -527,9 +540,7 @@ impl Accumulator {
                 continue;
             }
             let Some(p) = catalogue.get(id) else { continue };
-            for m in procedure_measures(p, usage) {
-                v.add(m, 1);
-            }
+            each_procedure_measure(p, usage, |m| v.add(m, 1));
         }
         for m in CATALOGUE_MEASURES {
             v.set(*m, catalogue_values.get(*m));
@@ -632,30 +643,36 @@ pub fn feedback_measures(c: &FeedbackContribution, period: &Period) -> Vec<Measu
 
 /// The procedure-set measures a served procedure counts in.
 pub fn procedure_measures(p: &Procedure, usage: &ProcedureUse) -> Vec<Measure> {
+    let mut out = Vec::with_capacity(8);
+    each_procedure_measure(p, usage, |m| out.push(m));
+    out
+}
+
+/// [`procedure_measures`] without allocating, for the scoring path.
+pub fn each_procedure_measure(p: &Procedure, usage: &ProcedureUse, mut f: impl FnMut(Measure)) {
     use Measure as M;
-    let mut out = vec![M::ProceduresServed];
+    f(M::ProceduresServed);
     if p.offered_online() {
-        out.push(M::ProceduresOnline);
+        f(M::ProceduresOnline);
         if usage.online > 0 {
-            out.push(M::ProceduresOnlineUsed);
+            f(M::ProceduresOnlineUsed);
         }
     }
     if p.has_fee {
-        out.push(M::ProceduresFee);
+        f(M::ProceduresFee);
         if usage.paid_online > 0 {
-            out.push(M::ProceduresFeePaidOnline);
+            f(M::ProceduresFeePaidOnline);
         }
         if usage.synced_fee > 0 {
-            out.push(M::ProceduresFeeSynced);
+            f(M::ProceduresFeeSynced);
         }
     }
     if p.citizen_facing {
-        out.push(M::ProceduresCitizen);
+        f(M::ProceduresCitizen);
         if p.citizen_data_connected {
-            out.push(M::ProceduresCitizenConnected);
+            f(M::ProceduresCitizenConnected);
         }
     }
-    out
 }
 
 /// Working days before the legal basis's effective date by which a procedure

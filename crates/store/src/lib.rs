@@ -5,17 +5,18 @@
 //! PostgreSQL backend would implement the same trait.
 
 mod import;
+mod packed;
 mod rows;
 mod writer;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chiso_core::calendar::{Calendar, Holiday};
 use chiso_core::engine::{self, IndexStore, UnitRecords};
 use chiso_core::measures::{
     Accumulator, Counter, LateByReceived, LateKind, MonthCounters, ProcedureId, ProcedureUse,
-    UnitId,
+    UnitId, PREFIX_COUNTERS,
 };
 use chiso_core::methodology::{Methodology, MethodologySet};
 use chiso_core::period::Period;
@@ -265,11 +266,6 @@ impl Store {
         );
         for (sql, tag) in [
             ("SELECT unit_id, kind, received_month, became_month, n FROM late_by_received WHERE n != 0 ORDER BY 1,2,3,4", "late"),
-            (
-                "SELECT unit_id, month, procedure_id, dossiers, online, paid_online, synced_fee FROM procedure_use \
-                 WHERE dossiers != 0 OR online != 0 OR paid_online != 0 OR synced_fee != 0 ORDER BY 1,2,3",
-                "procedure",
-            ),
         ] {
             let mut stmt = self.conn.prepare(sql)?;
             let n = stmt.column_count();
@@ -279,6 +275,18 @@ impl Store {
                 out.push(format!("{tag} {values:?}"));
             }
         }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT unit_id, month, uses FROM procedure_use ORDER BY 1, 2")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (unit, month): (i64, i64) = (r.get(0)?, r.get(1)?);
+            for (procedure, u) in
+                packed::decode(r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?)?
+            {
+                out.push(format!("procedure {unit} {month} {procedure} {u:?}"));
+            }
+        }
         Ok(out)
     }
 
@@ -286,23 +294,33 @@ impl Store {
     /// `[first, last]` need: every month up to `last` (timeliness takes prefix
     /// sums), and the two-month and procedure rows of the range.
     fn read_counters(&self, first: Month, last: Month) -> Result<CounterRows> {
-        let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
         let mut out = CounterRows::default();
-        let sql = format!(
-            "SELECT unit_id, month, {} FROM month_measures WHERE month <= ?1",
-            columns.join(", ")
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([last.index()])?;
-        while let Some(r) = rows.next()? {
-            let mut c = MonthCounters::default();
-            for (i, v) in c.0.iter_mut().enumerate() {
-                *v = r.get(i + 2)?;
+        // Months before the range give only their prefix counters; months in it, all.
+        for (counters, range) in [
+            (PREFIX_COUNTERS, "month < ?1"),
+            (Counter::ALL, "month BETWEEN ?1 AND ?2"),
+        ] {
+            let columns: Vec<&str> = counters.iter().map(|c| c.column()).collect();
+            let sql = format!(
+                "SELECT unit_id, month, {} FROM month_measures WHERE {range}",
+                columns.join(", ")
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = if range.contains("?2") {
+                stmt.query([first.index(), last.index()])?
+            } else {
+                stmt.query([first.index()])?
+            };
+            while let Some(r) = rows.next()? {
+                let mut c = MonthCounters::default();
+                for (i, counter) in counters.iter().enumerate() {
+                    c.add(*counter, r.get(i + 2)?);
+                }
+                out.months
+                    .entry(r.get(0)?)
+                    .or_default()
+                    .push((Month::from_index(r.get(1)?), c));
             }
-            out.months
-                .entry(r.get(0)?)
-                .or_default()
-                .push((Month::from_index(r.get(1)?), c));
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT unit_id, kind, received_month, became_month, n FROM late_by_received \
@@ -327,19 +345,13 @@ impl Store {
         }
         // Procedure sets merge by adding per-procedure counts.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT unit_id, month, procedure_id, dossiers, online, paid_online, synced_fee \
-             FROM procedure_use WHERE month BETWEEN ?1 AND ?2",
+            "SELECT unit_id, month, uses FROM procedure_use WHERE month BETWEEN ?1 AND ?2",
         )?;
         let mut rows = stmt.query([first.index(), last.index()])?;
         while let Some(r) = rows.next()? {
-            let usage = ProcedureUse {
-                dossiers: r.get(3)?,
-                online: r.get(4)?,
-                paid_online: r.get(5)?,
-                synced_fee: r.get(6)?,
-            };
-            out.procedures
-                .push((r.get(0)?, Month::from_index(r.get(1)?), r.get(2)?, usage));
+            let (unit, month): (UnitId, i32) = (r.get(0)?, r.get(1)?);
+            let uses = packed::decode(r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?)?;
+            out.procedures.push((unit, Month::from_index(month), uses));
         }
         Ok(out)
     }
@@ -350,7 +362,7 @@ impl Store {
 struct CounterRows {
     months: HashMap<UnitId, Vec<(Month, MonthCounters)>>,
     late: HashMap<UnitId, Vec<(LateByReceived, i64)>>,
-    procedures: Vec<(UnitId, Month, ProcedureId, ProcedureUse)>,
+    procedures: Vec<(UnitId, Month, BTreeMap<ProcedureId, ProcedureUse>)>,
 }
 
 impl CounterRows {
@@ -372,11 +384,13 @@ impl CounterRows {
                     .add_months(first, last, [], rows.iter().copied());
             }
         }
-        for (unit, month, procedure, usage) in &self.procedures {
-            if (first..=last).contains(month) {
-                out.entry(*unit)
-                    .or_default()
-                    .add_procedure_use(*procedure, usage);
+        for (unit, month, uses) in &self.procedures {
+            if !(first..=last).contains(month) {
+                continue;
+            }
+            let acc = out.entry(*unit).or_default();
+            for (procedure, usage) in uses {
+                acc.add_procedure_use(*procedure, usage);
             }
         }
         out

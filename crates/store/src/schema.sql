@@ -128,15 +128,12 @@ CREATE TABLE late_by_received (
     PRIMARY KEY (received_month, became_month, unit_id, kind)
 ) WITHOUT ROWID;
 
+-- Per unit and month, the procedures used, with counts, packed (see packed.rs).
 CREATE TABLE procedure_use (
-    unit_id INTEGER NOT NULL,
     month INTEGER NOT NULL,
-    procedure_id INTEGER NOT NULL,
-    dossiers INTEGER NOT NULL,
-    online INTEGER NOT NULL,
-    paid_online INTEGER NOT NULL,
-    synced_fee INTEGER NOT NULL,
-    PRIMARY KEY (month, unit_id, procedure_id)
+    unit_id INTEGER NOT NULL,
+    uses BLOB NOT NULL,
+    PRIMARY KEY (month, unit_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE imports (

@@ -1,13 +1,14 @@
 //! Import batches: records are upserted (same key replaces) and the measures
 //! maintained as they arrive, all in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chiso_core::calendar::{Calendar, Holiday};
-use chiso_core::measures::{self, Counter, MeasureBook, ProcedureId, UnitId};
+use chiso_core::measures::{self, Counter, MeasureBook, ProcedureId, ProcedureUse, UnitId};
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::packed;
 use crate::rows::{self, day, instant};
 use crate::{Result, StoreError};
 
@@ -454,22 +455,38 @@ fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
             n
         ])?;
     }
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO procedure_use(unit_id, month, procedure_id, dossiers, online, paid_online, synced_fee) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE SET dossiers = dossiers + excluded.dossiers, \
-         online = online + excluded.online, paid_online = paid_online + excluded.paid_online, \
-         synced_fee = synced_fee + excluded.synced_fee",
-    )?;
+    // Procedure use: read, merge and write back each touched unit-month.
+    let mut touched: BTreeMap<(UnitId, i32), Vec<(ProcedureId, ProcedureUse)>> = BTreeMap::new();
     for ((unit, month, procedure), u) in &book.procedures {
-        stmt.execute(params![
-            unit,
-            month.index(),
-            procedure,
-            u.dossiers,
-            u.online,
-            u.paid_online,
-            u.synced_fee
-        ])?;
+        touched
+            .entry((*unit, month.index()))
+            .or_default()
+            .push((*procedure, *u));
+    }
+    let mut read =
+        tx.prepare_cached("SELECT uses FROM procedure_use WHERE month = ?1 AND unit_id = ?2")?;
+    let mut write = tx.prepare_cached(
+        "INSERT OR REPLACE INTO procedure_use(month, unit_id, uses) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut delete =
+        tx.prepare_cached("DELETE FROM procedure_use WHERE month = ?1 AND unit_id = ?2")?;
+    for ((unit, month), deltas) in touched {
+        let blob: Option<Vec<u8>> = read
+            .query_row(params![month, unit], |r| r.get(0))
+            .optional()?;
+        let mut uses = match blob {
+            Some(b) => packed::decode(&b)?,
+            None => BTreeMap::new(),
+        };
+        for (procedure, delta) in deltas {
+            uses.entry(procedure).or_default().merge(&delta, 1);
+        }
+        uses.retain(|_, u| !u.is_zero());
+        if uses.is_empty() {
+            delete.execute(params![month, unit])?;
+        } else {
+            write.execute(params![month, unit, packed::encode(&uses)])?;
+        }
     }
     let zero_months: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
     tx.execute(
@@ -480,10 +497,6 @@ fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
         [],
     )?;
     tx.execute("DELETE FROM late_by_received WHERE n = 0", [])?;
-    tx.execute(
-        "DELETE FROM procedure_use WHERE dossiers = 0 AND online = 0 AND paid_online = 0 AND synced_fee = 0",
-        [],
-    )?;
     *book = MeasureBook::default();
     Ok(())
 }
