@@ -31,7 +31,7 @@ pub(crate) fn encode(uses: &BTreeMap<ProcedureId, ProcedureUse>) -> Vec<u8> {
 }
 
 pub(crate) fn decode(blob: &[u8]) -> Result<BTreeMap<ProcedureId, ProcedureUse>, StoreError> {
-    if blob.len() % ENTRY != 0 {
+    if !blob.len().is_multiple_of(ENTRY) {
         return Err(StoreError::Corrupt {
             table: "procedure_use",
             detail: format!("{} bytes", blob.len()),
