@@ -332,7 +332,13 @@ fn trend(
     m: &Methodology,
     period: &Period,
 ) -> Result<(), Error> {
-    let last = period.to.month();
+    // The 12 months ending with the period, but not past the newest data:
+    // months after it would show carried-over dossiers only.
+    let newest = ctx
+        .inventory()?
+        .latest_received
+        .map(|t| Instant::from_unix(t).month());
+    let last = newest.map_or(period.to.month(), |n| n.min(period.to.month()));
     let months: Vec<_> = (0..TREND_MONTHS)
         .map(|i| last.add(i - TREND_MONTHS + 1))
         .collect();
