@@ -90,6 +90,11 @@ pub fn run(
         latest.year(),
         (latest.number() - 1) / 3 + 1
     );
+    println!("  chiso{db_arg} serve                                  bảng điều khiển tại http://127.0.0.1:8080");
+    println!(
+        "  chiso{db_arg} report --period {} --format docx --out phu-luc.docx   công văn và phụ lục",
+        latest.iso()
+    );
     Ok(())
 }
 
