@@ -73,36 +73,85 @@ pub fn accumulate_records(
     records: &UnitRecords,
     period: &Period,
 ) -> HashMap<UnitId, Accumulator> {
-    let by_code: HashMap<&str, ProcedureId> = catalogue
-        .iter()
-        .map(|(id, p)| (p.code.as_str(), *id))
-        .collect();
-    let mut out: HashMap<UnitId, Accumulator> = HashMap::new();
-    for d in &records.dossiers {
-        let Some(unit) = hierarchy.id_of(&d.unit_code) else {
-            continue;
+    let mut acc = RecordAccumulator::new(hierarchy, catalogue, calendar, period);
+    records.dossiers.iter().for_each(|d| acc.add_dossier(d));
+    records.feedback.iter().for_each(|f| acc.add_feedback(f));
+    records.counts.iter().for_each(|c| acc.add_counts(c));
+    acc.finish()
+}
+
+/// [`accumulate_records`] one record at a time, so a store can stream
+/// millions of rows without holding them.
+pub struct RecordAccumulator<'a> {
+    hierarchy: &'a Hierarchy,
+    catalogue: &'a HashMap<ProcedureId, Procedure>,
+    by_code: HashMap<&'a str, ProcedureId>,
+    calendar: &'a Calendar,
+    period: &'a Period,
+    out: HashMap<UnitId, Accumulator>,
+}
+
+impl<'a> RecordAccumulator<'a> {
+    pub fn new(
+        hierarchy: &'a Hierarchy,
+        catalogue: &'a HashMap<ProcedureId, Procedure>,
+        calendar: &'a Calendar,
+        period: &'a Period,
+    ) -> RecordAccumulator<'a> {
+        let by_code = catalogue
+            .iter()
+            .map(|(id, p)| (p.code.as_str(), *id))
+            .collect();
+        RecordAccumulator {
+            hierarchy,
+            catalogue,
+            by_code,
+            calendar,
+            period,
+            out: HashMap::new(),
+        }
+    }
+
+    /// Records of units the hierarchy does not know are left out.
+    pub fn add_dossier(&mut self, d: &Dossier) {
+        let Some(unit) = self.hierarchy.id_of(&d.unit_code) else {
+            return;
         };
-        let procedure = by_code
+        let procedure = self
+            .by_code
             .get(d.procedure_code.as_str())
-            .map(|id| (*id, &catalogue[id]));
-        let c = measures::dossier_contribution(d, procedure, calendar);
-        out.entry(unit).or_default().add_dossier(&c, period);
-    }
-    for f in &records.feedback {
-        let Some(unit) = hierarchy.id_of(&f.unit_code) else {
-            continue;
-        };
-        out.entry(unit)
+            .map(|id| (*id, &self.catalogue[id]));
+        let c = measures::dossier_contribution(d, procedure, self.calendar);
+        self.out
+            .entry(unit)
             .or_default()
-            .add_feedback(&measures::feedback_contribution(f, calendar), period);
+            .add_dossier(&c, self.period);
     }
-    for c in &records.counts {
-        let Some(unit) = hierarchy.id_of(&c.unit_code) else {
-            continue;
+
+    pub fn add_feedback(&mut self, f: &Feedback) {
+        let Some(unit) = self.hierarchy.id_of(&f.unit_code) else {
+            return;
         };
-        out.entry(unit).or_default().add_unit_counts(c, period);
+        let c = measures::feedback_contribution(f, self.calendar);
+        self.out
+            .entry(unit)
+            .or_default()
+            .add_feedback(&c, self.period);
     }
-    out
+
+    pub fn add_counts(&mut self, c: &UnitCounts) {
+        let Some(unit) = self.hierarchy.id_of(&c.unit_code) else {
+            return;
+        };
+        self.out
+            .entry(unit)
+            .or_default()
+            .add_unit_counts(c, self.period);
+    }
+
+    pub fn finish(self) -> HashMap<UnitId, Accumulator> {
+        self.out
+    }
 }
 
 /// Final measure values per unit (covering its subtree) for a period.

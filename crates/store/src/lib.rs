@@ -290,6 +290,21 @@ impl Store {
         Ok(out)
     }
 
+    /// Each unit's own accumulator for any period straight from the raw
+    /// records, streamed in one pass (the path for periods that are not whole
+    /// months, and the reference the maintained counters must equal).
+    pub fn accumulate_from_records(&self, period: &Period) -> Result<HashMap<UnitId, Accumulator>> {
+        let hierarchy = self.hierarchy()?;
+        let (catalogue, calendar) = (self.catalogue()?, self.calendar()?);
+        let mut acc = engine::RecordAccumulator::new(&hierarchy, &catalogue, &calendar, period);
+        rows::each_record(&self.conn, None, period, |record| match record {
+            rows::Record::Dossier(d) => acc.add_dossier(&d),
+            rows::Record::Feedback(f) => acc.add_feedback(&f),
+            rows::Record::Counts(c) => acc.add_counts(&c),
+        })?;
+        Ok(acc.finish())
+    }
+
     /// Reads the maintained counters that whole-month periods within
     /// `[first, last]` need: every month up to `last` (timeliness takes prefix
     /// sums), and the two-month and procedure rows of the range.
@@ -416,16 +431,7 @@ impl IndexStore for Store {
         if let Some((first, last)) = period.whole_months() {
             return Ok(self.read_counters(first, last)?.accumulators(first, last));
         }
-        let hierarchy = self.hierarchy()?;
-        let ids: Vec<UnitId> = hierarchy.units.iter().map(|(id, _)| *id).collect();
-        let records = self.records_for(&ids, period)?;
-        Ok(engine::accumulate_records(
-            &hierarchy,
-            &self.catalogue()?,
-            &self.calendar()?,
-            &records,
-            period,
-        ))
+        self.accumulate_from_records(period)
     }
 
     fn own_accumulators_many(

@@ -185,34 +185,69 @@ pub(crate) fn records_for(
     units: &[UnitId],
     period: &Period,
 ) -> Result<UnitRecords> {
-    let end = period.end().unix();
     let mut out = UnitRecords::default();
-    // Dossiers received before the period that also ended before it count
-    // nowhere in it (methodology §3); the end is that of `judge::dossier_timeliness`.
-    let mut dossiers = conn.prepare_cached(&format!(
-        "{DOSSIER_SELECT} WHERE d.unit_id = ?1 AND d.received_at <= ?2 AND NOT (d.received_at < ?3 AND \
-         COALESCE(d.finished_at, d.returned_at, \
-                  CASE WHEN d.status = 'supplement_requested' THEN d.supplement_requested_at END, ?3) < ?3)"
-    ))?;
-    let mut feedback = conn.prepare_cached(&format!(
-        "{FEEDBACK_SELECT} WHERE f.unit_id = ?1 AND f.received_at <= ?2"
-    ))?;
-    let mut counts = conn.prepare_cached(&format!(
-        "{COUNTS_SELECT} WHERE c.unit_id = ?1 AND c.month <= ?2"
-    ))?;
     for unit in units {
-        let mut rows = dossiers.query((unit, end, period.start().unix()))?;
-        while let Some(r) = rows.next()? {
-            out.dossiers.push(dossier_from_row(r)?);
-        }
-        let mut rows = feedback.query((unit, end))?;
-        while let Some(r) = rows.next()? {
-            out.feedback.push(feedback_from_row(r)?);
-        }
-        let mut rows = counts.query((unit, period.to.month().index()))?;
-        while let Some(r) = rows.next()? {
-            out.counts.push(counts_from_row(r)?);
-        }
+        each_record(conn, Some(*unit), period, |record| match record {
+            Record::Dossier(d) => out.dossiers.push(d),
+            Record::Feedback(f) => out.feedback.push(f),
+            Record::Counts(c) => out.counts.push(c),
+        })?;
     }
     Ok(out)
+}
+
+/// A raw record read for a period.
+pub(crate) enum Record {
+    Dossier(Dossier),
+    Feedback(Feedback),
+    Counts(UnitCounts),
+}
+
+/// Streams the records received no later than the period's end, of one unit
+/// or (with `None`) of all in one sequential pass over each table.
+pub(crate) fn each_record(
+    conn: &Connection,
+    unit: Option<UnitId>,
+    period: &Period,
+    mut f: impl FnMut(Record),
+) -> Result<()> {
+    let (start, end, month) = (
+        period.start().unix(),
+        period.end().unix(),
+        period.to.month().index(),
+    );
+    let unit_filter = |column: &str| match unit {
+        Some(_) => format!("{column} = ?1"),
+        None => "?1 = ?1".to_string(),
+    };
+    let unit = unit.unwrap_or(0);
+    // Dossiers received before the period that also ended before it count
+    // nowhere in it (methodology §3); the end is that of `judge::dossier_timeliness`.
+    let mut stmt = conn.prepare_cached(&format!(
+        "{DOSSIER_SELECT} WHERE {} AND d.received_at <= ?2 AND NOT (d.received_at < ?3 AND \
+         COALESCE(d.finished_at, d.returned_at, \
+                  CASE WHEN d.status = 'supplement_requested' THEN d.supplement_requested_at END, ?3) < ?3)",
+        unit_filter("d.unit_id")
+    ))?;
+    let mut rows = stmt.query((unit, end, start))?;
+    while let Some(r) = rows.next()? {
+        f(Record::Dossier(dossier_from_row(r)?));
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "{FEEDBACK_SELECT} WHERE {} AND f.received_at <= ?2",
+        unit_filter("f.unit_id")
+    ))?;
+    let mut rows = stmt.query((unit, end))?;
+    while let Some(r) = rows.next()? {
+        f(Record::Feedback(feedback_from_row(r)?));
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "{COUNTS_SELECT} WHERE {} AND c.month <= ?2",
+        unit_filter("c.unit_id")
+    ))?;
+    let mut rows = stmt.query((unit, month))?;
+    while let Some(r) = rows.next()? {
+        f(Record::Counts(counts_from_row(r)?));
+    }
+    Ok(())
 }
