@@ -47,6 +47,40 @@ pub fn run(store: &mut Store, kind: RecordKind, files: &[std::path::PathBuf]) ->
     Ok(code)
 }
 
+/// `chiso feed FILE…`: dossier events (JSON Lines), applied in `seq` order per dossier.
+pub fn feed(store: &mut Store, files: &[std::path::PathBuf]) -> Result<u8> {
+    let mut code = EXIT_OK;
+    for path in files {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => std::io::BufReader::new(f),
+            Err(e) => {
+                eprintln!("lỗi: không đọc được tệp {}: {e}", path.display());
+                code = EXIT_UNREADABLE;
+                continue;
+            }
+        };
+        let name = path.display().to_string();
+        let s = store.apply_feed(&name, chiso_ingest::events::read_events(&name, file))?;
+        println!(
+            "{name}: đọc {} sự kiện — mới {}, trùng (bỏ qua) {}, từ chối {}; cập nhật {} hồ sơ, {} hồ sơ chờ thêm sự kiện",
+            integer(s.read as i64),
+            integer(s.new as i64),
+            integer(s.duplicates as i64),
+            integer(s.rejected as i64),
+            integer(s.dossiers as i64),
+            integer(s.waiting.len() as i64)
+        );
+        for (id, reason) in s.waiting.iter().take(10) {
+            println!("  chờ: hồ sơ {id}: {reason}");
+        }
+        if s.rejected > 0 {
+            println!("  xem lý do từng dòng bị từ chối: chiso quarantine");
+            code = code.max(EXIT_REJECTED);
+        }
+    }
+    Ok(code)
+}
+
 pub enum ImportError {
     /// The file could not be read at all.
     Unreadable(String),

@@ -49,6 +49,11 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Apply the real-time feed: dossier events as JSON Lines, in any order (luồng sự kiện hồ sơ).
+    Feed {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Scores of every unit, or one unit's criteria (chấm điểm).
     Score {
         #[arg(long)]
@@ -181,6 +186,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Import { kind, files } => import::run(&mut open(&cli.db)?, kind, &files),
+        Command::Feed { files } => import::feed(&mut open(&cli.db)?, &files),
         Command::Score {
             period,
             unit,

@@ -334,3 +334,55 @@ fn exported_demo_files_import_to_the_same_scores() {
         assert_eq!(a, b, "{period}");
     }
 }
+
+fn criterion(db: &Path, period: &str, unit: &str, id: &str) -> (i64, i64) {
+    let o = chiso(
+        db,
+        &[
+            "score", "--period", period, "--unit", unit, "--format", "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = v["units"][0]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+        .clone();
+    (
+        c["numerator"].as_i64().unwrap_or(0),
+        c["denominator"].as_i64().unwrap_or(0),
+    )
+}
+
+#[test]
+fn the_real_time_feed_applies_events_in_seq_order_once() {
+    let (_dir, db) = loaded();
+    let before = criterion(&db, "2024-03", "000.21.30.H53", "2.1");
+    let feed = fixture("feed.jsonl");
+    let o = chiso(&db, &["feed", feed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "one bad line: {}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("đọc 7 sự kiện — mới 5, trùng (bỏ qua) 1, từ chối 1; cập nhật 2 hồ sơ, 1 hồ sơ chờ thêm sự kiện"),
+        "{out}"
+    );
+    assert!(
+        out.contains("chờ: hồ sơ EV2"),
+        "EV2 has no received event yet: {out}"
+    );
+    // EV1 (finished after its due date: late) and EV4 (open, not yet due) join 2.1.
+    let after = criterion(&db, "2024-03", "000.21.30.H53", "2.1");
+    assert_eq!(after, (before.0 + 1, before.1 + 2));
+    // The same feed again changes nothing.
+    let o = chiso(&db, &["feed", feed.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("mới 0, trùng (bỏ qua) 6"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(criterion(&db, "2024-03", "000.21.30.H53", "2.1"), after);
+    let q = stdout(&chiso(&db, &["quarantine"]));
+    assert!(q.contains("feed.jsonl") && q.contains("type"), "{q}");
+}

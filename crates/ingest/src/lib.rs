@@ -28,6 +28,7 @@ mod build;
 mod columns;
 mod csv_source;
 mod dedupe;
+pub mod events;
 mod json_source;
 mod render;
 mod xlsx_source;

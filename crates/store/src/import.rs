@@ -1,7 +1,10 @@
 //! Importing what `chiso-ingest` reads: records through the writer, rejected
 //! rows (by the reader or by the store) into quarantine, counts that add up.
 
-use chiso_ingest::{Item, Reader, Record};
+use std::collections::BTreeSet;
+
+use chiso_ingest::events::{self, DossierEvent};
+use chiso_ingest::{Item, Reader, Record, Rejected};
 
 use crate::{PutError, Result, Store, Writer};
 
@@ -76,6 +79,70 @@ impl Store {
             rejected: counts.rejected,
             missing_columns,
         })
+    }
+}
+
+/// The result of applying a feed of dossier events.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeedSummary {
+    pub file: String,
+    /// Lines read: new + duplicates + rejected.
+    pub read: u64,
+    pub new: u64,
+    /// Events whose (dossier, seq) was already applied.
+    pub duplicates: u64,
+    pub rejected: u64,
+    /// Dossiers written (new or replaced) from their events.
+    pub dossiers: u64,
+    /// Dossiers whose events do not make a dossier yet (e.g. no `received`
+    /// event so far), with the reason; their events are kept.
+    pub waiting: Vec<(String, String)>,
+}
+
+impl Store {
+    /// Applies a feed of dossier events in one transaction: new events are
+    /// kept, each touched dossier is folded from all its events (in `seq`
+    /// order, whatever the arrival order) and written like an imported record.
+    pub fn apply_feed(
+        &mut self,
+        file: &str,
+        feed: impl Iterator<Item = std::result::Result<DossierEvent, Rejected>>,
+    ) -> Result<FeedSummary> {
+        let mut writer = self.writer("events", file)?;
+        let mut summary = FeedSummary {
+            file: file.to_string(),
+            ..FeedSummary::default()
+        };
+        let mut touched = BTreeSet::new();
+        for item in feed {
+            summary.read += 1;
+            match item {
+                Ok(e) if writer.put_event(&e.dossier_id, e.seq, &e.raw)? => {
+                    summary.new += 1;
+                    touched.insert(e.dossier_id);
+                }
+                Ok(_) => summary.duplicates += 1,
+                Err(r) => {
+                    summary.rejected += 1;
+                    writer.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+                }
+            }
+        }
+        for id in touched {
+            let stored: Vec<DossierEvent> = writer
+                .event_bodies(&id)?
+                .iter()
+                .filter_map(|body| events::parse_event(file, 0, body).ok())
+                .collect();
+            match events::fold(&stored).map(|d| writer.put_dossier(&d)) {
+                Ok(Ok(_)) => summary.dossiers += 1,
+                Ok(Err(PutError::Store(e))) => return Err(e),
+                Ok(Err(e)) => summary.waiting.push((id, e.to_string())),
+                Err(e) => summary.waiting.push((id, e.reason)),
+            }
+        }
+        writer.commit(summary.read)?;
+        Ok(summary)
     }
 }
 

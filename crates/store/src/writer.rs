@@ -403,6 +403,25 @@ impl<'a> Writer<'a> {
         Ok(self.outcome(replaced))
     }
 
+    /// Keeps one event of the real-time feed; false when its (dossier, seq)
+    /// was already applied (a duplicate changes nothing).
+    pub fn put_event(&mut self, dossier_id: &str, seq: i64, body: &str) -> Result<bool> {
+        let added = self
+            .tx
+            .prepare_cached("INSERT INTO dossier_events(dossier_id, seq, body) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
+            .execute(params![dossier_id, seq, body])?;
+        Ok(added == 1)
+    }
+
+    /// The stored events of a dossier, in `seq` order.
+    pub fn event_bodies(&self, dossier_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT body FROM dossier_events WHERE dossier_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([dossier_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Writes the maintained measures and the import's counts, and commits.
     /// `read` is the number of rows read from the file.
     pub fn commit(mut self, read: u64) -> Result<BatchCounts> {
