@@ -53,6 +53,11 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/v1/imports",
             post(import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         ),
+        route(
+            Method::POST,
+            "/api/v1/events",
+            post(events).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
         route(Method::GET, "/api/openapi.json", get(openapi)),
     ]
 }
@@ -629,6 +634,70 @@ async fn import(
     };
     let outcome = state.run(move |ctx| imports::import(ctx, upload)).await?;
     Ok(Json(outcome.into()))
+}
+
+/// The result of `POST /api/v1/events`.
+#[derive(Serialize)]
+pub struct FeedDoc {
+    read: u64,
+    new: u64,
+    duplicates: u64,
+    rejected: Vec<RejectedDto>,
+    dossiers: u64,
+    waiting: Vec<WaitingDto>,
+}
+
+#[derive(Serialize)]
+struct WaitingDto {
+    dossier_id: String,
+    reason: String,
+}
+
+/// `POST /api/v1/events`: the real-time feed, dossier events as JSON Lines in
+/// the body (`?name=` names the sender in the quarantine). Events may arrive
+/// in any order and more than once; each dossier is the fold of its events.
+async fn events(
+    State(state): State<AppState>,
+    params: Params,
+    request: Request<Body>,
+) -> ApiResult<FeedDoc> {
+    let name = params.get("name").unwrap_or("luong-su-kien").to_string();
+    let bytes = axum::body::to_bytes(request.into_body(), UPLOAD_LIMIT)
+        .await
+        .map_err(|_| Error::PayloadTooLarge(UPLOAD_LIMIT / (1024 * 1024)))?;
+    let doc = state
+        .run(move |ctx| {
+            ctx.importing(|store| {
+                let before = store.quarantine()?.last().map_or(0, |r| r.id);
+                let feed = chiso_ingest::events::read_events(&name, bytes.as_ref());
+                let s = store.apply_feed(&name, feed)?;
+                let rejected = store
+                    .quarantine()?
+                    .into_iter()
+                    .filter(|r| r.id > before && r.file == name && r.kind == "events")
+                    .map(|r| RejectedDto {
+                        line: r.line,
+                        column: r.column,
+                        reason: r.reason,
+                        raw: r.raw,
+                    })
+                    .collect();
+                Ok(FeedDoc {
+                    read: s.read,
+                    new: s.new,
+                    duplicates: s.duplicates,
+                    rejected,
+                    dossiers: s.dossiers,
+                    waiting: s
+                        .waiting
+                        .into_iter()
+                        .map(|(dossier_id, reason)| WaitingDto { dossier_id, reason })
+                        .collect(),
+                })
+            })
+        })
+        .await?;
+    Ok(Json(doc))
 }
 
 async fn openapi() -> Json<serde_json::Value> {

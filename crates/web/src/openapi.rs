@@ -388,7 +388,37 @@ fn schemas() -> Value {
         "Ranking": ranking,
         "Explanation": explanation,
         "ImportResult": import_result,
+        "FeedResult": record(&[
+            ("read", integer()),
+            ("new", integer()),
+            ("duplicates", integer()),
+            (
+                "rejected",
+                array(record(&[
+                    ("line", integer()),
+                    ("column", nullable(string())),
+                    ("reason", string()),
+                    ("raw", string()),
+                ])),
+            ),
+            ("dossiers", integer()),
+            ("waiting", array(record(&[("dossier_id", string()), ("reason", string())]))),
+        ]),
     })
+}
+
+fn events_operation() -> Value {
+    let mut op = operation(
+        "Luồng sự kiện hồ sơ theo thời gian thực (JSON Lines): áp dụng theo seq, bỏ qua sự kiện trùng",
+        vec![query("name", false, "Tên nguồn gửi, ghi vào danh sách bản ghi bị từ chối.", string())],
+        ok("Kết quả áp dụng", schema_ref("FeedResult")),
+        &["413", "500"],
+    );
+    op["requestBody"] = json!({
+        "required": true,
+        "content": { "application/x-ndjson": { "schema": string() } },
+    });
+    op
 }
 
 fn import_operation() -> Value {
@@ -510,6 +540,7 @@ pub fn document() -> Value {
             &["400", "404", "422", "500"],
         ) },
         "/api/v1/imports": { "post": import_operation() },
+        "/api/v1/events": { "post": events_operation() },
         "/api/openapi.json": { "get": {
             "summary": "Tài liệu OpenAPI này",
             "responses": { "200": ok("Tài liệu OpenAPI 3", json!({ "type": "object" })) },

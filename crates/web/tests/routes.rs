@@ -1055,3 +1055,55 @@ async fn overview_and_unit_pages_offer_the_official_reports_for_download() {
     let unknown = get(&f.app, "/reports/download?period=2026-03&unit=NOPE").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_event_feed_is_applied_in_seq_order_and_once() {
+    let f = fixture();
+    let feed = [
+        r#"{"dossier_id": "EVX", "seq": 2, "at": "2026-03-03T10:00:00+07:00", "type": "finished"}"#,
+        r#"{"dossier_id": "EVX", "seq": 1, "at": "2026-03-02T08:00:00+07:00", "type": "received", "unit_code": "X1", "procedure_code": "1.001", "due_at": "2026-03-05"}"#,
+        r#"{"dossier_id": "EVY", "seq": 1, "at": "2026-03-02T08:00:00+07:00", "type": "vanished"}"#,
+    ]
+    .join("\n");
+    let post = |body: String| {
+        Request::post("/api/v1/events?name=mcdt-x1")
+            .header(header::CONTENT_TYPE, "application/x-ndjson")
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let r = send(&f.app, post(feed.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let doc = r.json();
+    check_response("/api/v1/events", "post", "200", &doc);
+    assert_eq!(
+        (
+            doc["read"].as_u64(),
+            doc["new"].as_u64(),
+            doc["dossiers"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    assert_eq!(doc["rejected"][0]["column"], "type");
+    let again = send(&f.app, post(feed)).await.json();
+    assert_eq!(
+        (
+            again["new"].as_u64(),
+            again["duplicates"].as_u64(),
+            again["dossiers"].as_u64()
+        ),
+        (Some(0), Some(2), Some(0))
+    );
+    let store = Store::open(&f.db).expect("store");
+    let e = engine::explain(
+        &store,
+        &store.methodologies().expect("set"),
+        &Period::parse("2026-03").expect("period"),
+        "X1",
+        "2.1",
+    )
+    .expect("explain");
+    assert!(
+        e.items.iter().any(|i| i.id == "EVX" && !i.failed),
+        "the fed dossier counts, on time"
+    );
+}
