@@ -294,40 +294,32 @@ pub fn score_units(
 ) -> Vec<UnitScore> {
     let year = period.to.year();
     let empty = MeasureValues::default();
-    let own: HashMap<&str, Vec<CriterionScore>> = hierarchy
-        .units
-        .iter()
-        .map(|(id, u)| {
-            let v = measures.get(id).unwrap_or(&empty);
-            (
-                u.code.as_str(),
-                m.criteria
-                    .iter()
-                    .map(|c| score_criterion(c, v, year))
-                    .collect(),
-            )
-        })
-        .collect();
+    let values = |code: &str| {
+        hierarchy
+            .id_of(code)
+            .and_then(|id| measures.get(&id))
+            .unwrap_or(&empty)
+    };
     let mut out = Vec::new();
     for (id, u) in &hierarchy.units {
         if !u.scored || !Hierarchy::active_in(u, period) {
             continue;
         }
+        let own = measures.get(id).unwrap_or(&empty);
         let criteria: Vec<CriterionScore> = m
             .criteria
             .iter()
-            .enumerate()
-            .map(|(i, c)| {
+            .map(|c| {
                 if c.levels.is_empty() || c.levels.contains(&u.kind) {
-                    return own[u.code.as_str()][i].clone();
+                    return score_criterion(c, own, year);
                 }
+                // Computed higher up (e.g. the province's catalogue): inherited.
                 match hierarchy.ancestor_of_kind(&u.code, &c.levels, period) {
-                    Some(a) => {
-                        let mut s = own[a.code.as_str()][i].clone();
-                        s.basis = Basis::Inherited(a.code.clone());
-                        s
-                    }
-                    None => own[u.code.as_str()][i].clone(),
+                    Some(a) => CriterionScore {
+                        basis: Basis::Inherited(a.code.clone()),
+                        ..score_criterion(c, values(&a.code), year)
+                    },
+                    None => score_criterion(c, own, year),
                 }
             })
             .collect();
