@@ -416,7 +416,10 @@ fn events_operation() -> Value {
     );
     op["requestBody"] = json!({
         "required": true,
-        "content": { "application/x-ndjson": { "schema": string() } },
+        "content": {
+            "application/x-ndjson": { "schema": string() },
+            "text/plain": { "schema": string() },
+        },
     });
     op
 }
