@@ -567,6 +567,17 @@ struct RejectedDto {
     raw: String,
 }
 
+impl From<chiso_store::QuarantinedRow> for RejectedDto {
+    fn from(r: chiso_store::QuarantinedRow) -> Self {
+        RejectedDto {
+            line: r.line,
+            column: r.column,
+            reason: r.reason,
+            raw: r.raw,
+        }
+    }
+}
+
 impl From<imports::Outcome> for ImportDoc {
     fn from(o: imports::Outcome) -> Self {
         let s = o.summary;
@@ -580,16 +591,7 @@ impl From<imports::Outcome> for ImportDoc {
                 rejected: s.rejected,
                 missing_columns: s.missing_columns,
             },
-            rejected: o
-                .rejected
-                .into_iter()
-                .map(|r| RejectedDto {
-                    line: r.line,
-                    column: r.column,
-                    reason: r.reason,
-                    raw: r.raw,
-                })
-                .collect(),
+            rejected: o.rejected.into_iter().map(RejectedDto::from).collect(),
         }
     }
 }
@@ -622,9 +624,7 @@ async fn import(
             Some(f) => imports::file_format(Some(f), &name)?,
             None => imports::file_format(None, &name).unwrap_or(chiso_ingest::Format::Csv),
         };
-        let bytes = axum::body::to_bytes(request.into_body(), UPLOAD_LIMIT)
-            .await
-            .map_err(|_| Error::PayloadTooLarge(UPLOAD_LIMIT / (1024 * 1024)))?;
+        let bytes = body_bytes(request).await?;
         Upload {
             name,
             kind,
@@ -662,25 +662,16 @@ async fn events(
     request: Request<Body>,
 ) -> ApiResult<FeedDoc> {
     let name = params.get("name").unwrap_or("luong-su-kien").to_string();
-    let bytes = axum::body::to_bytes(request.into_body(), UPLOAD_LIMIT)
-        .await
-        .map_err(|_| Error::PayloadTooLarge(UPLOAD_LIMIT / (1024 * 1024)))?;
+    let bytes = body_bytes(request).await?;
     let doc = state
         .run(move |ctx| {
             ctx.importing(|store| {
-                let before = store.quarantine()?.last().map_or(0, |r| r.id);
+                let before = imports::quarantine_mark(store)?;
                 let feed = chiso_ingest::events::read_events(&name, bytes.as_ref());
                 let s = store.apply_feed(&name, feed)?;
-                let rejected = store
-                    .quarantine()?
+                let rejected = imports::quarantined_since(store, before, &name, "events")?
                     .into_iter()
-                    .filter(|r| r.id > before && r.file == name && r.kind == "events")
-                    .map(|r| RejectedDto {
-                        line: r.line,
-                        column: r.column,
-                        reason: r.reason,
-                        raw: r.raw,
-                    })
+                    .map(RejectedDto::from)
                     .collect();
                 Ok(FeedDoc {
                     read: s.read,
@@ -698,6 +689,13 @@ async fn events(
         })
         .await?;
     Ok(Json(doc))
+}
+
+/// A request body up to the upload limit.
+async fn body_bytes(request: Request<Body>) -> Result<axum::body::Bytes, Error> {
+    axum::body::to_bytes(request.into_body(), UPLOAD_LIMIT)
+        .await
+        .map_err(|_| Error::PayloadTooLarge(UPLOAD_LIMIT / (1024 * 1024)))
 }
 
 async fn openapi() -> Json<serde_json::Value> {

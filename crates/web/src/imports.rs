@@ -5,7 +5,7 @@
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::http::StatusCode;
 use chiso_ingest::{Format, RecordKind};
-use chiso_store::{ImportSummary, QuarantinedRow};
+use chiso_store::{ImportSummary, QuarantinedRow, Store};
 
 use crate::error::Error;
 use crate::state::Ctx;
@@ -74,7 +74,7 @@ pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> 
 /// Imports an upload (one at a time) and collects the rows it rejected.
 pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
     ctx.importing(|store| {
-        let before = store.quarantine()?.last().map_or(0, |r| r.id);
+        let before = quarantine_mark(store)?;
         let reader = chiso_ingest::from_reader(
             upload.kind,
             &upload.name,
@@ -83,13 +83,29 @@ pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
         )
         .map_err(|e| Error::UnreadableFile(e.to_string()))?;
         let summary = store.import(reader, |_, _| {})?;
-        let rejected = store
-            .quarantine()?
-            .into_iter()
-            .filter(|r| r.id > before && r.file == summary.file && r.kind == summary.kind)
-            .collect();
+        let rejected = quarantined_since(store, before, &summary.file, &summary.kind)?;
         Ok(Outcome { summary, rejected })
     })
+}
+
+/// The newest quarantine row's id, taken before an import so that its own
+/// rejections can be told apart afterwards.
+pub fn quarantine_mark(store: &Store) -> Result<i64, Error> {
+    Ok(store.quarantine()?.last().map_or(0, |r| r.id))
+}
+
+/// The rows one import (of `file`, `kind`) put in quarantine after `mark`.
+pub fn quarantined_since(
+    store: &Store,
+    mark: i64,
+    file: &str,
+    kind: &str,
+) -> Result<Vec<QuarantinedRow>, Error> {
+    Ok(store
+        .quarantine()?
+        .into_iter()
+        .filter(|r| r.id > mark && r.file == file && r.kind == kind)
+        .collect())
 }
 
 /// The fields of a multipart upload: `kind`, optional `format`, and `file`.

@@ -361,15 +361,7 @@ fn schemas() -> Value {
                 ("missing_columns", array(string())),
             ]),
         ),
-        (
-            "rejected",
-            array(record(&[
-                ("line", integer()),
-                ("column", nullable(string())),
-                ("reason", string()),
-                ("raw", string()),
-            ])),
-        ),
+        ("rejected", array(rejected_row())),
     ]);
     json!({
         "Error": error,
@@ -394,17 +386,22 @@ fn schemas() -> Value {
             ("duplicates", integer()),
             (
                 "rejected",
-                array(record(&[
-                    ("line", integer()),
-                    ("column", nullable(string())),
-                    ("reason", string()),
-                    ("raw", string()),
-                ])),
+                array(rejected_row()),
             ),
             ("dossiers", integer()),
             ("waiting", array(record(&[("dossier_id", string()), ("reason", string())]))),
         ]),
     })
+}
+
+/// A rejected row as imports and the event feed report it.
+fn rejected_row() -> Value {
+    record(&[
+        ("line", integer()),
+        ("column", nullable(string())),
+        ("reason", string()),
+        ("raw", string()),
+    ])
 }
 
 fn events_operation() -> Value {
