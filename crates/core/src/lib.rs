@@ -12,4 +12,5 @@ pub mod methodology;
 pub mod period;
 pub mod records;
 pub mod scoring;
+pub mod steps;
 pub mod time;
