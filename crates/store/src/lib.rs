@@ -25,10 +25,14 @@ use chiso_core::scoring::Hierarchy;
 use chiso_core::time::{Date, Month};
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub use import::{FeedSummary, ImportSummary};
+pub use import::{FeedSummary, ImportSummary, FIRST_REJECTIONS};
 pub use writer::{BatchCounts, Outcome, PutError, Writer};
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("schema_2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("schema_2.sql"),
+    include_str!("schema_3.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
