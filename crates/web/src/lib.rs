@@ -45,16 +45,29 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
+    /// Accept the portal-style sync pushes (/api/v1/sync/…) without a
+    /// machine token. Off by default: until accounts exist, anyone who can
+    /// reach the server could push dossiers (nhận đồng bộ không cần xác thực).
+    #[arg(long)]
+    pub allow_unauthenticated_sync: bool,
 }
 
-/// The whole application on the database at `db` (created if missing).
+/// The whole application on the database at `db` (created if missing), the
+/// sync pushes off.
 pub fn router(db: PathBuf) -> anyhow::Result<axum::Router> {
-    Ok(routes::app(state::AppState::open(&db)?))
+    router_with(db, false)
+}
+
+/// The application; `allow_sync` turns on the unauthenticated sync pushes.
+pub fn router_with(db: PathBuf, allow_sync: bool) -> anyhow::Result<axum::Router> {
+    Ok(routes::app(
+        state::AppState::open(&db)?.allowing_sync(allow_sync),
+    ))
 }
 
 /// Serves the dashboard and the API on the database at `db` until Ctrl-C.
 pub fn serve(db: &Path, args: &ServeArgs) -> anyhow::Result<()> {
-    let app = router(db.to_path_buf())?;
+    let app = router_with(db.to_path_buf(), args.allow_unauthenticated_sync)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

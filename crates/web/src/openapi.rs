@@ -19,7 +19,7 @@ const RECORD_KINDS: &[&str] = &[
     "counts",
     "holidays",
 ];
-const FORMATS: &[&str] = &["csv", "jsonl", "xlsx"];
+const FORMATS: &[&str] = &["csv", "jsonl", "json", "xlsx", "xls", "html"];
 const ERROR_CODES: &[&str] = &[
     "invalid_period",
     "invalid_parameter",
@@ -421,6 +421,37 @@ fn events_operation() -> Value {
     op
 }
 
+fn sync_operation(summary: &str) -> Value {
+    let answer = record(&[
+        ("error_code", string()),
+        ("message", string()),
+        ("read", integer()),
+        ("accepted", integer()),
+        ("rejected", array(rejected_row())),
+    ]);
+    let mut op = operation(
+        summary,
+        vec![query(
+            "MaDinhDanhDV",
+            false,
+            "Mã định danh của đơn vị gửi, cho hồ sơ không ghi đơn vị.",
+            string(),
+        )],
+        ok(
+            "Kết quả theo kiểu Cổng DVCQG (error_code 0: thành công)",
+            answer.clone(),
+        ),
+        &["413", "500"],
+    );
+    op["responses"]["400"] = json!({ "description": "Thân yêu cầu không đọc được", "content": { "application/json": { "schema": answer.clone() } } });
+    op["responses"]["403"] = json!({ "description": "Chưa bật nhận đồng bộ", "content": { "application/json": { "schema": answer } } });
+    op["requestBody"] = json!({
+        "required": true,
+        "content": { "application/json": { "schema": { "type": "object" } } },
+    });
+    op
+}
+
 fn import_operation() -> Value {
     let mut op = operation(
         "Nhập một tệp dữ liệu (CSV, JSON Lines, XLSX); trả về tóm tắt và mọi dòng bị từ chối",
@@ -541,6 +572,10 @@ pub fn document() -> Value {
         ) },
         "/api/v1/imports": { "post": import_operation() },
         "/api/v1/events": { "post": events_operation() },
+        "/api/v1/sync/DongBoHoSoMC": { "post": sync_operation(
+            "Đồng bộ hồ sơ như Cổng DVCQG (DongBoHoSoMC): gói {session, madonvi, service, isUpdating, data} hoặc mảng hồ sơ") },
+        "/api/v1/sync/CapNhatTienDoHoSoMC": { "post": sync_operation(
+            "Cập nhật tiến độ xử lý hồ sơ như Cổng DVCQG (CapNhatTienDoHoSoMC): gói hoặc mảng các bước xử lý") },
         "/api/openapi.json": { "get": {
             "summary": "Tài liệu OpenAPI này",
             "responses": { "200": ok("Tài liệu OpenAPI 3", json!({ "type": "object" })) },
