@@ -163,11 +163,11 @@ mod tests {
 
     #[test]
     fn merging_is_idempotent_and_order_free() {
-        let s1 = vec![
+        let s1 = [
             step("20261009080000", 10, "B", "VT"),
             step("20261002080000", 5, "A", "CV"),
         ];
-        let s2 = vec![
+        let s2 = [
             step("20261008080000", 9, "B", "VT"),
             step("20261004080000", 5, "A", "CV"),
         ];
