@@ -231,9 +231,7 @@ pub fn judged_period<S: IndexStore>(
     store: &S,
     period: &Period,
 ) -> Result<Period, EngineError<S::Error>> {
-    let as_of = store
-        .data_as_of(period.end())
-        .map_err(EngineError::Store)?;
+    let as_of = store.data_as_of(period.end()).map_err(EngineError::Store)?;
     period.judged(as_of).map_err(EngineError::NotJudgeable)
 }
 

@@ -308,7 +308,10 @@ mod tests {
         assert_eq!(cut.whole_months(), None, "cut inside a day: raw records");
         // Cut at the end of a day: a plain range (here whole months).
         let cut = q4.judged(Some(at("2026-10-31 23:59:59"))).unwrap();
-        assert_eq!((cut.cutoff, cut.code()), (None, "2026-10-01..2026-10-31".into()));
+        assert_eq!(
+            (cut.cutoff, cut.code()),
+            (None, "2026-10-01..2026-10-31".into())
+        );
         assert!(cut.whole_months().is_some());
         // Starting after the data, or no data at all: refused.
         assert!(matches!(

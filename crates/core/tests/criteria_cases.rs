@@ -534,12 +534,30 @@ fn province_ending_30_october() -> Records {
         };
         records.dossiers.push(d);
     };
-    add("A1", "A", "2026-09-28 08:00", "2026-10-02 17:00", Some("2026-10-01 09:00"));
+    add(
+        "A1",
+        "A",
+        "2026-09-28 08:00",
+        "2026-10-02 17:00",
+        Some("2026-10-01 09:00"),
+    );
     add("A2", "A", "2026-10-12 08:00", "2026-10-20 17:00", None); // late by 30/10
     add("A3", "A", "2026-10-26 08:00", "2026-10-30 16:00", None); // due after the data, same day
     add("A4", "A", "2026-10-29 08:00", "2026-11-05 17:00", None); // due in November
-    add("B1", "B", "2026-10-05 08:00", "2026-10-09 17:00", Some("2026-10-08 09:00"));
-    add("B2", "B", "2026-10-19 08:00", "2026-10-23 17:00", Some("2026-10-30 10:00")); // the last instant
+    add(
+        "B1",
+        "B",
+        "2026-10-05 08:00",
+        "2026-10-09 17:00",
+        Some("2026-10-08 09:00"),
+    );
+    add(
+        "B2",
+        "B",
+        "2026-10-19 08:00",
+        "2026-10-23 17:00",
+        Some("2026-10-30 10:00"),
+    ); // the last instant
     add("B3", "B", "2026-10-27 08:00", "2026-11-03 17:00", None);
     records.feedback.push(Feedback {
         id: "PA1".into(),
@@ -584,8 +602,22 @@ fn a_period_past_the_data_is_judged_as_of_the_data() {
         assert_eq!(other.units.len(), quarter.units.len());
         for (a, b) in quarter.units.iter().zip(&other.units) {
             assert_eq!(
-                (&a.code, a.total, a.rank, &a.groups, &a.criteria, &a.measures),
-                (&b.code, b.total, b.rank, &b.groups, &b.criteria, &b.measures)
+                (
+                    &a.code,
+                    a.total,
+                    a.rank,
+                    &a.groups,
+                    &a.criteria,
+                    &a.measures
+                ),
+                (
+                    &b.code,
+                    b.total,
+                    b.rank,
+                    &b.groups,
+                    &b.criteria,
+                    &b.measures
+                )
             );
         }
     }
@@ -596,7 +628,11 @@ fn a_period_past_the_data_is_judged_as_of_the_data() {
     assert_eq!(a.measures.get(Measure::TimelinessLate), 1);
     let b = quarter.unit("B").unwrap();
     assert_eq!(b.measures.get(Measure::TimelinessTotal), 3);
-    assert_eq!(b.measures.get(Measure::TimelinessLate), 1, "B2 finished late");
+    assert_eq!(
+        b.measures.get(Measure::TimelinessLate),
+        1,
+        "B2 finished late"
+    );
     // Judged at the period's end instead, the open dossiers due later count as late.
     let at_end = engine::accumulate_records(
         &store.hierarchy().unwrap(),
@@ -607,11 +643,20 @@ fn a_period_past_the_data_is_judged_as_of_the_data() {
     );
     assert_eq!(at_end[&2].values.get(Measure::TimelinessLate), 3);
     assert_eq!(at_end[&2].values.get(Measure::FeedbackHandlingLate), 1);
-    assert_eq!(a.measures.get(Measure::FeedbackHandlingLate), 0, "8 working days");
+    assert_eq!(
+        a.measures.get(Measure::FeedbackHandlingLate),
+        0,
+        "8 working days"
+    );
     // Explain judges the same way.
     let e = engine::explain(&store, &set, &Period::parse("2026-Q4").unwrap(), "A", "2.1").unwrap();
     assert_eq!(e.as_of, quarter.as_of);
-    let failed: Vec<&str> = e.items.iter().filter(|i| i.failed).map(|i| i.id.as_str()).collect();
+    let failed: Vec<&str> = e
+        .items
+        .iter()
+        .filter(|i| i.failed)
+        .map(|i| i.id.as_str())
+        .collect();
     assert_eq!(failed, ["A2"]);
     assert_eq!(
         e.items[0].reason.as_deref(),
@@ -633,7 +678,9 @@ fn a_period_after_the_data_or_without_data_is_refused() {
         assert!(
             matches!(
                 e,
-                engine::EngineError::NotJudgeable(chiso_core::period::NotJudgeable::AfterData { .. })
+                engine::EngineError::NotJudgeable(
+                    chiso_core::period::NotJudgeable::AfterData { .. }
+                )
             ),
             "{p}: {text}"
         );

@@ -35,7 +35,7 @@ const DECLARED_AS_OF: &str = "data_as_of";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("lỗi cơ sở dữ liệu (database error): {0}")]
+    #[error("lỗi cơ sở dữ liệu: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cơ sở dữ liệu {path} được tạo bởi phiên bản chiso mới hơn (schema {found} > {supported}): hãy cập nhật chiso")]
     TooNew {

@@ -415,7 +415,11 @@ fn the_as_of_instant_is_the_latest_instant_the_records_report() {
         .unwrap();
     let exact = all.as_of().unwrap();
     assert_eq!(store.as_of().unwrap(), Some(exact));
-    assert!(exact > Date::parse("2024-06-30").unwrap().start(), "{}", exact.vn());
+    assert!(
+        exact > Date::parse("2024-06-30").unwrap().start(),
+        "{}",
+        exact.vn()
+    );
     // Asked about an earlier moment, the store may answer from the indexes.
     let early = Date::parse("2024-03-31").unwrap().end();
     assert!(store.data_as_of(early).unwrap().unwrap() >= early);
@@ -435,7 +439,12 @@ fn a_period_past_the_data_is_the_range_up_to_its_as_of_instant() {
     // Open dossiers received just before the data's end, due a month later.
     let mut w = store.writer("dossiers", "test").unwrap();
     for (i, unit) in ["S1", "X1", "X2"].iter().enumerate() {
-        let mut d = Dossier::new(&format!("OPEN{i}"), unit, "1.001", as_of.add_seconds(-86_400));
+        let mut d = Dossier::new(
+            &format!("OPEN{i}"),
+            unit,
+            "1.001",
+            as_of.add_seconds(-86_400),
+        );
         d.due_at = Some(as_of.add_seconds(30 * 86_400));
         w.put_dossier(&d).unwrap();
     }

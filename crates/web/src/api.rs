@@ -345,6 +345,8 @@ async fn scores(
 struct RankingDoc {
     methodology: String,
     period: PeriodDto,
+    /// When the data stops inside the period: the instant it was judged at.
+    as_of: Option<String>,
     previous_period: PeriodDto,
     groups: Vec<GroupHead>,
     sections: Vec<SectionDto>,
@@ -438,6 +440,7 @@ async fn ranking(
             Memo::json(&RankingDoc {
                 methodology: sheet.methodology.clone(),
                 period: (&sheet.period).into(),
+                as_of: sheet.as_of.map(Instant::iso),
                 previous_period: (&sheet.previous_period).into(),
                 groups: m
                     .groups
@@ -458,6 +461,8 @@ async fn ranking(
 struct ExplainDoc {
     methodology: String,
     period: PeriodDto,
+    /// When the data stops inside the period: the instant it was judged at.
+    as_of: Option<String>,
     unit: String,
     criterion: String,
     criterion_name: String,
@@ -526,6 +531,7 @@ async fn explain(
             Memo::json(&ExplainDoc {
                 methodology: e.methodology.clone(),
                 period: (&period).into(),
+                as_of: e.as_of.map(Instant::iso),
                 unit: e.unit_code.clone(),
                 criterion: e.criterion.clone(),
                 criterion_name: c.name.clone(),
