@@ -189,7 +189,7 @@ fn message(e: &clap::Error) -> String {
     };
     match usage {
         Some(usage) => format!("{text}\n\nCách dùng: {usage}\nXem thêm: {help}"),
-        None => text,
+        None => format!("{text}\nXem thêm: {help}"),
     }
 }
 
