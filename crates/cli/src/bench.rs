@@ -90,6 +90,9 @@ pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
     );
     import(&mut store, RecordKind::Feedback, &dir.join("feedback.csv"))?;
     import(&mut store, RecordKind::Counts, &dir.join("counts.csv"))?;
+    // The generated export stands as of the end of its last month, so the
+    // twelve months below are all over in the data.
+    store.declare_as_of(cfg.now())?;
 
     let t = Instant::now();
     store.rebuild()?;

@@ -53,6 +53,8 @@ pub fn run(
     let mut store = crate::open(db)?;
     let n = load(&mut store, &province, chiso_demo::dossiers(&cfg, &province))?;
     store.set_meta("demo", &format!("seed={seed}"))?;
+    // The province is generated as it stands at the end of its last month.
+    store.declare_as_of(cfg.now())?;
     println!(
         "Đã tạo tỉnh mẫu trong {} ({} đơn vị, {} TTHC, {} hồ sơ, {} PAKN) trong {:.1} giây.",
         db.display(),

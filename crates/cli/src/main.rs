@@ -1,6 +1,8 @@
-//! `chiso`: the command line. Parses arguments, opens the store and hands
-//! over to the command modules; errors are reported here with their context.
+//! `chiso`: the command line. Parses arguments (with Vietnamese help and
+//! errors, [`args`]), opens the store and hands over to the command modules;
+//! errors are reported here with their context.
 
+mod args;
 mod bench;
 mod demo;
 mod export;
@@ -12,7 +14,7 @@ mod table;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit status when every record was accepted.
@@ -31,8 +33,8 @@ pub const EXIT_UNREADABLE: u8 = 4;
                   Kỳ báo cáo: 2024-03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm), 2024-03:ytd (từ đầu năm), 2024-01-01..2024-02-15."
 )]
 struct Cli {
-    /// SQLite database file.
-    #[arg(long, global = true, default_value = "chiso.db")]
+    /// Tệp cơ sở dữ liệu SQLite.
+    #[arg(long, global = true, default_value = "chiso.db", value_name = "TỆP")]
     db: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -40,118 +42,139 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create the database (tạo cơ sở dữ liệu).
+    /// Tạo cơ sở dữ liệu trống.
     Init,
-    /// Import records from CSV, JSON Lines or XLSX files (nhập dữ liệu).
+    /// Nhập dữ liệu từ tệp CSV, JSON Lines hoặc Excel (.xlsx).
     Import {
-        /// units, procedures, dossiers, feedback, counts or holidays.
+        /// Loại dữ liệu: units (đơn vị), procedures (TTHC), dossiers (hồ sơ),
+        /// feedback (PAKN), counts (số liệu tháng) hoặc holidays (ngày nghỉ lễ).
+        #[arg(value_name = "LOẠI")]
         kind: chiso_ingest::RecordKind,
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "TỆP")]
         files: Vec<PathBuf>,
     },
-    /// Apply the real-time feed: dossier events as JSON Lines, in any order (luồng sự kiện hồ sơ).
+    /// Áp dụng luồng sự kiện hồ sơ theo thời gian thực (JSON Lines, theo thứ tự bất kỳ).
     Feed {
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "TỆP")]
         files: Vec<PathBuf>,
     },
-    /// Scores of every unit, or one unit's criteria (chấm điểm).
+    /// Chấm điểm mọi đơn vị, hoặc từng chỉ số của một đơn vị.
     Score {
-        #[arg(long)]
+        /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
+        #[arg(long, value_name = "KỲ")]
         period: String,
-        #[arg(long)]
+        /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
         unit: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
+        /// Dạng kết quả: table (bảng), json hoặc csv.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
     },
-    /// Ranking among peers (xếp hạng).
+    /// Xếp hạng trong cùng cấp.
     Rank {
-        #[arg(long)]
+        /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
+        #[arg(long, value_name = "KỲ")]
         period: String,
-        /// Only units under this parent.
-        #[arg(long)]
+        /// Chỉ các đơn vị trực thuộc đơn vị này (mã hoặc tên).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
         parent: Option<String>,
-        /// Only units of this kind: province, department, district, commune…
-        #[arg(long)]
+        /// Chỉ các đơn vị loại này: province, department, district, commune…
+        #[arg(long, value_name = "LOẠI")]
         kind: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
+        /// Dạng kết quả: table (bảng), json hoặc csv.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
     },
-    /// The records behind a criterion, failed first (giải trình).
+    /// Giải trình: các hồ sơ sau một chỉ số, hồ sơ không đạt trước.
     Explain {
-        #[arg(long)]
+        /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
+        #[arg(long, value_name = "KỲ")]
         period: String,
-        #[arg(long)]
+        /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
         unit: String,
-        #[arg(long)]
+        /// Mã chỉ số, ví dụ 2.1.
+        #[arg(long, value_name = "CHỈ_SỐ")]
         criterion: String,
-        /// At most this many records (0: all).
-        #[arg(long, default_value_t = 50)]
+        /// Hiển thị nhiều nhất chừng này bản ghi (0: tất cả).
+        #[arg(long, default_value_t = 50, value_name = "SỐ")]
         limit: usize,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
+        /// Dạng kết quả: table (bảng), json hoặc csv.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
     },
-    /// Rejected records and their reasons (bản ghi bị từ chối).
+    /// Các bản ghi bị từ chối và lý do.
     Quarantine {
-        /// Write them to a CSV file.
-        #[arg(long)]
+        /// Ghi ra tệp CSV (mở được bằng Excel).
+        #[arg(long, value_name = "TỆP")]
         export: Option<PathBuf>,
-        /// Empty the quarantine after reading it.
+        /// Xóa danh sách sau khi đọc.
         #[arg(long)]
         clear: bool,
     },
-    /// Recompute every maintained measure from the raw records.
+    /// Tính lại mọi số đo từ dữ liệu gốc.
     Rebuild,
-    /// What the database holds and how fresh it is.
+    /// Cơ sở dữ liệu đang chứa gì và số liệu mới đến ngày nào.
     Status,
-    /// Build a realistic demo province and print the latest month's ranking.
+    /// Tạo một tỉnh mẫu thực tế và in bảng xếp hạng tháng gần nhất.
     Demo {
-        #[arg(long, default_value_t = 2026)]
+        /// Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).
+        #[arg(long, default_value_t = 2026, value_name = "SỐ")]
         seed: u64,
-        /// Approximate number of dossiers.
-        #[arg(long, default_value_t = 300_000)]
+        /// Số hồ sơ (gần đúng).
+        #[arg(long, default_value_t = 300_000, value_name = "SỐ")]
         dossiers: usize,
-        /// Also write the demo records as CSV files (the import format) to this folder.
-        #[arg(long)]
+        /// Ghi thêm dữ liệu mẫu thành các tệp CSV (đúng định dạng nhập) vào thư mục này.
+        #[arg(long, value_name = "THƯ_MỤC")]
         export: Option<PathBuf>,
-        /// Replace an existing database that does not hold demo data.
+        /// Ghi đè cơ sở dữ liệu đang chứa dữ liệu không phải dữ liệu mẫu.
         #[arg(long)]
         force: bool,
     },
-    /// Start the web dashboard and JSON API (bảng điều khiển).
+    /// Chạy bảng điều khiển web và API JSON.
     Serve(chiso_web::ServeArgs),
-    /// Official appendices and cover letter as Excel, Word, PDF, Markdown or CSV (phụ lục công văn).
+    /// Công văn và phụ lục: Excel, Word, PDF, Markdown hoặc CSV.
     Report(chiso_report::ReportArgs),
-    /// Methodology versions (bộ chỉ số, phương pháp tính).
+    /// Các phiên bản bộ chỉ số (phương pháp tính).
     Methodology {
         #[command(subcommand)]
         action: MethodologyAction,
     },
-    /// Measure import, rebuild and scoring speed on a generated province.
+    /// Đo tốc độ nhập, tính lại và chấm điểm trên một tỉnh sinh ngẫu nhiên.
     Bench {
-        /// Number of dossiers to generate.
-        #[arg(long, default_value_t = 1_000_000)]
+        /// Số hồ sơ sinh ra.
+        #[arg(long, default_value_t = 1_000_000, value_name = "SỐ")]
         dossiers: usize,
-        /// Folder for the generated CSV files and database (default: a temporary folder).
-        #[arg(long)]
+        /// Thư mục cho các tệp CSV và cơ sở dữ liệu (mặc định: thư mục tạm).
+        #[arg(long, value_name = "THƯ_MỤC")]
         dir: Option<PathBuf>,
-        #[arg(long, default_value_t = 7)]
+        /// Hạt giống ngẫu nhiên.
+        #[arg(long, default_value_t = 7, value_name = "SỐ")]
         seed: u64,
     },
 }
 
 #[derive(Subcommand)]
 enum MethodologyAction {
-    /// Show a version: the one in force for --period, or by id (default: in force today).
+    /// Xem một phiên bản: theo mã, hoặc phiên bản có hiệu lực trong --period (mặc định: hôm nay).
     Show {
+        #[arg(value_name = "MÃ")]
         id: Option<String>,
-        #[arg(long)]
+        /// Kỳ báo cáo.
+        #[arg(long, value_name = "KỲ")]
         period: Option<String>,
     },
-    /// Validate a methodology file.
-    Check { file: PathBuf },
-    /// Validate a methodology file and store it in the database, next to the shipped versions.
-    Add { file: PathBuf },
-    /// List the versions and their validity.
+    /// Kiểm tra một tệp phương pháp tính.
+    Check {
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+    },
+    /// Kiểm tra rồi lưu một tệp phương pháp tính vào cơ sở dữ liệu, cạnh các phiên bản có sẵn.
+    Add {
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+    },
+    /// Liệt kê các phiên bản và thời gian hiệu lực.
     List,
 }
 
@@ -163,7 +186,13 @@ pub enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match args::parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    if !matches!(cli.command, Command::Serve(_)) {
+        quiet_on_closed_pipe();
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -173,9 +202,35 @@ fn main() -> ExitCode {
     }
 }
 
+/// Lets a write to a closed pipe (`chiso score … | head`) end the process
+/// quietly, as for any Unix filter, instead of a panic in `println!`. Not for
+/// `serve`, whose sockets report a closed peer as an error to handle.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default disposition of one signal before any
+    // thread is started; no handler runs Rust code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Opens (creating if needed) the database, for the commands that write.
 fn open(db: &std::path::Path) -> Result<chiso_store::Store> {
     chiso_store::Store::open(db)
         .with_context(|| format!("không mở được cơ sở dữ liệu {}", db.display()))
+}
+
+/// Opens an existing database, for the commands that read: a missing file
+/// is an error, not a new empty database.
+fn open_existing(db: &std::path::Path) -> Result<chiso_store::Store> {
+    if !db.is_file() {
+        bail!(
+            "không có cơ sở dữ liệu {}: chạy 'chiso demo' để tạo một tỉnh mẫu, hoặc 'chiso init' \
+             rồi 'chiso import …' để nhập dữ liệu của đơn vị (chọn tệp khác bằng --db TỆP)",
+            db.display()
+        );
+    }
+    open(db)
 }
 
 fn run(cli: Cli) -> Result<u8> {
@@ -192,7 +247,7 @@ fn run(cli: Cli) -> Result<u8> {
             unit,
             format,
         } => {
-            output::score(&open(&cli.db)?, &period, unit.as_deref(), format)?;
+            output::score(&open_existing(&cli.db)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Rank {
@@ -202,7 +257,7 @@ fn run(cli: Cli) -> Result<u8> {
             format,
         } => {
             output::rank(
-                &open(&cli.db)?,
+                &open_existing(&cli.db)?,
                 &period,
                 parent.as_deref(),
                 kind.as_deref(),
@@ -217,16 +272,23 @@ fn run(cli: Cli) -> Result<u8> {
             limit,
             format,
         } => {
-            output::explain(&open(&cli.db)?, &period, &unit, &criterion, limit, format)?;
+            output::explain(
+                &open_existing(&cli.db)?,
+                &period,
+                &unit,
+                &criterion,
+                limit,
+                format,
+            )?;
             Ok(EXIT_OK)
         }
         Command::Quarantine { export, clear } => {
-            output::quarantine(&open(&cli.db)?, export.as_deref(), clear)?;
+            output::quarantine(&open_existing(&cli.db)?, export.as_deref(), clear)?;
             Ok(EXIT_OK)
         }
         Command::Rebuild => {
             let started = std::time::Instant::now();
-            open(&cli.db)?
+            open_existing(&cli.db)?
                 .rebuild()
                 .context("không tính lại được các số đo")?;
             println!(
@@ -236,7 +298,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Status => {
-            output::status(&open(&cli.db)?)?;
+            output::status(&open_existing(&cli.db)?)?;
             Ok(EXIT_OK)
         }
         Command::Demo {
@@ -249,11 +311,12 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Serve(args) => {
+            open_existing(&cli.db)?;
             chiso_web::serve(&cli.db, &args)?;
             Ok(EXIT_OK)
         }
         Command::Report(args) => {
-            chiso_report::run(&open(&cli.db)?, &args)?;
+            chiso_report::run(&open_existing(&cli.db)?, &args)?;
             Ok(EXIT_OK)
         }
         Command::Methodology { action } => methodologies::run(&cli.db, action),

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use chiso_core::methodology::{Methodology, MethodologySet, NoData, Rule};
+use chiso_core::methodology::{Methodology, MethodologySet, Rule};
 use chiso_core::period::Period;
 use chiso_core::time::Date;
 use chiso_store::Store;
@@ -13,6 +13,16 @@ use crate::{MethodologyAction, EXIT_OK};
 /// The shipped versions plus those added to the database with `methodology add`.
 pub fn load(store: &Store) -> Result<MethodologySet> {
     Ok(store.methodologies()?)
+}
+
+/// The versions a database holds, or only the shipped ones when there is no
+/// database file yet (none is created to look).
+fn load_at(db: &Path) -> Result<MethodologySet> {
+    if db.exists() {
+        load(&crate::open(db)?)
+    } else {
+        Ok(MethodologySet::builtin())
+    }
 }
 
 fn read(file: &Path) -> Result<Methodology> {
@@ -41,12 +51,12 @@ pub fn run(db: &Path, action: MethodologyAction) -> Result<u8> {
             println!("Đã thêm bộ chỉ số {} ({})", m.id, validity(&m));
         }
         MethodologyAction::List => {
-            for m in &load(&crate::open(db)?)?.versions {
+            for m in &load_at(db)?.versions {
                 println!("{:<12} {}  {}", m.id, validity(m), m.name);
             }
         }
         MethodologyAction::Show { id, period } => {
-            let set = load(&crate::open(db)?)?;
+            let set = load_at(db)?;
             let m = match (id, period) {
                 (Some(id), _) => set.get(&id).with_context(|| {
                     format!("không có bộ chỉ số '{id}': xem 'chiso methodology list'")
@@ -91,11 +101,7 @@ fn show(m: &Methodology) {
                 Rule::Linear => "tuyến tính".to_string(),
                 r => r.describe(year),
             };
-            let no_data = match c.no_data {
-                NoData::Exclude => "loại khỏi nhóm",
-                NoData::Full => "tối đa",
-                NoData::Zero => "0 điểm",
-            };
+            let no_data = c.no_data.label_vi();
             println!(
                 "  {:<4} {:<62} {:>5} điểm  {}; không có dữ liệu: {}{}",
                 c.id,

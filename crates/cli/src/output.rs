@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use chiso_core::engine;
 use chiso_core::format::{self, or_dash};
 use chiso_core::methodology::Methodology;
-use chiso_core::period::Period;
+use chiso_core::period::{self, Period};
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::{document, Basis, ScoreSheet, UnitScore};
 use chiso_core::time::Instant;
@@ -26,6 +26,32 @@ pub fn sheet(store: &Store, period: &str) -> Result<(ScoreSheet, Methodology)> {
         .cloned()
         .context("bộ chỉ số không còn trong danh sách")?;
     Ok((sheet, m))
+}
+
+/// The period as headings name it, with the partial-data note when the
+/// data stops inside it.
+fn period_label(sheet: &ScoreSheet) -> String {
+    with_note(sheet.period.label_vi(), sheet.as_of)
+}
+
+fn with_note(label: String, as_of: Option<Instant>) -> String {
+    match as_of {
+        Some(t) => format!("{label} ({})", period::partial_note(t)),
+        None => label,
+    }
+}
+
+/// A CSV writer for people's spreadsheets: UTF-8 with a byte order mark,
+/// so that Excel shows Vietnamese.
+pub fn csv_writer<W: Write>(mut w: W) -> Result<csv::Writer<W>> {
+    w.write_all("\u{feff}".as_bytes())?;
+    Ok(csv::Writer::from_writer(w))
+}
+
+/// The `as_of` cell of CSV rows: the instant a period the data stops inside
+/// was judged at, empty when the data covers the period.
+fn as_of_cell(as_of: Option<Instant>) -> String {
+    as_of.map(Instant::iso).unwrap_or_default()
 }
 
 fn points(v: Option<f64>) -> String {
@@ -92,7 +118,7 @@ pub fn rank(
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut w = csv_writer(std::io::stdout().lock())?;
             w.write_record([
                 "rank",
                 "rank_of",
@@ -103,6 +129,7 @@ pub fn rank(
                 "total",
                 "previous_total",
                 "delta",
+                "as_of",
             ])?;
             for u in sheet.units.iter().filter(|u| keep(u)) {
                 w.write_record([
@@ -117,6 +144,7 @@ pub fn rank(
                         .map(|t| format!("{t:.4}"))
                         .unwrap_or_default(),
                     u.delta.map(|t| format!("{t:.4}")).unwrap_or_default(),
+                    as_of_cell(sheet.as_of),
                 ])?;
             }
             w.flush()?;
@@ -129,8 +157,12 @@ pub fn rank(
 /// STT, unit, total, groups, previous total and change, rank; then the peers' average.
 fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) -> bool) {
     println!(
-        "KẾT QUẢ BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP {} (bộ chỉ số {}, so với {})",
+        "KẾT QUẢ BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP {}{} (bộ chỉ số {}, so với {})",
         sheet.period.label_vi().to_uppercase(),
+        sheet
+            .as_of
+            .map(|t| format!(" ({})", period::partial_note(t)))
+            .unwrap_or_default(),
         m.id,
         sheet.previous_period.label_vi()
     );
@@ -150,7 +182,7 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
         let parent_name = parent
             .as_deref()
             .and_then(|p| sheet.unit(p))
-            .map(|p| format!(" thuộc {}", p.name))
+            .map(|p| format!(" thuộc {} ({})", p.name, p.code))
             .unwrap_or_default();
         println!(
             "\n{}{} ({} đơn vị)",
@@ -158,7 +190,12 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
             parent_name,
             members.len()
         );
-        let mut headers: Vec<String> = vec!["STT".into(), "Đơn vị".into(), "Tổng điểm".into()];
+        let mut headers: Vec<String> = vec![
+            "STT".into(),
+            "Mã".into(),
+            "Đơn vị".into(),
+            "Tổng điểm".into(),
+        ];
         headers.extend(
             m.groups
                 .iter()
@@ -166,11 +203,16 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
         );
         headers.extend(["Kỳ trước".into(), "Tăng/giảm".into(), "Xếp hạng".into()]);
         let header_refs: Vec<&str> = headers.iter().map(|s| s.as_str()).collect();
-        let mut right = vec![true, false];
-        right.extend(std::iter::repeat_n(true, headers.len() - 2));
+        let mut right = vec![true, false, false];
+        right.extend(std::iter::repeat_n(true, headers.len() - 3));
         let mut t = Table::new(&header_refs, &right);
         for (i, u) in members.iter().enumerate() {
-            let mut row = vec![(i + 1).to_string(), u.name.clone(), points(u.total)];
+            let mut row = vec![
+                (i + 1).to_string(),
+                u.code.clone(),
+                u.name.clone(),
+                points(u.total),
+            ];
             row.extend(u.groups.iter().map(|g| points(g.points)));
             row.extend([points(u.previous_total), delta(u), rank_text(u)]);
             t.row(row);
@@ -180,7 +222,12 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
             .and_then(|u| u.peers_average)
             .filter(|_| members.len() > 1)
         {
-            let mut row = vec![String::new(), "Trung bình".into(), format::points(avg)];
+            let mut row = vec![
+                String::new(),
+                String::new(),
+                "Trung bình".into(),
+                format::points(avg),
+            ];
             for (gi, _) in m.groups.iter().enumerate() {
                 let values: Vec<f64> = members.iter().filter_map(|u| u.groups[gi].points).collect();
                 let avg =
@@ -192,11 +239,11 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
         }
         print!("{}", t.render());
     }
-    let unscored: Vec<&str> = sheet
+    let unscored: Vec<String> = sheet
         .units
         .iter()
         .filter(|u| keep(u) && u.total.is_none())
-        .map(|u| u.name.as_str())
+        .map(|u| format!("{} ({})", u.name, u.code))
         .collect();
     if !unscored.is_empty() {
         println!("\nKhông đủ dữ liệu để chấm điểm: {}", unscored.join("; "));
@@ -208,7 +255,7 @@ fn print_unit(sheet: &ScoreSheet, m: &Methodology, u: &UnitScore) {
         "{} ({}) — {} — bộ chỉ số {}",
         u.name,
         u.code,
-        sheet.period.label_vi(),
+        period_label(sheet),
         m.id
     );
     println!(
@@ -253,7 +300,7 @@ fn print_unit(sheet: &ScoreSheet, m: &Methodology, u: &UnitScore) {
         {
             let mut notes = Vec::new();
             match &s.basis {
-                Basis::NoData(p) => notes.push(format!("không có dữ liệu ({})", p.code())),
+                Basis::NoData(p) => notes.push(format!("không có dữ liệu: {}", p.label_vi())),
                 Basis::Inherited(from) => notes.push(format!("lấy theo {from}")),
                 Basis::Measured => {}
             }
@@ -282,7 +329,7 @@ fn print_unit(sheet: &ScoreSheet, m: &Methodology, u: &UnitScore) {
 }
 
 fn write_csv(sheet: &ScoreSheet, m: &Methodology, unit: Option<&str>) -> Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout());
+    let mut w = csv_writer(std::io::stdout().lock())?;
     let mut header = vec![
         "code".to_string(),
         "name".into(),
@@ -302,6 +349,7 @@ fn write_csv(sheet: &ScoreSheet, m: &Methodology, unit: Option<&str>) -> Result<
             format!("{}_points", c.id),
         ]);
     }
+    header.push("as_of".into());
     w.write_record(&header)?;
     let num = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
     for u in sheet
@@ -328,6 +376,7 @@ fn write_csv(sheet: &ScoreSheet, m: &Methodology, unit: Option<&str>) -> Result<
                 num(c.points),
             ]);
         }
+        row.push(as_of_cell(sheet.as_of));
         w.write_record(&row)?;
     }
     w.flush()?;
@@ -365,13 +414,14 @@ pub fn explain(
                 .collect();
             let doc = serde_json::json!({
                 "methodology": e.methodology, "unit": e.unit_code, "criterion": e.criterion,
+                "as_of": e.as_of.map(Instant::iso),
                 "computed_at": e.computed_at, "record_kind": e.record_kind.code(),
                 "total": e.items.len(), "failed": failed, "items": items,
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut w = csv_writer(std::io::stdout().lock())?;
             w.write_record([
                 "record",
                 "id",
@@ -381,6 +431,7 @@ pub fn explain(
                 "in_numerator",
                 "failed",
                 "reason",
+                "as_of",
             ])?;
             for i in &e.items[..shown] {
                 w.write_record([
@@ -392,6 +443,7 @@ pub fn explain(
                     if i.in_numerator { "1" } else { "0" },
                     if i.failed { "1" } else { "0" },
                     i.reason.as_deref().unwrap_or(""),
+                    &as_of_cell(e.as_of),
                 ])?;
             }
             w.flush()?;
@@ -405,7 +457,7 @@ pub fn explain(
                 e.criterion,
                 c.map_or("", |c| c.name.as_str()),
                 e.unit_code,
-                p.label_vi()
+                with_note(p.label_vi(), e.as_of)
             );
             if e.computed_at != e.unit_code {
                 println!(
@@ -456,8 +508,9 @@ pub fn quarantine(store: &Store, export: Option<&Path>, clear: bool) -> Result<(
     let rows = store.quarantine()?;
     match export {
         Some(path) => {
-            let mut w = csv::Writer::from_path(path)
+            let file = std::fs::File::create(path)
                 .with_context(|| format!("không ghi được tệp {}", path.display()))?;
+            let mut w = csv_writer(std::io::BufWriter::new(file))?;
             w.write_record([
                 "id",
                 "import_id",

@@ -321,18 +321,26 @@ fn exported_demo_files_import_to_the_same_scores() {
         let o = chiso(&db, &["import", kind, file.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{kind}: {}", stdout(&o));
     }
-    for period in ["2026-10", "2026-Q2", "2026-03-05..2026-04-20"] {
-        let a = stdout(&chiso(
-            &demo_db,
+    let json = |db: &Path, period: &str| {
+        stdout(&chiso(
+            db,
             &["score", "--period", period, "--format", "json"],
-        ));
-        let b = stdout(&chiso(
-            &db,
-            &["score", "--period", period, "--format", "json"],
-        ));
+        ))
+    };
+    for period in ["2026-09", "2026-Q2", "2026-03-05..2026-04-20"] {
+        let (a, b) = (json(&demo_db, period), json(&db, period));
         assert!(a.len() > 1000);
         assert_eq!(a, b, "{period}");
     }
+    // The demo stands at the end of October; the files only say when their
+    // last record happened, so October is, in them, not over.
+    let as_of = |text: String| {
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["as_of"].as_str().map(String::from)
+    };
+    assert_eq!(as_of(json(&demo_db, "2026-10")), None);
+    let imported = as_of(json(&db, "2026-10")).unwrap();
+    assert!(imported.starts_with("2026-10-"), "{imported}");
 }
 
 fn criterion(db: &Path, period: &str, unit: &str, id: &str) -> (i64, i64) {
@@ -385,4 +393,324 @@ fn the_real_time_feed_applies_events_in_seq_order_once() {
     assert_eq!(criterion(&db, "2024-03", "000.21.30.H53", "2.1"), after);
     let q = stdout(&chiso(&db, &["quarantine"]));
     assert!(q.contains("feed.jsonl") && q.contains("type"), "{q}");
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(db: &Path, args: &[&str]) -> serde_json::Value {
+    let o = chiso(db, args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The fixtures' data ends on 12/03/2024 at 10:00 (HS002 finished); HS005
+/// of the Sở Tư pháp is still open, due 25/03/2024.
+#[test]
+fn a_period_past_the_data_is_judged_as_of_the_data() {
+    let (_dir, db) = loaded();
+    const AS_OF: &str = "2024-03-12T10:00:00+07:00";
+    let score = |period: &str| json(&db, &["score", "--period", period, "--format", "json"]);
+    let quarter = score("2024-Q1");
+    assert_eq!(quarter["as_of"], AS_OF);
+    assert_eq!(quarter["period"]["to"], "2024-03-31", "the period as asked");
+    // The same as the range up to the data's last day, judged at the same instant.
+    let strip = |v: &serde_json::Value| {
+        v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (u["code"].clone(), u["total"].clone(), u["criteria"].clone()))
+            .collect::<Vec<_>>()
+    };
+    let range = score("2024-01-01..2024-03-12");
+    assert_eq!(range["as_of"], AS_OF);
+    assert_eq!(strip(&quarter), strip(&range));
+    let march = score("2024-03");
+    assert_eq!(march["as_of"], AS_OF);
+    assert_eq!(strip(&march), strip(&score("2024-03-01..2024-03-12")));
+    // HS005, due 25/03, is not late as of 12/03: the department's 2.1 is 2/2.
+    let unit = |v: &serde_json::Value| {
+        v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["code"] == "000.00.30.H53")
+            .cloned()
+            .unwrap()
+    };
+    let c21 = |u: serde_json::Value| {
+        let c = u["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "2.1")
+            .cloned()
+            .unwrap();
+        (c["numerator"].as_i64(), c["denominator"].as_i64())
+    };
+    assert_eq!(c21(unit(&quarter)), (Some(2), Some(2)));
+    // A period the data covers is judged at its end: no as_of.
+    assert!(score("2024-02")["as_of"].is_null());
+
+    // Tables, CSV and explain say so.
+    let table = stdout(&chiso(&db, &["score", "--period", "2024-Q1"]));
+    assert!(
+        table.contains("QUÝ I NĂM 2024 (chưa kết thúc / số liệu đến 12/03/2024)"),
+        "{table}"
+    );
+    let unit_table = stdout(&chiso(
+        &db,
+        &["score", "--period", "2024-03", "--unit", "000.00.30.H53"],
+    ));
+    assert!(
+        unit_table.contains("tháng 03/2024 (chưa kết thúc / số liệu đến 12/03/2024)"),
+        "{unit_table}"
+    );
+    let csv = stdout(&chiso(
+        &db,
+        &["score", "--period", "2024-03", "--format", "csv"],
+    ));
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",as_of"), "{csv}");
+    assert!(lines.next().unwrap().ends_with(AS_OF), "{csv}");
+    let explain = [
+        "explain",
+        "--period",
+        "2024-03",
+        "--unit",
+        "000.00.30.H53",
+        "--criterion",
+        "2.1",
+    ];
+    let out = stdout(&chiso(&db, &explain));
+    assert!(
+        out.contains("(chưa kết thúc / số liệu đến 12/03/2024)") && out.contains("0 không đạt"),
+        "{out}"
+    );
+    let mut explain_json = explain.to_vec();
+    explain_json.extend(["--format", "json"]);
+    assert_eq!(json(&db, &explain_json)["as_of"], AS_OF);
+    let report = stdout(&chiso(&db, &["report", "--period", "2024-03"]));
+    assert!(
+        report.contains("tháng 03/2024 (chưa kết thúc / số liệu đến 12/03/2024)")
+            && report.contains("hạn sau thời điểm đó chưa tính là trễ hạn"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_period_after_the_data_or_without_data_is_refused() {
+    let (dir, db) = loaded();
+    for period in ["2024-04", "2027-05", "2024-03-13..2024-03-31"] {
+        for args in [
+            vec!["score", "--period", period],
+            vec!["rank", "--period", period, "--format", "json"],
+            vec!["report", "--period", period],
+            vec![
+                "explain",
+                "--period",
+                period,
+                "--unit",
+                "000.20.30.H53",
+                "--criterion",
+                "2.1",
+            ],
+        ] {
+            let o = chiso(&db, &args);
+            assert_eq!(o.status.code(), Some(1), "{args:?}");
+            assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+            let err = stderr(&o);
+            assert!(
+                err.contains(&format!("kỳ {period}"))
+                    && err.contains("bắt đầu sau ngày có số liệu cuối cùng (12/03/2024)"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    let empty = dir.path().join("empty.db");
+    assert!(chiso(&empty, &["init"]).status.success());
+    let o = chiso(&empty, &["score", "--period", "2024-03"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("chưa có hồ sơ hay phản ánh, kiến nghị nào"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unit_codes_are_shown_where_units_are_named() {
+    let (_dir, db) = loaded();
+    let out = stdout(&chiso(&db, &["score", "--period", "2024-02"]));
+    for code in ["000.00.00.H53", "000.00.30.H53"] {
+        assert!(out.contains(code), "{code}: {out}");
+    }
+    assert!(
+        out.contains("thuộc UBND tỉnh Tây Ninh (000.00.00.H53)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("UBND Phường 1 (000.20.30.H53)"),
+        "not scored, named with its code: {out}"
+    );
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[test]
+fn csv_for_people_starts_with_a_byte_order_mark() {
+    let (_dir, db) = loaded();
+    for args in [
+        vec!["score", "--period", "2024-03", "--format", "csv"],
+        vec!["rank", "--period", "2024-03", "--format", "csv"],
+        vec![
+            "explain",
+            "--period",
+            "2024-03",
+            "--unit",
+            "000.20.30.H53",
+            "--criterion",
+            "2.1",
+            "--format",
+            "csv",
+        ],
+    ] {
+        let o = chiso(&db, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.starts_with(BOM), "{args:?}");
+        assert!(!o.stdout[3..].starts_with(BOM), "one mark only");
+    }
+    assert_eq!(
+        import(&db, "dossiers", "dossiers_bad.csv").status.code(),
+        Some(3)
+    );
+    let export = db.with_file_name("loi.csv");
+    let o = chiso(&db, &["quarantine", "--export", export.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&export).unwrap();
+    assert!(bytes.starts_with(BOM));
+    assert!(String::from_utf8_lossy(&bytes).contains("chưa có trong danh mục"));
+}
+
+#[test]
+fn read_only_commands_refuse_a_missing_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("khong-co.db");
+    for args in [
+        vec!["score", "--period", "2024-03"],
+        vec!["rank", "--period", "2024-03"],
+        vec![
+            "explain",
+            "--period",
+            "2024-03",
+            "--unit",
+            "X",
+            "--criterion",
+            "2.1",
+        ],
+        vec!["status"],
+        vec!["quarantine"],
+        vec!["rebuild"],
+        vec!["report", "--period", "2024-03"],
+        vec!["serve", "--addr", "127.0.0.1:0"],
+    ] {
+        let o = chiso(&db, &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("không có cơ sở dữ liệu")
+                && err.contains("chiso demo")
+                && err.contains("chiso init"),
+            "{args:?}: {err}"
+        );
+        assert!(!db.exists(), "{args:?} created the file");
+    }
+    // Looking at the shipped methodologies needs no database either.
+    let o = chiso(&db, &["methodology", "list"]);
+    assert!(o.status.success() && stdout(&o).contains("766-2026"));
+    assert!(!db.exists());
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::process::Stdio;
+    let (_dir, db) = loaded();
+    for args in [
+        vec!["score", "--period", "2024-03"],
+        vec!["score", "--period", "2024-03", "--format", "json"],
+        vec!["methodology", "show", "766-2026"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .arg("--db")
+            .arg(&db)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before chiso writes (as `| head -0` would).
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = stderr(&o);
+        assert!(err.is_empty(), "{args:?}: {err}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            const SIGPIPE: i32 = 13;
+            assert!(
+                o.status.success() || o.status.signal() == Some(SIGPIPE),
+                "{args:?}: {:?}",
+                o.status
+            );
+        }
+    }
+}
+
+#[test]
+fn command_line_errors_are_in_vietnamese() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    for (args, expected) in [
+        (
+            vec!["scor"],
+            "lỗi: không có lệnh 'scor' (có phải là 'score'?)",
+        ),
+        (
+            vec!["score"],
+            "lỗi: thiếu --period <KỲ>: xem 'chiso score --help'",
+        ),
+        (
+            vec!["score", "--period", "2024-03", "--format", "xml"],
+            "lỗi: giá trị 'xml' không dùng được cho --format <DẠNG>: dùng 'table', 'json', 'csv'",
+        ),
+        (
+            vec!["rank", "--perod", "2024-03"],
+            "lỗi: không có tùy chọn '--perod' ở đây (có phải là '--period'?)",
+        ),
+    ] {
+        let o = chiso(&db, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with(expected), "{args:?}: {err}");
+        assert!(err.contains("Xem thêm: 'chiso"), "{err}");
+        for english in ["error:", "Usage:", "For more information", "tip:"] {
+            assert!(!err.contains(english), "{english}: {err}");
+        }
+    }
+    let help = stdout(&chiso(&db, &["--help"]));
+    assert!(
+        help.contains("Cách dùng:") && help.contains("Lệnh:"),
+        "{help}"
+    );
+    assert!(!db.exists(), "no database created by a bad command line");
+    let (_dir, db) = loaded();
+    let o = chiso(&db, &["score", "--period", "2024-3x"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("kỳ báo cáo không hợp lệ '2024-3x': dùng 2024-03 (tháng)"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -9,9 +9,10 @@ use crate::calendar::Calendar;
 use crate::explain::{self, ExplainItem, RecordKind};
 use crate::measures::{self, Accumulator, MeasureValues, ProcedureId, UnitId};
 use crate::methodology::{Methodology, MethodologySet};
-use crate::period::Period;
+use crate::period::{NotJudgeable, Period};
 use crate::records::{Dossier, Feedback, Procedure, UnitCounts};
 use crate::scoring::{self, Hierarchy, ScoreSheet};
+use crate::time::Instant;
 
 /// What scoring needs from storage.
 pub trait IndexStore {
@@ -38,6 +39,13 @@ pub trait IndexStore {
     /// Raw records of the given units that may count in the period (received
     /// no later than its end), for explain.
     fn records_for(&self, units: &[UnitId], period: &Period) -> Result<UnitRecords, Self::Error>;
+    /// The data's as-of instant: the latest instant its dossier and feedback
+    /// records report ([`UnitRecords::as_of`]), or a later one the source
+    /// declared (the arrival of a synchronisation, the demo's "now"); `None`
+    /// without any such record. The engine only needs the earlier of it and a
+    /// period's end, `until`: a store may answer any instant from `until` on
+    /// once it knows the data reaches it.
+    fn data_as_of(&self, until: Instant) -> Result<Option<Instant>, Self::Error>;
 }
 
 /// Raw records of some units.
@@ -48,17 +56,52 @@ pub struct UnitRecords {
     pub counts: Vec<UnitCounts>,
 }
 
+impl UnitRecords {
+    /// The latest instant the dossiers and feedback report (the data's
+    /// as-of instant without a declared one).
+    pub fn as_of(&self) -> Option<Instant> {
+        let dossiers = self.dossiers.iter().map(dossier_latest);
+        let feedback = self.feedback.iter().map(feedback_latest);
+        dossiers.chain(feedback).max()
+    }
+}
+
+/// The latest instant a dossier reports: submitted, received, sent back for
+/// supplement, finished, returned (the due date is a promise, not an event).
+pub fn dossier_latest(d: &Dossier) -> Instant {
+    [
+        d.submitted_at,
+        d.supplement_requested_at,
+        d.finished_at,
+        d.returned_at,
+    ]
+    .into_iter()
+    .flatten()
+    .fold(d.received_at, Instant::max)
+}
+
+/// The latest instant a feedback item reports: received, handled, published.
+pub fn feedback_latest(f: &Feedback) -> Instant {
+    [f.handled_at, f.published_at]
+        .into_iter()
+        .flatten()
+        .fold(f.received_at, Instant::max)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError<E: std::error::Error + 'static> {
-    #[error("không có bộ chỉ số nào có hiệu lực ngày {0} (no methodology in force): thêm tệp phương pháp tính có hiệu lực vào ngày đó")]
+    #[error("không có bộ chỉ số nào có hiệu lực ngày {0}: thêm tệp phương pháp tính có hiệu lực vào ngày đó")]
     NoMethodology(crate::time::Date),
-    #[error("không tìm thấy đơn vị '{0}' (unknown unit): xem danh sách đơn vị bằng 'chiso score'")]
+    #[error("không tìm thấy đơn vị '{0}': xem danh sách đơn vị bằng 'chiso score'")]
     UnknownUnit(String),
-    #[error("không có chỉ số '{criterion}' trong bộ chỉ số {methodology} (unknown criterion): dùng 'chiso methodology show'")]
+    #[error("không có chỉ số '{criterion}' trong bộ chỉ số {methodology}: dùng 'chiso methodology show'")]
     UnknownCriterion {
         criterion: String,
         methodology: String,
     },
+    /// The period starts after the data, or there is no data.
+    #[error(transparent)]
+    NotJudgeable(NotJudgeable),
     #[error(transparent)]
     Store(E),
 }
@@ -183,17 +226,31 @@ pub fn finish_measures(
         .collect()
 }
 
+/// The period as it can be judged on the store's data ([`Period::judged`]).
+pub fn judged_period<S: IndexStore>(
+    store: &S,
+    period: &Period,
+) -> Result<Period, EngineError<S::Error>> {
+    let as_of = store.data_as_of(period.end()).map_err(EngineError::Store)?;
+    period.judged(as_of).map_err(EngineError::NotJudgeable)
+}
+
 /// Scores every unit for a period with the methodology in force at its end,
-/// and the previous period of the same length with the version in force at its end.
+/// and the previous period of the same length with the version in force at
+/// its end. A period the data stops inside is scored as the range from its
+/// first day to the data's as-of instant, judged at that instant (the sheet's
+/// `as_of`), with the methodology in force then; the previous period is the
+/// one before the period asked.
 pub fn score<S: IndexStore>(
     store: &S,
     methodologies: &MethodologySet,
-    period: &Period,
+    asked: &Period,
 ) -> Result<ScoreSheet, EngineError<S::Error>> {
+    let period = &judged_period(store, asked)?;
     let m = methodologies
         .in_force(period.to)
         .ok_or(EngineError::NoMethodology(period.to))?;
-    let previous = period.previous();
+    let previous = asked.previous();
     let pm = methodologies.in_force(previous.to).unwrap_or(m);
     let hierarchy = store.hierarchy().map_err(EngineError::Store)?;
     let catalogue = store.catalogue().map_err(EngineError::Store)?;
@@ -208,9 +265,12 @@ pub fn score<S: IndexStore>(
     );
     let now = finish_measures(&hierarchy, &catalogue, &calendar, now, period);
     let before = finish_measures(&hierarchy, &catalogue, &calendar, before, &previous);
-    Ok(scoring::score_sheet(
-        m, pm, period, &hierarchy, &now, &before,
-    ))
+    let mut sheet = scoring::score_sheet(m, pm, period, &previous, &hierarchy, &now, &before);
+    if period != asked {
+        sheet.period = *asked;
+        sheet.as_of = Some(period.end());
+    }
+    Ok(sheet)
 }
 
 /// The records behind one criterion of one unit, failed first.
@@ -222,16 +282,20 @@ pub struct Explanation {
     pub record_kind: RecordKind,
     /// The unit the figures come from when the criterion is inherited.
     pub computed_at: String,
+    /// When the data stops inside the period: the instant it was judged at.
+    pub as_of: Option<Instant>,
     pub items: Vec<ExplainItem>,
 }
 
+/// The records behind a criterion, judged like [`score`] judges the period.
 pub fn explain<S: IndexStore>(
     store: &S,
     methodologies: &MethodologySet,
-    period: &Period,
+    asked: &Period,
     unit_code: &str,
     criterion_id: &str,
 ) -> Result<Explanation, EngineError<S::Error>> {
+    let period = &judged_period(store, asked)?;
     let m: &Methodology = methodologies
         .in_force(period.to)
         .ok_or(EngineError::NoMethodology(period.to))?;
@@ -326,6 +390,7 @@ pub fn explain<S: IndexStore>(
         criterion: criterion.id.clone(),
         record_kind: kind,
         computed_at: at.code,
+        as_of: (period != asked).then(|| period.end()),
         items,
     })
 }

@@ -206,6 +206,15 @@ impl NoData {
             NoData::Zero => "zero",
         }
     }
+
+    /// What the policy does, in Vietnamese.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            NoData::Exclude => "không tính, giảm điểm tối đa của nhóm",
+            NoData::Full => "tính đủ điểm",
+            NoData::Zero => "0 điểm",
+        }
+    }
 }
 
 /// A methodology file that cannot be used, with where and why.

@@ -1,5 +1,10 @@
 //! Reporting periods (kỳ báo cáo): month, quarter, half-year, year, year to
 //! date and any date range. A period is a closed range of calendar days.
+//!
+//! A period is judged at its end, but never later than the data's as-of
+//! instant (the latest moment the records report): a period the data stops
+//! inside is judged as the range from its first day to that instant
+//! ([`Period::judged`]), and one that starts after the data cannot be judged.
 
 use std::fmt;
 
@@ -27,12 +32,31 @@ pub struct Period {
     pub kind: PeriodKind,
     pub from: Date,
     pub to: Date,
+    /// For a period cut at the data's as-of instant ([`Period::judged`]):
+    /// that instant, within `to`, at which everything is judged and after
+    /// which no record reports anything. `None`: judged at the end of `to`.
+    pub cutoff: Option<Instant>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("kỳ báo cáo không hợp lệ '{text}': dùng 2024-03, 2024-Q1, 2024-H1, 2024, 2024-03:ytd hoặc 2024-01-01..2024-02-15 (invalid period)")]
+#[error("kỳ báo cáo không hợp lệ '{text}': dùng 2024-03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm), 2024-03:ytd (từ đầu năm) hoặc 2024-01-01..2024-02-15 (khoảng ngày)")]
 pub struct PeriodError {
     pub text: String,
+}
+
+/// Why a period cannot be judged on the data at hand.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum NotJudgeable {
+    /// No dossier or feedback record at all.
+    #[error("chưa có hồ sơ hay phản ánh, kiến nghị nào để chấm điểm kỳ {period}: nhập dữ liệu bằng 'chiso import dossiers TỆP' (hoặc chạy 'chiso demo' để có tỉnh mẫu)")]
+    NoData { period: String },
+    /// The period starts after the latest instant the data reports.
+    #[error("kỳ {period} ({label}) bắt đầu sau ngày có số liệu cuối cùng ({as_of}): chưa thể chấm điểm một kỳ chưa diễn ra; chọn kỳ bắt đầu từ ngày {as_of} trở về trước")]
+    AfterData {
+        period: String,
+        label: String,
+        as_of: Date,
+    },
 }
 
 impl Period {
@@ -41,6 +65,7 @@ impl Period {
             kind: PeriodKind::Month,
             from: month.first_day(),
             to: month.last_day(),
+            cutoff: None,
         }
     }
 
@@ -49,6 +74,17 @@ impl Period {
             kind,
             from: first.first_day(),
             to: last.last_day(),
+            cutoff: None,
+        }
+    }
+
+    /// The days `[from, to]` (`from` ≤ `to`).
+    pub fn range(from: Date, to: Date) -> Period {
+        Period {
+            kind: PeriodKind::Range,
+            from,
+            to,
+            cutoff: None,
         }
     }
 
@@ -61,11 +97,7 @@ impl Period {
     fn parse_inner(t: &str) -> Option<Period> {
         if let Some((a, b)) = t.split_once("..") {
             let (from, to) = (Date::parse(a)?, Date::parse(b)?);
-            return (from <= to).then_some(Period {
-                kind: PeriodKind::Range,
-                from,
-                to,
-            });
+            return (from <= to).then_some(Period::range(from, to));
         }
         if let Some(m) = t.strip_suffix(":ytd") {
             let m = Month::parse(m)?;
@@ -106,15 +138,46 @@ impl Period {
         self.from.start()
     }
 
-    /// Last instant (23:59:59 of `to`, Vietnam time): the moment everything is judged at.
+    /// Last instant (23:59:59 of `to`, Vietnam time, or the cutoff): the
+    /// moment everything is judged at.
     pub fn end(&self) -> Instant {
-        self.to.end()
+        self.cutoff.unwrap_or_else(|| self.to.end())
     }
 
-    /// The months `[first, last]` when the period is made of whole months.
+    /// The months `[first, last]` when the period is made of whole months
+    /// (and not cut inside its last day).
     pub fn whole_months(&self) -> Option<(Month, Month)> {
         let (first, last) = (self.from.month(), self.to.month());
-        (self.from == first.first_day() && self.to == last.last_day()).then_some((first, last))
+        (self.cutoff.is_none() && self.from == first.first_day() && self.to == last.last_day())
+            .then_some((first, last))
+    }
+
+    /// The period as it can be judged on data whose as-of instant is
+    /// `as_of` (`None`: no record at all): itself when the data reaches its
+    /// end; when the data stops inside it, the range from its first day to
+    /// `as_of`, judged at `as_of` (so no deadline after the data counts as
+    /// passed); an error when it starts after the data.
+    pub fn judged(&self, as_of: Option<Instant>) -> Result<Period, NotJudgeable> {
+        let Some(as_of) = as_of else {
+            return Err(NotJudgeable::NoData {
+                period: self.code(),
+            });
+        };
+        if as_of >= self.end() {
+            return Ok(*self);
+        }
+        if as_of < self.start() {
+            return Err(NotJudgeable::AfterData {
+                period: self.code(),
+                label: self.label_vi(),
+                as_of: as_of.date(),
+            });
+        }
+        let to = as_of.date();
+        Ok(Period {
+            cutoff: (as_of < to.end()).then_some(as_of),
+            ..Period::range(self.from, to)
+        })
     }
 
     pub fn contains(&self, date: Date) -> bool {
@@ -135,6 +198,7 @@ impl Period {
                     kind: self.kind,
                     from: self.from.add_days(-days),
                     to: self.to.add_days(-days),
+                    cutoff: None,
                 }
             }
             (_, Some((first, last))) => {
@@ -176,6 +240,12 @@ impl Period {
             PeriodKind::Range => format!("từ {} đến {}", self.from.vn(), self.to.vn()),
         }
     }
+}
+
+/// The note every output gives a period the data stops inside (judged at
+/// `as_of`): "chưa kết thúc / số liệu đến 30/10/2026".
+pub fn partial_note(as_of: Instant) -> String {
+    format!("chưa kết thúc / số liệu đến {}", as_of.date())
 }
 
 impl fmt::Display for Period {
@@ -222,6 +292,37 @@ mod tests {
         ] {
             assert_eq!(p(t).code(), t);
         }
+    }
+
+    #[test]
+    fn judged_up_to_the_data() {
+        let at = |t: &str| crate::time::parse_instant(t).unwrap().instant;
+        let q4 = p("2026-Q4");
+        // The data reaches the end: the period itself.
+        assert_eq!(q4.judged(Some(at("2027-01-02 08:00"))), Ok(q4));
+        assert_eq!(q4.judged(Some(q4.end())), Ok(q4));
+        // The data stops inside: from the first day to the as-of instant.
+        let cut = q4.judged(Some(at("2026-10-30 10:00"))).unwrap();
+        assert_eq!(cut.code(), "2026-10-01..2026-10-30");
+        assert_eq!(cut.end(), at("2026-10-30 10:00"));
+        assert_eq!(cut.whole_months(), None, "cut inside a day: raw records");
+        // Cut at the end of a day: a plain range (here whole months).
+        let cut = q4.judged(Some(at("2026-10-31 23:59:59"))).unwrap();
+        assert_eq!(
+            (cut.cutoff, cut.code()),
+            (None, "2026-10-01..2026-10-31".into())
+        );
+        assert!(cut.whole_months().is_some());
+        // Starting after the data, or no data at all: refused.
+        assert!(matches!(
+            p("2027-05").judged(Some(at("2026-10-30 10:00"))),
+            Err(NotJudgeable::AfterData { .. })
+        ));
+        assert!(matches!(q4.judged(None), Err(NotJudgeable::NoData { .. })));
+        assert_eq!(
+            partial_note(at("2026-10-30 10:00")),
+            "chưa kết thúc / số liệu đến 30/10/2026"
+        );
     }
 
     #[test]

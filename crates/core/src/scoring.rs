@@ -7,6 +7,7 @@ use crate::measures::{Accumulator, MeasureValues, UnitId};
 use crate::methodology::{Criterion, Methodology, NoData};
 use crate::period::Period;
 use crate::records::{Unit, UnitKind};
+use crate::time::Instant;
 
 /// The unit hierarchy as in force at a period's end.
 #[derive(Clone, Debug)]
@@ -201,6 +202,10 @@ pub struct UnitScore {
 pub struct ScoreSheet {
     pub methodology: String,
     pub period: Period,
+    /// When the data stops inside the period: the data's as-of instant, at
+    /// which the period was judged (from its first day to that instant).
+    /// Outputs mark such a period with [`crate::period::partial_note`].
+    pub as_of: Option<Instant>,
     pub previous_period: Period,
     pub units: Vec<UnitScore>,
 }
@@ -390,16 +395,16 @@ pub fn score_sheet(
     m: &Methodology,
     previous_methodology: &Methodology,
     period: &Period,
+    previous_period: &Period,
     hierarchy: &Hierarchy,
     measures: &HashMap<UnitId, MeasureValues>,
     previous_measures: &HashMap<UnitId, MeasureValues>,
 ) -> ScoreSheet {
-    let previous_period = period.previous();
     let mut units = score_units(m, period, hierarchy, measures);
     rank(&mut units);
     let mut before = score_units(
         previous_methodology,
-        &previous_period,
+        previous_period,
         hierarchy,
         previous_measures,
     );
@@ -413,7 +418,8 @@ pub fn score_sheet(
     ScoreSheet {
         methodology: m.id.clone(),
         period: *period,
-        previous_period,
+        as_of: None,
+        previous_period: *previous_period,
         units,
     }
 }
@@ -428,6 +434,10 @@ pub mod document {
     pub struct ScoreDocument {
         pub methodology: String,
         pub period: PeriodRange,
+        /// `null` when the data covers the whole period; otherwise the data's
+        /// as-of instant (RFC 3339, Vietnam time) at which the period, not
+        /// over in the data, was judged.
+        pub as_of: Option<String>,
         pub units: Vec<UnitEntry>,
     }
 
@@ -477,6 +487,7 @@ pub mod document {
                 from: sheet.period.from.iso(),
                 to: sheet.period.to.iso(),
             },
+            as_of: sheet.as_of.map(|t| t.iso()),
             units: sheet
                 .units
                 .iter()

@@ -368,6 +368,9 @@ impl IndexStore for Records {
             period,
         ))
     }
+    fn data_as_of(&self, _: Instant) -> Result<Option<Instant>, Infallible> {
+        Ok(self.records.as_of())
+    }
     fn records_for(&self, units: &[UnitId], _: &Period) -> Result<UnitRecords, Infallible> {
         let codes: Vec<&str> = self
             .units
@@ -483,7 +486,11 @@ fn parent_equals_the_sum_of_its_children() {
 
 #[test]
 fn a_range_across_the_switch_is_scored_with_the_version_in_force_at_its_end() {
-    let store = small_province();
+    let mut store = small_province();
+    // Data up to the end of 2025, so that every period below is over in it.
+    let mut later = Dossier::new("HS9", "B", "1.000001", at("2025-12-31 08:00"));
+    later.finished_at = Some(at("2025-12-31 23:59:59"));
+    store.records.dossiers.push(later);
     let set = MethodologySet::builtin();
     let score = |p: &str| {
         engine::score(&store, &set, &Period::parse(p).unwrap())
@@ -502,4 +509,193 @@ fn a_range_across_the_switch_is_scored_with_the_version_in_force_at_its_end() {
     let b = sheet.unit("B").unwrap();
     assert_eq!((b.rank, a.rank, a.rank_of), (Some(1), Some(2), 2));
     assert!(sheet.unit("P").unwrap().rank == Some(1));
+}
+
+/// A province whose data ends on Friday 30/10/2026 at 10:00 (the latest
+/// instant any record reports), with open dossiers due before that instant,
+/// later the same day and in November, and an open feedback item.
+fn province_ending_30_october() -> Records {
+    let units = vec![
+        (1, unit("P", None, UnitKind::Province)),
+        (2, unit("A", Some("P"), UnitKind::Commune)),
+        (3, unit("B", Some("P"), UnitKind::Commune)),
+    ];
+    let mut p = procedure(5);
+    p.online_level = OnlineLevel::Full;
+    let mut records = UnitRecords::default();
+    let mut add = |id: &str, unit: &str, received: &str, due: &str, finished: Option<&str>| {
+        let mut d = Dossier::new(id, unit, "1.000001", at(received));
+        d.due_at = Some(at(due));
+        d.finished_at = finished.map(at);
+        d.status = if finished.is_some() {
+            DossierStatus::Finished
+        } else {
+            DossierStatus::Processing
+        };
+        records.dossiers.push(d);
+    };
+    add(
+        "A1",
+        "A",
+        "2026-09-28 08:00",
+        "2026-10-02 17:00",
+        Some("2026-10-01 09:00"),
+    );
+    add("A2", "A", "2026-10-12 08:00", "2026-10-20 17:00", None); // late by 30/10
+    add("A3", "A", "2026-10-26 08:00", "2026-10-30 16:00", None); // due after the data, same day
+    add("A4", "A", "2026-10-29 08:00", "2026-11-05 17:00", None); // due in November
+    add(
+        "B1",
+        "B",
+        "2026-10-05 08:00",
+        "2026-10-09 17:00",
+        Some("2026-10-08 09:00"),
+    );
+    add(
+        "B2",
+        "B",
+        "2026-10-19 08:00",
+        "2026-10-23 17:00",
+        Some("2026-10-30 10:00"),
+    ); // the last instant
+    add("B3", "B", "2026-10-27 08:00", "2026-11-03 17:00", None);
+    records.feedback.push(Feedback {
+        id: "PA1".into(),
+        unit_code: "A".into(),
+        received_at: at("2026-10-20 08:00"),
+        outcome: FeedbackOutcome::Pending,
+        handled_at: None,
+        published_at: None,
+        likes: 0,
+        dislikes: 0,
+        repeated: false,
+    });
+    Records {
+        units,
+        procedures: [(1, p)].into_iter().collect(),
+        records,
+    }
+}
+
+#[test]
+fn the_data_is_as_of_the_latest_instant_its_records_report() {
+    let store = province_ending_30_october();
+    assert_eq!(store.records.as_of(), Some(at("2026-10-30 10:00")));
+    assert_eq!(UnitRecords::default().as_of(), None);
+}
+
+#[test]
+fn a_period_past_the_data_is_judged_as_of_the_data() {
+    let store = province_ending_30_october();
+    let set = MethodologySet::builtin();
+    let score = |p: &str| engine::score(&store, &set, &Period::parse(p).unwrap()).unwrap();
+    let quarter = score("2026-Q4");
+    assert_eq!(quarter.period.code(), "2026-Q4", "the period as asked");
+    assert_eq!(quarter.as_of, Some(at("2026-10-30 10:00")));
+    assert_eq!(quarter.previous_period.code(), "2026-Q3");
+    // Exactly the range up to the data's last day (itself judged at the same instant).
+    let range = score("2026-10-01..2026-10-30");
+    assert_eq!(range.as_of, quarter.as_of);
+    let month = score("2026-10");
+    for other in [&range, &month] {
+        assert_eq!(other.methodology, quarter.methodology);
+        assert_eq!(other.units.len(), quarter.units.len());
+        for (a, b) in quarter.units.iter().zip(&other.units) {
+            assert_eq!(
+                (
+                    &a.code,
+                    a.total,
+                    a.rank,
+                    &a.groups,
+                    &a.criteria,
+                    &a.measures
+                ),
+                (
+                    &b.code,
+                    b.total,
+                    b.rank,
+                    &b.groups,
+                    &b.criteria,
+                    &b.measures
+                )
+            );
+        }
+    }
+    // Only A2 is late: A3 (due at 16:00 the same day), A4 and B3 (due in
+    // November) are not, as nothing after 30/10 10:00 has happened.
+    let a = quarter.unit("A").unwrap();
+    assert_eq!(a.measures.get(Measure::TimelinessTotal), 4);
+    assert_eq!(a.measures.get(Measure::TimelinessLate), 1);
+    let b = quarter.unit("B").unwrap();
+    assert_eq!(b.measures.get(Measure::TimelinessTotal), 3);
+    assert_eq!(
+        b.measures.get(Measure::TimelinessLate),
+        1,
+        "B2 finished late"
+    );
+    // Judged at the period's end instead, the open dossiers due later count as late.
+    let at_end = engine::accumulate_records(
+        &store.hierarchy().unwrap(),
+        &store.procedures,
+        &calendar(),
+        &store.records,
+        &Period::parse("2026-Q4").unwrap(),
+    );
+    assert_eq!(at_end[&2].values.get(Measure::TimelinessLate), 3);
+    assert_eq!(at_end[&2].values.get(Measure::FeedbackHandlingLate), 1);
+    assert_eq!(
+        a.measures.get(Measure::FeedbackHandlingLate),
+        0,
+        "8 working days"
+    );
+    // Explain judges the same way.
+    let e = engine::explain(&store, &set, &Period::parse("2026-Q4").unwrap(), "A", "2.1").unwrap();
+    assert_eq!(e.as_of, quarter.as_of);
+    let failed: Vec<&str> = e
+        .items
+        .iter()
+        .filter(|i| i.failed)
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(failed, ["A2"]);
+    assert_eq!(
+        e.items[0].reason.as_deref(),
+        Some("trễ hạn: chưa xử lý xong đến 30/10/2026, hạn trả 20/10/2026")
+    );
+    // A period the data covers is judged at its end, as before.
+    let september = score("2026-09");
+    assert_eq!(september.as_of, None);
+    assert_eq!(september.period.code(), "2026-09");
+}
+
+#[test]
+fn a_period_after_the_data_or_without_data_is_refused() {
+    let store = province_ending_30_october();
+    let set = MethodologySet::builtin();
+    for p in ["2027-05", "2026-11", "2026-10-31..2026-11-30", "2027"] {
+        let e = engine::score(&store, &set, &Period::parse(p).unwrap()).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            matches!(
+                e,
+                engine::EngineError::NotJudgeable(
+                    chiso_core::period::NotJudgeable::AfterData { .. }
+                )
+            ),
+            "{p}: {text}"
+        );
+        assert!(text.contains("30/10/2026") && text.contains(p), "{text}");
+        assert!(engine::explain(&store, &set, &Period::parse(p).unwrap(), "A", "2.1").is_err());
+    }
+    let empty = Records {
+        units: store.units.clone(),
+        procedures: store.procedures.clone(),
+        records: UnitRecords::default(),
+    };
+    let e = engine::score(&empty, &set, &Period::parse("2026-10").unwrap()).unwrap_err();
+    assert!(matches!(
+        e,
+        engine::EngineError::NotJudgeable(chiso_core::period::NotJudgeable::NoData { .. })
+    ));
+    assert!(e.to_string().contains("chiso import"), "{e}");
 }

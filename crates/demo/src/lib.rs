@@ -1121,6 +1121,9 @@ mod tests {
                 period,
             ))
         }
+        fn data_as_of(&self, _until: Instant) -> Result<Option<Instant>, Infallible> {
+            Ok(self.records.as_of())
+        }
         fn records_for(
             &self,
             _units: &[UnitId],

@@ -48,17 +48,19 @@ pub enum ReportError {
     Engine(#[from] EngineError<StoreError>),
     #[error(transparent)]
     Period(#[from] PeriodError),
-    #[error("không tìm thấy đơn vị '{0}' (unknown unit): xem danh sách đơn vị bằng 'chiso score'")]
+    #[error("không tìm thấy đơn vị '{0}': xem danh sách đơn vị bằng 'chiso score'")]
     UnknownUnit(String),
-    #[error("không có đơn vị cấp tỉnh (hoặc bộ) nào trong cơ sở dữ liệu (no top unit): nhập danh mục đơn vị trước")]
+    #[error(
+        "không có đơn vị cấp tỉnh (hoặc bộ) nào trong cơ sở dữ liệu: nhập danh mục đơn vị trước"
+    )]
     NoTopUnit,
-    #[error("không tìm thấy bộ chỉ số '{0}' (unknown methodology)")]
+    #[error("không tìm thấy bộ chỉ số '{0}': xem 'chiso methodology list'")]
     UnknownMethodology(String),
     #[error("tệp cấu hình {path}: {message}")]
     Config { path: String, message: String },
-    #[error("ngày không hợp lệ '{0}': dùng 2026-11-02 hoặc 02/11/2026 (invalid date)")]
+    #[error("ngày không hợp lệ '{0}': dùng 2026-11-02 hoặc 02/11/2026")]
     Date(String),
-    #[error("định dạng {0} cần --out TỆP (binary format needs --out FILE)")]
+    #[error("định dạng {0} cần --out TỆP để ghi ra tệp")]
     NeedsOut(&'static str),
     #[error("không đoán được định dạng từ tệp '{0}': dùng --format md|csv|xlsx|docx|pdf")]
     UnknownFormat(String),

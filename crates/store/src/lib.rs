@@ -22,7 +22,7 @@ use chiso_core::methodology::{Methodology, MethodologySet};
 use chiso_core::period::Period;
 use chiso_core::records::Procedure;
 use chiso_core::scoring::Hierarchy;
-use chiso_core::time::{Date, Month};
+use chiso_core::time::{Date, Instant, Month};
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use import::{FeedSummary, ImportSummary, FIRST_REJECTIONS};
@@ -34,9 +34,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_3.sql"),
 ];
 
+/// Meta key of the as-of instant a source declared (Unix seconds).
+const DECLARED_AS_OF: &str = "data_as_of";
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("lỗi cơ sở dữ liệu (database error): {0}")]
+    #[error("lỗi cơ sở dữ liệu: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cơ sở dữ liệu {path} được tạo bởi phiên bản chiso mới hơn (schema {found} > {supported}): hãy cập nhật chiso")]
     TooNew {
@@ -157,6 +160,61 @@ impl Store {
             first_received: first,
             latest_received: latest,
         })
+    }
+
+    /// Declares the data complete up to `at` (a synchronisation's arrival,
+    /// a generator's "now"): the data's as-of instant is never earlier than
+    /// the latest such declaration.
+    pub fn declare_as_of(&self, at: Instant) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE \
+             SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            params![DECLARED_AS_OF, at.unix()],
+        )?;
+        Ok(())
+    }
+
+    /// The data's as-of instant exactly: the latest instant any dossier or
+    /// feedback record reports (`engine::UnitRecords::as_of`), or a later
+    /// declared one. One pass over the records.
+    pub fn as_of(&self) -> Result<Option<Instant>> {
+        let latest: Option<i64> = self.conn.query_row(
+            "SELECT max(at) FROM ( \
+               SELECT max(max(received_at, coalesce(submitted_at, 0), \
+                 coalesce(supplement_requested_at, 0), coalesce(finished_at, 0), \
+                 coalesce(returned_at, 0))) AS at FROM dossiers \
+               UNION ALL \
+               SELECT max(max(received_at, coalesce(handled_at, 0), coalesce(published_at, 0))) \
+                 FROM feedback)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(max_instant(latest, self.declared_as_of()?))
+    }
+
+    /// A lower bound of [`Store::as_of`] read from the indexes: the latest
+    /// reception of a dossier or feedback item, or the declared instant.
+    fn as_of_at_least(&self) -> Result<Option<Instant>> {
+        let latest: Option<i64> = self.conn.query_row(
+            "SELECT max(at) FROM ( \
+               SELECT (SELECT max(received_at) FROM dossiers WHERE unit_id = u.id) AS at FROM units u \
+               UNION ALL \
+               SELECT (SELECT max(received_at) FROM feedback WHERE unit_id = u.id) FROM units u)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(max_instant(latest, self.declared_as_of()?))
+    }
+
+    fn declared_as_of(&self) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1",
+                [DECLARED_AS_OF],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Rejected rows, oldest first.
@@ -376,6 +434,10 @@ impl Store {
     }
 }
 
+fn max_instant(a: Option<i64>, b: Option<i64>) -> Option<Instant> {
+    a.max(b).map(Instant::from_unix)
+}
+
 /// Counter rows read once and shared by the periods that need them.
 #[derive(Default)]
 struct CounterRows {
@@ -460,5 +522,14 @@ impl IndexStore for Store {
 
     fn records_for(&self, units: &[UnitId], period: &Period) -> Result<UnitRecords> {
         rows::records_for(&self.conn, units, period)
+    }
+
+    /// The latest reception (from the indexes) when it reaches `until`, so
+    /// a period the data covers costs no pass over the records.
+    fn data_as_of(&self, until: Instant) -> Result<Option<Instant>> {
+        match self.as_of_at_least()? {
+            Some(at) if at >= until => Ok(Some(at)),
+            _ => self.as_of(),
+        }
     }
 }

@@ -404,3 +404,76 @@ fn scores_and_explain_through_the_store() {
         c21.denominator.unwrap() - c21.numerator.unwrap()
     );
 }
+
+#[test]
+fn the_as_of_instant_is_the_latest_instant_the_records_report() {
+    let (_dir, store) = store();
+    let h = store.hierarchy().unwrap();
+    let ids: Vec<UnitId> = h.units.iter().map(|(id, _)| *id).collect();
+    let all = store
+        .records_for(&ids, &Period::parse("2000-01-01..2100-12-31").unwrap())
+        .unwrap();
+    let exact = all.as_of().unwrap();
+    assert_eq!(store.as_of().unwrap(), Some(exact));
+    assert!(
+        exact > Date::parse("2024-06-30").unwrap().start(),
+        "{}",
+        exact.vn()
+    );
+    // Asked about an earlier moment, the store may answer from the indexes.
+    let early = Date::parse("2024-03-31").unwrap().end();
+    assert!(store.data_as_of(early).unwrap().unwrap() >= early);
+    assert_eq!(store.data_as_of(exact.add_seconds(1)).unwrap(), Some(exact));
+    // A declared instant counts when it is later, and never moves back.
+    let declared = Date::parse("2024-12-31").unwrap().end();
+    store.declare_as_of(declared).unwrap();
+    store.declare_as_of(early).unwrap();
+    assert_eq!(store.as_of().unwrap(), Some(declared));
+}
+
+#[test]
+fn a_period_past_the_data_is_the_range_up_to_its_as_of_instant() {
+    let (_dir, mut store) = store();
+    let set = chiso_core::methodology::MethodologySet::builtin();
+    let as_of = store.as_of().unwrap().unwrap();
+    // Open dossiers received just before the data's end, due a month later.
+    let mut w = store.writer("dossiers", "test").unwrap();
+    for (i, unit) in ["S1", "X1", "X2"].iter().enumerate() {
+        let mut d = Dossier::new(
+            &format!("OPEN{i}"),
+            unit,
+            "1.001",
+            as_of.add_seconds(-86_400),
+        );
+        d.due_at = Some(as_of.add_seconds(30 * 86_400));
+        w.put_dossier(&d).unwrap();
+    }
+    w.commit(3).unwrap();
+    assert_eq!(store.as_of().unwrap(), Some(as_of));
+    let asked = Period::parse("2024-H2").unwrap();
+    let sheet = engine::score(&store, &set, &asked).unwrap();
+    assert_eq!((sheet.period, sheet.as_of), (asked, Some(as_of)));
+    let judged = asked.judged(Some(as_of)).unwrap();
+    assert_eq!(judged.end(), as_of);
+    let (through_store, raw) = both_ways(&store, &judged);
+    let at_period_end = both_ways(&store, &asked).1;
+    let h = store.hierarchy().unwrap();
+    for u in &sheet.units {
+        let id = h.id_of(&u.code).unwrap();
+        assert_eq!(u.measures, raw[&id], "{}", u.code);
+        assert_eq!(through_store[&id], raw[&id], "{}", u.code);
+        // Open dossiers due after the data are not late, as they are when
+        // judged at the end of December.
+        assert!(
+            u.measures.get(Measure::TimelinessLate)
+                <= at_period_end[&id].get(Measure::TimelinessLate)
+        );
+    }
+    let p = h.id_of("P").unwrap();
+    assert!(
+        raw[&p].get(Measure::TimelinessLate) < at_period_end[&p].get(Measure::TimelinessLate),
+        "some open dossiers fall due between the data's end and the period's"
+    );
+    let after = Period::parse("2025-01").unwrap();
+    assert!(engine::score(&store, &set, &after).is_err());
+}

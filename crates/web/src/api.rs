@@ -356,6 +356,8 @@ async fn scores(
 struct RankingDoc {
     methodology: String,
     period: PeriodDto,
+    /// When the data stops inside the period: the instant it was judged at.
+    as_of: Option<String>,
     previous_period: PeriodDto,
     groups: Vec<GroupHead>,
     sections: Vec<SectionDto>,
@@ -449,6 +451,7 @@ async fn ranking(
             Memo::json(&RankingDoc {
                 methodology: sheet.methodology.clone(),
                 period: (&sheet.period).into(),
+                as_of: sheet.as_of.map(Instant::iso),
                 previous_period: (&sheet.previous_period).into(),
                 groups: m
                     .groups
@@ -469,6 +472,8 @@ async fn ranking(
 struct ExplainDoc {
     methodology: String,
     period: PeriodDto,
+    /// When the data stops inside the period: the instant it was judged at.
+    as_of: Option<String>,
     unit: String,
     criterion: String,
     criterion_name: String,
@@ -537,6 +542,7 @@ async fn explain(
             Memo::json(&ExplainDoc {
                 methodology: e.methodology.clone(),
                 period: (&period).into(),
+                as_of: e.as_of.map(Instant::iso),
                 unit: e.unit_code.clone(),
                 criterion: e.criterion.clone(),
                 criterion_name: c.name.clone(),

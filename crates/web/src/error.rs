@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chiso_core::engine::EngineError;
+use chiso_core::period::NotJudgeable;
 use chiso_core::time::Date;
 use chiso_store::StoreError;
 
@@ -44,6 +45,9 @@ pub enum Error {
          methodology add'"
     )]
     NoMethodology(Date),
+    /// A period that starts after the data, or a store without records.
+    #[error(transparent)]
+    NotJudgeable(NotJudgeable),
     /// An upload that is not a readable file of its kind.
     #[error("{0}")]
     UnreadableFile(String),
@@ -71,6 +75,8 @@ impl Error {
             Error::UnknownCriterion { .. } => "unknown_criterion",
             Error::UnknownMethodology(_) => "unknown_methodology",
             Error::NoMethodology(_) => "no_methodology",
+            Error::NotJudgeable(NotJudgeable::AfterData { .. }) => "period_after_data",
+            Error::NotJudgeable(NotJudgeable::NoData { .. }) => "no_data",
             Error::UnreadableFile(_) => "unreadable_file",
             Error::PayloadTooLarge(_) => "payload_too_large",
             Error::NotFound => "not_found",
@@ -86,7 +92,9 @@ impl Error {
             | Error::UnknownCriterion { .. }
             | Error::UnknownMethodology(_)
             | Error::NotFound => StatusCode::NOT_FOUND,
-            Error::NoMethodology(_) | Error::UnreadableFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::NoMethodology(_) | Error::NotJudgeable(_) | Error::UnreadableFile(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -135,6 +143,7 @@ impl From<EngineError<StoreError>> for Error {
                 criterion,
                 methodology,
             },
+            EngineError::NotJudgeable(n) => Error::NotJudgeable(n),
             EngineError::Store(e) => Error::internal(e),
         }
     }

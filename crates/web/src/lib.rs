@@ -42,7 +42,7 @@ use anyhow::Context;
 /// `chiso serve` options.
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Địa chỉ lắng nghe (máy:cổng).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
     /// Accept the portal-style sync pushes (/api/v1/sync/…) without a

@@ -27,6 +27,8 @@ const ERROR_CODES: &[&str] = &[
     "unknown_criterion",
     "unknown_methodology",
     "no_methodology",
+    "period_after_data",
+    "no_data",
     "unreadable_file",
     "payload_too_large",
     "not_found",
@@ -152,7 +154,9 @@ fn operation(
                 "400" => "Tham số không hợp lệ (invalid_period, invalid_parameter)",
                 "404" => "Không tìm thấy (unknown_unit, unknown_criterion)",
                 "413" => "Tệp quá lớn (payload_too_large)",
-                "422" => "Không xử lý được (no_methodology, unreadable_file)",
+                "422" => {
+                    "Không xử lý được (no_methodology, period_after_data, no_data, unreadable_file)"
+                }
                 _ => "Lỗi nội bộ (internal_error)",
             };
             (s.to_string(), ok(description, schema_ref("Error")))
@@ -247,6 +251,7 @@ fn schemas() -> Value {
     let score_document = record(&[
         ("methodology", string()),
         ("period", record(&[("from", string()), ("to", string())])),
+        ("as_of", nullable(string())),
         (
             "units",
             array(record(&[
@@ -290,6 +295,7 @@ fn schemas() -> Value {
     let ranking = record(&[
         ("methodology", string()),
         ("period", schema_ref("Period")),
+        ("as_of", nullable(string())),
         ("previous_period", schema_ref("Period")),
         (
             "groups",
@@ -315,6 +321,7 @@ fn schemas() -> Value {
     let explanation = record(&[
         ("methodology", string()),
         ("period", schema_ref("Period")),
+        ("as_of", nullable(string())),
         ("unit", string()),
         ("criterion", string()),
         ("criterion_name", string()),

@@ -13,7 +13,7 @@ pub(crate) fn part(ctx: &Context, title: String) -> Part {
     let heading = format!(
         "Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành chính, dịch vụ công của {} {}",
         ctx.scope.name,
-        ctx.period.label_vi()
+        ctx.period_name()
     );
     let mut blocks = ctx.appendix_heading(title.clone(), &heading);
     match ctx.scope_score {

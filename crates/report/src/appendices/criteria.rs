@@ -54,7 +54,7 @@ pub(crate) fn part(ctx: &Context, title: String) -> Part {
     let heading = format!(
         "Kết quả các nhóm chỉ số trong Bộ chỉ số phục vụ người dân, doanh nghiệp {} và {}",
         ctx.previous.period.label_vi(),
-        ctx.period.label_vi()
+        ctx.period_name()
     );
     let mut blocks = ctx.appendix_heading(title.clone(), &heading);
     blocks.push(Block::Table(Table {

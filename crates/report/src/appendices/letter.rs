@@ -7,6 +7,7 @@
 use chiso_core::format;
 use chiso_core::measures::Measure;
 use chiso_core::methodology::Criterion;
+use chiso_core::period;
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::{Basis, CriterionScore, UnitScore};
 
@@ -28,7 +29,7 @@ pub(crate) fn part(ctx: &Context, with_appendices: bool) -> Part {
     let subject = l.subject.clone().unwrap_or_else(|| {
         format!(
             "công bố kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp {}",
-            ctx.period.label_vi()
+            ctx.period_name()
         )
     });
     let mut blocks = vec![
@@ -70,7 +71,11 @@ pub(crate) fn body(ctx: &Context, sections: &[Section], with_appendices: bool) -
         format!(
             "Căn cứ kết quả đánh giá Bộ chỉ số phục vụ người dân, doanh nghiệp {}{}, {} công bố kết quả đạt được như sau:",
             ctx.period.label_vi(),
-            ctx.data_date.map_or(String::new(), |d| format!(" (dữ liệu cập nhật đến ngày {})", d.vn())),
+            match (ctx.as_of, ctx.data_date) {
+                (Some(t), _) => format!(" ({})", period::partial_note(t)),
+                (None, Some(d)) => format!(" (dữ liệu cập nhật đến ngày {})", d.vn()),
+                (None, None) => String::new(),
+            },
             ctx.letter.office
         ),
         overall(ctx),

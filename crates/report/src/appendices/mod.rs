@@ -17,10 +17,10 @@ use std::collections::BTreeMap;
 use chiso_core::format::roman;
 use chiso_core::measures::Measure;
 use chiso_core::methodology::{Group, Methodology, MethodologySet};
-use chiso_core::period::{Period, PeriodKind};
+use chiso_core::period::{self, Period, PeriodKind};
 use chiso_core::records::{Unit, UnitKind};
 use chiso_core::scoring::{GroupScore, Hierarchy, ScoreSheet, UnitScore};
-use chiso_core::time::Date;
+use chiso_core::time::{Date, Instant};
 
 use crate::config::Letter;
 use crate::model::{Align, Block, Cell, Column, HeaderCell, PartKind, Report};
@@ -55,6 +55,8 @@ pub(crate) struct Context<'a> {
     pub not_scored: Vec<&'a Unit>,
     /// The data's date: the period's end or, if earlier, the latest dossier's day.
     pub data_date: Option<Date>,
+    /// When the data stops inside the period: the instant it was judged at.
+    pub as_of: Option<Instant>,
     pub letter: Letter,
 }
 
@@ -97,7 +99,7 @@ pub(crate) fn assemble(input: &Input) -> Result<Report, ReportError> {
     Ok(Report {
         title: format!(
             "Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp {} - {}",
-            ctx.period.label_vi(),
+            ctx.period_name(),
             ctx.scope.name
         ),
         period_code: ctx.period.code(),
@@ -150,7 +152,11 @@ impl<'a> Context<'a> {
             scope_score: input.sheet.unit(&scope.code),
             units,
             not_scored,
-            data_date: input.latest_received.map(|d| d.min(period.to)),
+            data_date: match input.sheet.as_of {
+                Some(t) => Some(t.date()),
+                None => input.latest_received.map(|d| d.min(period.to)),
+            },
+            as_of: input.sheet.as_of,
             letter: Letter::resolve(&request.letter, &scope.name),
         })
     }
@@ -211,6 +217,15 @@ impl<'a> Context<'a> {
         ]
     }
 
+    /// The period as headings name it: "quý IV năm 2026", with "(chưa kết
+    /// thúc / số liệu đến 30/10/2026)" when the data stops inside it.
+    pub fn period_name(&self) -> String {
+        match self.as_of {
+            Some(t) => format!("{} ({})", self.period.label_vi(), period::partial_note(t)),
+            None => self.period.label_vi(),
+        }
+    }
+
     /// The period's label as a column heading: "Tháng 10/2023".
     pub fn period_label(&self) -> String {
         capitalize(&self.period.label_vi())
@@ -266,6 +281,14 @@ impl<'a> Context<'a> {
             ));
         }
         notes.push(scored_with + ".");
+        if let Some(t) = self.as_of {
+            notes.push(format!(
+                "- {} chưa kết thúc trong dữ liệu (số liệu đến {}): hồ sơ, phản ánh được xét đến \
+                 thời điểm đó; hồ sơ đang giải quyết có hạn sau thời điểm đó chưa tính là trễ hạn.",
+                capitalize(&self.period.label_vi()),
+                t.vn()
+            ));
+        }
         notes.push(match self.data_date {
             Some(d) => format!("- Dữ liệu cập nhật đến ngày {}.", d.vn()),
             None => "- Chưa có hồ sơ nào trong cơ sở dữ liệu.".to_string(),

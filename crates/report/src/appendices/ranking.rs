@@ -63,7 +63,7 @@ pub(crate) fn part(ctx: &Context, title: String) -> Part {
     notes.extend(ctx.common_notes(true));
     let heading = format!(
         "Xếp hạng kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp của các đơn vị {}",
-        ctx.period.label_vi()
+        ctx.period_name()
     );
     let mut blocks = ctx.appendix_heading(title.clone(), &heading);
     blocks.push(Block::Table(Table {

@@ -78,15 +78,18 @@ pub(crate) fn part(ctx: &Context, title: String) -> Part {
     let mut notes = vec![
         "Ghi chú:".to_string(),
         format!(
-            "(1) Bao gồm hồ sơ giải quyết trễ hơn ngày hẹn trả kết quả (hoặc thời hạn giải quyết theo quy định), hồ sơ yêu cầu bổ sung quá một lần, hồ sơ thiếu tên cán bộ, công chức thụ lý, và hồ sơ đang giải quyết đã quá hạn tính đến hết ngày {}.",
-            ctx.period.to.vn()
+            "(1) Bao gồm hồ sơ giải quyết trễ hơn ngày hẹn trả kết quả (hoặc thời hạn giải quyết theo quy định), hồ sơ yêu cầu bổ sung quá một lần, hồ sơ thiếu tên cán bộ, công chức thụ lý, và hồ sơ đang giải quyết đã quá hạn tính đến {}.",
+            match ctx.as_of {
+                Some(t) => t.vn(),
+                None => format!("hết ngày {}", ctx.period.to.vn()),
+            }
         ),
         "(2) Hồ sơ nộp trực tuyến; với TTHC có kết quả là giấy tờ, chỉ tính hồ sơ được cấp kết quả điện tử.".to_string(),
     ];
     notes.extend(ctx.common_notes(true));
     let heading = format!(
         "Kết quả xử lý hồ sơ thủ tục hành chính {}",
-        ctx.period.label_vi()
+        ctx.period_name()
     );
     let mut blocks = ctx.appendix_heading(title.clone(), &heading);
     blocks.push(Block::Table(Table {

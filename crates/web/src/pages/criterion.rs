@@ -70,14 +70,15 @@ fn render(ctx: &Ctx<'_>, scope: Scope, id: &str, params: &Params) -> Result<Html
     );
     put!(
         &mut body,
-        "<h1>Chỉ số {}: {}</h1><p class=\"sub\">Nhóm {}. {} · bộ chỉ số {} · kết quả {} · điểm \
-         tối đa {}{}</p>",
+        "<h1>Chỉ số {}: {}</h1><p class=\"sub\">Nhóm {}. {} · bộ chỉ số {} · kết quả {}{} · \
+         điểm tối đa {}{}</p>",
         esc(&c.id),
         esc(&c.name),
         esc(&c.group),
         esc(group),
         esc(&m.id),
         esc(&period.label_vi()),
+        pages::partial_badge(sheet.as_of),
         html::max(c.max),
         if c.provisional {
             " <span class=\"badge provisional\">trọng số tạm tính</span>"
@@ -133,7 +134,7 @@ fn render(ctx: &Ctx<'_>, scope: Scope, id: &str, params: &Params) -> Result<Html
         body.push_str(&charts::bars(
             &bars,
             &markers,
-            &format!("{} – {}", c.name, period.label_vi()),
+            &format!("{} – {}", c.name, pages::period_label(&sheet)),
         ));
     }
     body.push_str(
@@ -186,7 +187,7 @@ fn render(ctx: &Ctx<'_>, scope: Scope, id: &str, params: &Params) -> Result<Html
     body.push_str("</tbody></table></div></section>");
     body.push_str(pages::legend());
     Ok(pages::frame(
-        &format!("Chỉ số {} – {}", c.id, period.label_vi()),
+        &format!("Chỉ số {} – {}", c.id, pages::period_label(&sheet)),
         Nav::Ranking,
         Some(&inventory),
         &body,

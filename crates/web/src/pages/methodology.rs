@@ -174,11 +174,7 @@ fn criteria(body: &mut String, m: &Methodology, year: i32, query: &str) {
                 )
             }
         };
-        let no_data = match c.no_data {
-            chiso_core::methodology::NoData::Exclude => "không tính, giảm điểm tối đa của nhóm",
-            chiso_core::methodology::NoData::Full => "tính đủ điểm",
-            chiso_core::methodology::NoData::Zero => "0 điểm",
-        };
+        let no_data = c.no_data.label_vi();
         let levels = if c.levels.is_empty() {
             "mọi cấp".to_string()
         } else {

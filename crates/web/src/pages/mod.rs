@@ -12,7 +12,7 @@ pub mod unit;
 use axum::response::Html;
 use chiso_core::format;
 use chiso_core::methodology::Expr;
-use chiso_core::period::{Period, PeriodKind};
+use chiso_core::period::{self, Period, PeriodKind};
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::ScoreSheet;
 use chiso_core::time::Instant;
@@ -103,6 +103,29 @@ fn freshness(inventory: Option<&Inventory>) -> String {
                 .into(),
         },
         None => "Dữ liệu cập nhật đến: không xác định".into(),
+    }
+}
+
+/// The period as pages name it, with the partial-data note when the data
+/// stops inside it.
+pub fn period_label(sheet: &ScoreSheet) -> String {
+    match sheet.as_of {
+        Some(t) => format!("{} ({})", sheet.period.label_vi(), period::partial_note(t)),
+        None => sheet.period.label_vi(),
+    }
+}
+
+/// The mark of a period the data stops inside, after its name in headings
+/// (HTML, empty when the data covers the period).
+pub fn partial_badge(as_of: Option<Instant>) -> String {
+    match as_of {
+        Some(t) => format!(
+            " <span class=\"badge partial\" title=\"Kỳ chưa kết thúc trong dữ liệu: hồ sơ được \
+             xét đến {}, hạn sau thời điểm đó chưa tính là trễ\">{}</span>",
+            esc(&t.vn()),
+            esc(&period::partial_note(t))
+        ),
+        None => String::new(),
     }
 }
 

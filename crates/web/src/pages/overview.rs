@@ -41,10 +41,11 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
     let mut body = String::new();
     put!(
         &mut body,
-        "<h1>Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp {}</h1>\
+        "<h1>Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp {}{}</h1>\
          <p class=\"sub\">Bộ chỉ số <a href=\"/methodology?{}\">{}</a> · so sánh với {} · điểm \
          tối đa {}</p>",
         esc(&period.label_vi()),
+        pages::partial_badge(sheet.as_of),
         pages::period_query(&period),
         esc(&m.id),
         esc(&sheet.previous_period.label_vi()),
@@ -86,7 +87,7 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
          \"-\": không có dữ liệu trong kỳ.</p>",
     );
     Ok(pages::frame(
-        &format!("Bảng xếp hạng {}", period.label_vi()),
+        &format!("Bảng xếp hạng {}", pages::period_label(&sheet)),
         Nav::Ranking,
         Some(&inventory),
         &body,

@@ -63,8 +63,8 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
     let parent = u.parent.as_deref().and_then(|p| sheet.unit(p));
     put!(
         &mut body,
-        "<h1>{}</h1><p class=\"sub\">Mã định danh <code>{}</code> · {}{} · kết quả {} · bộ chỉ số \
-         <a href=\"/methodology?{query}\">{}</a></p>",
+        "<h1>{}</h1><p class=\"sub\">Mã định danh <code>{}</code> · {}{} · kết quả {}{} · bộ chỉ \
+         số <a href=\"/methodology?{query}\">{}</a></p>",
         esc(&u.name),
         esc(&u.code),
         esc(u.kind.label_vi()),
@@ -76,6 +76,7 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
             ))
             .unwrap_or_default(),
         esc(&period.label_vi()),
+        pages::partial_badge(sheet.as_of),
         esc(&m.id)
     );
     let selected = chosen_criterion(params, u, m)?;
@@ -122,7 +123,7 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
         explain_section(&mut body, &e, m, &sheet, &href, &query, paging);
     }
     Ok(pages::frame(
-        &format!("{} – {}", u.name, period.label_vi()),
+        &format!("{} – {}", u.name, pages::period_label(&sheet)),
         Nav::Ranking,
         Some(&inventory),
         &body,
@@ -237,15 +238,9 @@ fn criteria_table(
         {
             let mut notes = Vec::new();
             match &s.basis {
-                Basis::NoData(policy) => notes.push(match policy {
-                    chiso_core::methodology::NoData::Exclude => {
-                        "không có dữ liệu: không tính, giảm điểm tối đa của nhóm".to_string()
-                    }
-                    chiso_core::methodology::NoData::Full => {
-                        "không có dữ liệu: tính đủ điểm".to_string()
-                    }
-                    chiso_core::methodology::NoData::Zero => "không có dữ liệu: 0 điểm".to_string(),
-                }),
+                Basis::NoData(policy) => {
+                    notes.push(format!("không có dữ liệu: {}", policy.label_vi()))
+                }
                 Basis::Inherited(from) => {
                     let name = sheet.unit(from).map_or(from.as_str(), |p| p.name.as_str());
                     notes.push(format!("lấy theo kết quả của {}", esc(name)));
@@ -347,7 +342,7 @@ fn trend(
     for month in &months {
         let unit = match ctx.sheet(&Period::month(*month)) {
             Ok(sheet) => sheet.unit(&u.code).cloned(),
-            Err(Error::NoMethodology(_)) => None,
+            Err(Error::NoMethodology(_) | Error::NotJudgeable(_)) => None,
             Err(e) => return Err(e),
         };
         total.push(unit.as_ref().and_then(|x| x.total));
