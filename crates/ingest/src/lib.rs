@@ -30,6 +30,7 @@ mod csv_source;
 mod dedupe;
 pub mod events;
 mod json_source;
+pub mod published;
 mod render;
 mod xlsx_source;
 
