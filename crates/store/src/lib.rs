@@ -6,6 +6,7 @@
 
 mod import;
 mod packed;
+mod published;
 mod rows;
 mod writer;
 
@@ -28,7 +29,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub use import::{FeedSummary, ImportSummary};
 pub use writer::{BatchCounts, Outcome, PutError, Writer};
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("schema_2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("schema_2.sql"),
+    include_str!("schema_3.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
