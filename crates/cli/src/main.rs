@@ -7,6 +7,7 @@ mod export;
 mod import;
 mod methodologies;
 mod output;
+mod reconcile;
 mod table;
 
 use std::path::PathBuf;
@@ -44,10 +45,14 @@ enum Command {
     Init,
     /// Import records from CSV, JSON Lines or XLSX files (nhập dữ liệu).
     Import {
-        /// units, procedures, dossiers, feedback, counts or holidays.
-        kind: chiso_ingest::RecordKind,
+        /// units, procedures, dossiers, feedback, counts, holidays, or published (the national
+        /// portal's published results, JSON / CSV / XLSX).
+        kind: String,
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The period of published results that do not carry one (only with `published`).
+        #[arg(long)]
+        period: Option<String>,
     },
     /// Apply the real-time feed: dossier events as JSON Lines, in any order (luồng sự kiện hồ sơ).
     Feed {
@@ -87,6 +92,15 @@ enum Command {
         /// At most this many records (0: all).
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The national portal's published figures beside chiso's, and why they differ (đối chiếu).
+    Reconcile {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        unit: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -185,7 +199,22 @@ fn run(cli: Cli) -> Result<u8> {
             println!("Đã tạo cơ sở dữ liệu {}", cli.db.display());
             Ok(EXIT_OK)
         }
-        Command::Import { kind, files } => import::run(&mut open(&cli.db)?, kind, &files),
+        Command::Import {
+            kind,
+            files,
+            period,
+        } => {
+            if reconcile::is_published(&kind) {
+                return reconcile::import(&mut open(&cli.db)?, &files, period.as_deref());
+            }
+            let kind = chiso_ingest::RecordKind::parse(&kind).with_context(|| {
+                format!("loại dữ liệu không rõ '{kind}': dùng units, procedures, dossiers, feedback, counts, holidays hoặc published")
+            })?;
+            if period.is_some() {
+                anyhow::bail!("--period chỉ dùng khi nhập kết quả công bố: chiso import published TỆP --period 2026-10");
+            }
+            import::run(&mut open(&cli.db)?, kind, &files)
+        }
         Command::Feed { files } => import::feed(&mut open(&cli.db)?, &files),
         Command::Score {
             period,
@@ -218,6 +247,14 @@ fn run(cli: Cli) -> Result<u8> {
             format,
         } => {
             output::explain(&open(&cli.db)?, &period, &unit, &criterion, limit, format)?;
+            Ok(EXIT_OK)
+        }
+        Command::Reconcile {
+            period,
+            unit,
+            format,
+        } => {
+            reconcile::run(&open(&cli.db)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Quarantine { export, clear } => {

@@ -12,6 +12,8 @@
 //! anything else is not found or ambiguous, with the candidates to choose
 //! from.
 
+use std::collections::HashMap;
+
 /// A name lower-cased, without diacritics or punctuation, single-spaced,
 /// with the abbreviation `UBND` written out (`uy ban nhan dan`).
 pub fn fold(name: &str) -> String {
@@ -118,19 +120,38 @@ impl<'a> NameIndex<'a> {
         }
     }
 
-    /// The entries sharing the most words with `wanted`, best first.
+    /// The entries sharing the most distinctive words with `wanted`, best
+    /// first: a word counts less the more names have it, and only names
+    /// sharing a rare word (in at most a twentieth of the names, or two) are
+    /// candidates, so "UBND xã" alone suggests nothing.
     fn closest(&self, wanted: &str) -> Vec<(&'a str, &'a str)> {
+        let mut frequency: HashMap<&str, usize> = HashMap::new();
+        for (_, _, folded) in &self.entries {
+            let mut words: Vec<&str> = folded.split(' ').collect();
+            words.sort_unstable();
+            words.dedup();
+            for w in words {
+                *frequency.entry(w).or_default() += 1;
+            }
+        }
+        let rare = (self.entries.len() / 20).max(2);
         let words: Vec<&str> = wanted.split(' ').collect();
-        let mut scored: Vec<(usize, &'a str, &'a str)> = self
+        let mut scored: Vec<(f64, &'a str, &'a str)> = self
             .entries
             .iter()
-            .map(|(key, name, folded)| {
-                let shared = folded.split(' ').filter(|w| words.contains(w)).count();
-                (shared, *key, *name)
+            .filter_map(|(key, name, folded)| {
+                let mut shared: Vec<&str> =
+                    folded.split(' ').filter(|w| words.contains(w)).collect();
+                shared.sort_unstable();
+                shared.dedup();
+                let df = |w: &str| frequency.get(w).copied().unwrap_or(1);
+                shared.iter().any(|w| df(w) <= rare).then(|| {
+                    let score = shared.iter().map(|w| 1.0 / df(w) as f64).sum::<f64>();
+                    (score, *key, *name)
+                })
             })
-            .filter(|(shared, _, _)| *shared > 0)
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         scored
             .into_iter()
             .take(CANDIDATES)
@@ -207,7 +228,7 @@ mod tests {
             ])
         );
         match index.lookup("xã Hải Thanh Đông") {
-            Lookup::NotFound(c) => assert_eq!(c[0].0, "C"),
+            Lookup::NotFound(c) => assert_eq!(c[0].0, "C", "shares the rare 'xa'"),
             other => panic!("{other:?}"),
         }
         // Part of a word is not a match.
@@ -218,5 +239,20 @@ mod tests {
         );
         assert!(matches!(index.lookup("pháp lý"), Lookup::NotFound(_)));
         assert_eq!(index.lookup(""), Lookup::NotFound(vec![]));
+        // Only common words shared: no candidate worth naming.
+        let many: Vec<(String, String)> = (0..60)
+            .map(|i| (format!("K{i}"), format!("UBND xã Số {i}")))
+            .collect();
+        let index = NameIndex::new(many.iter().map(|(k, n)| (k.as_str(), n.as_str())));
+        assert_eq!(index.lookup("UBND xã Không Có"), Lookup::NotFound(vec![]));
+        assert_eq!(
+            index.lookup("UBND xã Số Bảy Mươi"),
+            Lookup::NotFound(vec![]),
+            "'so' is in every name"
+        );
+        match index.lookup("xã 17 mới") {
+            Lookup::NotFound(c) => assert_eq!(c, [("K17", "UBND xã Số 17")]),
+            other => panic!("{other:?}"),
+        }
     }
 }

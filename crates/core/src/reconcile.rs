@@ -17,7 +17,7 @@ use std::borrow::Borrow;
 use crate::engine::Explanation;
 use crate::explain::{self, ExplainItem, RecordKind};
 use crate::measures::Measure;
-use crate::methodology::Methodology;
+use crate::methodology::{Methodology, NoData};
 use crate::period::Period;
 use crate::scoring::{Basis, ScoreSheet, UnitScore};
 
@@ -65,8 +65,6 @@ pub const PORTAL_TOTAL: &str = "TONG_SCORE";
 /// Units whose largest gap is explained record by record (explaining reads
 /// raw records, so only the largest differences are).
 pub const EXPLAINED_UNITS: usize = 3;
-/// Criteria explained per unit: those of the largest gap's group that lost most.
-pub const EXPLAINED_CRITERIA: usize = 3;
 /// Failing records listed per explained criterion.
 pub const EXAMPLES: usize = 5;
 
@@ -122,8 +120,10 @@ pub struct CriterionGap {
     pub max: f64,
     /// Points chiso did not give (maximum − points; 0 when left out for lack of data).
     pub lost: f64,
-    /// Left out for lack of data (the group's maximum was reduced).
-    pub no_data: bool,
+    /// The no-data policy applied, when the denominator was zero.
+    pub no_data: Option<NoData>,
+    /// How the points were obtained when not from the unit's own records (Vietnamese).
+    pub note: Option<String>,
     /// Whether the records were read ([`explain_gaps`]).
     pub explained: bool,
     /// Records that cost points (when explained).
@@ -153,21 +153,69 @@ pub struct UnitGap {
     pub largest: Option<usize>,
     /// The criteria of the largest difference's group, most points lost first.
     pub criteria: Vec<CriterionGap>,
+    /// Among the largest differences, whose records were read ([`explain_gaps`]).
+    pub examined: bool,
 }
 
 impl UnitGap {
-    /// The largest absolute difference, total or group.
-    pub fn largest_difference(&self) -> Option<f64> {
-        std::iter::once(self.total.difference())
-            .chain(self.groups.iter().map(|g| g.figure.difference()))
-            .flatten()
-            .map(f64::abs)
-            .reduce(f64::max)
+    /// How far apart the two sides are: the total's absolute difference,
+    /// or, without totals on both sides, the largest group's.
+    pub fn gap(&self) -> Option<f64> {
+        self.total.difference().map(f64::abs).or_else(|| {
+            self.groups
+                .iter()
+                .filter_map(|g| g.figure.difference())
+                .map(f64::abs)
+                .reduce(f64::max)
+        })
     }
 
     /// The group with the largest difference.
     pub fn largest_group(&self) -> Option<&GroupGap> {
         self.largest.map(|i| &self.groups[i])
+    }
+
+    /// The largest group difference in words, saying what the criteria
+    /// listed after it can and cannot tell (Vietnamese).
+    pub fn reading(&self) -> Option<String> {
+        let g = self.largest_group()?;
+        let d = g.figure.difference()?;
+        let amount = crate::format::points(d.abs());
+        let lost = self.criteria.iter().any(|c| c.lost >= 0.005);
+        Some(if d < 0.0 {
+            format!(
+                "nhóm {} {}: chiso thấp hơn Cổng {amount} điểm; các chỉ số, bản ghi dưới đây là \
+                 chỗ chiso trừ điểm mà Cổng không trừ (Cổng không nhận được, hoặc nhận số liệu khác)",
+                g.id, g.name
+            )
+        } else if lost {
+            format!(
+                "nhóm {} {}: chiso cao hơn Cổng {amount} điểm; Cổng trừ thêm điểm mà chiso không \
+                 trừ (thường do Cổng tính trên số liệu khác, xem lưu ý); dưới đây là các chỗ chiso \
+                 cũng trừ điểm",
+                g.id, g.name
+            )
+        } else {
+            let full: Vec<&str> = self
+                .criteria
+                .iter()
+                .filter(|c| c.no_data == Some(NoData::Full))
+                .map(|c| c.id.as_str())
+                .collect();
+            let because = if full.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} không có dữ liệu, tính đủ điểm theo phương pháp)",
+                    full.join(", ")
+                )
+            };
+            format!(
+                "nhóm {} {}: chiso cao hơn Cổng {amount} điểm; chiso cho đủ điểm mọi chỉ số của \
+                 nhóm{because}, nên Cổng trừ điểm trên số liệu chiso không có (xem lưu ý)",
+                g.id, g.name
+            )
+        })
     }
 
     /// What a reader should know before reading the differences, in Vietnamese.
@@ -213,8 +261,10 @@ impl UnitGap {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reconciliation {
     pub methodology: String,
+    /// The methodology's maximum total (100).
+    pub max: f64,
     pub period: Period,
-    /// Largest difference first; units with no difference to show last.
+    /// Largest [`UnitGap::gap`] first; units with no difference to show last.
     pub units: Vec<UnitGap>,
 }
 
@@ -225,13 +275,14 @@ pub fn compare(sheet: &ScoreSheet, m: &Methodology, portal: &[PortalFigures]) ->
         .map(|p| unit_gap(m, sheet.unit(&p.unit_code), p))
         .collect();
     units.sort_by(|a, b| {
-        let (da, db) = (a.largest_difference(), b.largest_difference());
+        let (da, db) = (a.gap(), b.gap());
         db.partial_cmp(&da)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| a.code.cmp(&b.code))
     });
     Reconciliation {
         methodology: m.id.clone(),
+        max: m.total,
         period: sheet.period,
         units,
     }
@@ -289,6 +340,7 @@ fn unit_gap(m: &Methodology, score: Option<&UnitScore>, p: &PortalFigures) -> Un
         unsynced: received - measure(Measure::DossiersSynced),
         largest,
         criteria,
+        examined: false,
     }
 }
 
@@ -308,7 +360,19 @@ fn criteria_of(m: &Methodology, s: &UnitScore, group: &str) -> Vec<CriterionGap>
             points: cs.points,
             max: cs.max,
             lost: cs.points.map_or(0.0, |p| (cs.max - p).max(0.0)),
-            no_data: cs.points.is_none() && matches!(cs.basis, Basis::NoData(_)),
+            no_data: match cs.basis {
+                Basis::NoData(policy) => Some(policy),
+                _ => None,
+            },
+            note: match &cs.basis {
+                Basis::NoData(NoData::Exclude) => {
+                    Some("không có dữ liệu: không tính, điểm tối đa của nhóm giảm".into())
+                }
+                Basis::NoData(NoData::Full) => Some("không có dữ liệu: tính đủ điểm".into()),
+                Basis::NoData(NoData::Zero) => Some("không có dữ liệu: 0 điểm".into()),
+                Basis::Inherited(from) => Some(format!("lấy kết quả của {from}")),
+                Basis::Measured => None,
+            },
             explained: false,
             failed: 0,
             examples: Vec::new(),
@@ -319,8 +383,8 @@ fn criteria_of(m: &Methodology, s: &UnitScore, group: &str) -> Vec<CriterionGap>
 }
 
 /// Reads the records behind the largest gaps: for the first `units` units
-/// with a group difference, the criteria of that group that lost points
-/// (at most [`EXPLAINED_CRITERIA`], counted criteria only), through
+/// with a group difference, every criterion of that group that lost points
+/// (criteria counting records, not reported figures), through
 /// `explain(unit, criterion)`, keeping the first `examples` failing records.
 pub fn explain_gaps<X, E>(
     rec: &mut Reconciliation,
@@ -338,6 +402,7 @@ where
         .filter(|u| u.largest.is_some())
         .take(units)
     {
+        unit.examined = true;
         let code = unit.code.clone();
         for c in unit
             .criteria
@@ -347,7 +412,6 @@ where
                 m.criterion(&c.id)
                     .is_some_and(|c| explain::record_kind(c) != RecordKind::UnitCounts)
             })
-            .take(EXPLAINED_CRITERIA)
         {
             let e = explain(&code, &c.id)?;
             let items = &e.borrow().items;
@@ -368,7 +432,7 @@ where
 pub mod document {
     use serde::Serialize;
 
-    use super::{Figure, Reconciliation};
+    use super::{Figure, NoData, Reconciliation};
 
     #[derive(Serialize)]
     pub struct ReconcileDocument {
@@ -409,11 +473,15 @@ pub mod document {
         pub name: String,
         pub portal_name: String,
         pub scored: bool,
+        /// Among the largest differences, whose records were read.
+        pub examined: bool,
         pub total: FigureEntry,
         pub groups: Vec<GroupEntry>,
         pub received: i64,
         pub unsynced: i64,
         pub largest_group: Option<String>,
+        /// The largest group difference in words.
+        pub reading: Option<String>,
         pub notes: Vec<String>,
         pub criteria: Vec<CriterionEntry>,
     }
@@ -439,7 +507,9 @@ pub mod document {
         pub points: Option<f64>,
         pub max: f64,
         pub lost: f64,
-        pub no_data: bool,
+        /// The no-data policy applied (`exclude`, `full`, `zero`), when the denominator was zero.
+        pub no_data: Option<&'static str>,
+        pub note: Option<String>,
         pub explained: bool,
         pub failed: usize,
         pub examples: Vec<ExampleEntry>,
@@ -472,6 +542,7 @@ pub mod document {
                     name: u.name.clone(),
                     portal_name: u.portal_name.clone(),
                     scored: u.scored,
+                    examined: u.examined,
                     total: (&u.total).into(),
                     groups: u
                         .groups
@@ -489,6 +560,7 @@ pub mod document {
                     received: u.received,
                     unsynced: u.unsynced,
                     largest_group: u.largest_group().map(|g| g.id.clone()),
+                    reading: u.reading(),
                     notes: u.notes(),
                     criteria: u
                         .criteria
@@ -502,7 +574,8 @@ pub mod document {
                             points: c.points,
                             max: c.max,
                             lost: c.lost,
-                            no_data: c.no_data,
+                            no_data: c.no_data.map(NoData::code),
+                            note: c.note.clone(),
                             explained: c.explained,
                             failed: c.failed,
                             examples: c
