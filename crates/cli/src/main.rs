@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod methodologies;
 mod output;
+mod reconcile;
 mod table;
 
 use std::path::PathBuf;
@@ -46,12 +47,16 @@ enum Command {
     Init,
     /// Nhập dữ liệu từ tệp CSV, JSON Lines hoặc Excel (.xlsx).
     Import {
-        /// Loại dữ liệu: units (đơn vị), procedures (TTHC), dossiers (hồ sơ),
-        /// feedback (PAKN), counts (số liệu tháng) hoặc holidays (ngày nghỉ lễ).
+        /// Loại dữ liệu: units (đơn vị), procedures (TTHC), dossiers (hồ sơ), steps (quá trình
+        /// xử lý), feedback (PAKN), counts (số liệu tháng), holidays (ngày nghỉ lễ) hoặc published
+        /// (kết quả Cổng DVCQG công bố).
         #[arg(value_name = "LOẠI")]
-        kind: chiso_ingest::RecordKind,
+        kind: String,
         #[arg(required = true, value_name = "TỆP")]
         files: Vec<PathBuf>,
+        /// The period of published results that do not carry one (only with `published`).
+        #[arg(long)]
+        period: Option<String>,
     },
     /// Áp dụng luồng sự kiện hồ sơ theo thời gian thực (JSON Lines, theo thứ tự bất kỳ).
     Feed {
@@ -101,6 +106,15 @@ enum Command {
         limit: usize,
         /// Dạng kết quả: table (bảng), json hoặc csv.
         #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
+        format: Format,
+    },
+    /// The national portal's published figures beside chiso's, and why they differ (đối chiếu).
+    Reconcile {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// Các bản ghi bị từ chối và lý do.
@@ -240,7 +254,22 @@ fn run(cli: Cli) -> Result<u8> {
             println!("Đã tạo cơ sở dữ liệu {}", cli.db.display());
             Ok(EXIT_OK)
         }
-        Command::Import { kind, files } => import::run(&mut open(&cli.db)?, kind, &files),
+        Command::Import {
+            kind,
+            files,
+            period,
+        } => {
+            if reconcile::is_published(&kind) {
+                return reconcile::import(&mut open(&cli.db)?, &files, period.as_deref());
+            }
+            let kind = chiso_ingest::RecordKind::parse(&kind).with_context(|| {
+                format!("loại dữ liệu không rõ '{kind}': dùng units, procedures, dossiers, feedback, counts, holidays hoặc published")
+            })?;
+            if period.is_some() {
+                anyhow::bail!("--period chỉ dùng khi nhập kết quả công bố: chiso import published TỆP --period 2026-10");
+            }
+            import::run(&mut open(&cli.db)?, kind, &files)
+        }
         Command::Feed { files } => import::feed(&mut open(&cli.db)?, &files),
         Command::Score {
             period,
@@ -280,6 +309,14 @@ fn run(cli: Cli) -> Result<u8> {
                 limit,
                 format,
             )?;
+            Ok(EXIT_OK)
+        }
+        Command::Reconcile {
+            period,
+            unit,
+            format,
+        } => {
+            reconcile::run(&open(&cli.db)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Quarantine { export, clear } => {

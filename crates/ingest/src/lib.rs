@@ -33,6 +33,7 @@ mod html;
 mod json_doc;
 mod json_source;
 mod portal;
+pub mod published;
 mod render;
 mod resolve;
 mod text;

@@ -6,6 +6,7 @@
 
 mod import;
 mod packed;
+mod published;
 mod rows;
 mod writer;
 
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("schema_2.sql"),
     include_str!("schema_3.sql"),
+    include_str!("schema_4.sql"),
 ];
 
 /// Meta key of the as-of instant a source declared (Unix seconds).

@@ -57,8 +57,8 @@ pub struct BatchCounts {
 }
 
 pub struct Writer<'a> {
-    tx: Transaction<'a>,
-    import_id: i64,
+    pub(crate) tx: Transaction<'a>,
+    pub(crate) import_id: i64,
     kind: String,
     file: String,
     book: MeasureBook,
@@ -126,7 +126,7 @@ impl<'a> Writer<'a> {
         self.counts
     }
 
-    fn outcome(&mut self, replaced: bool) -> Outcome {
+    pub(crate) fn outcome(&mut self, replaced: bool) -> Outcome {
         if replaced {
             self.counts.replaced += 1;
             Outcome::Replaced
@@ -136,7 +136,11 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn unit_id(&self, column: &'static str, code: &str) -> std::result::Result<UnitId, PutError> {
+    pub(crate) fn unit_id(
+        &self,
+        column: &'static str,
+        code: &str,
+    ) -> std::result::Result<UnitId, PutError> {
         self.units
             .get(code)
             .copied()

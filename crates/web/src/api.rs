@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`: units, methodologies, scores, ranking,
-//! explain, imports and health. The shapes are this module's own types
-//! (the core's types are not serialised), except `/scores`, which is the
-//! core's `scoring::document`, the JSON of `chiso score --format json`.
+//! explain, reconcile, imports and health. The shapes are this module's own
+//! types (the core's types are not serialised), except `/scores` and
+//! `/reconcile`, which are the core's `scoring::document` and
+//! `reconcile::document`, the JSON of `chiso score` and `chiso reconcile`
+//! with `--format json`.
 //! Every route is listed in [`routes`], which the router and the OpenAPI
 //! test both read.
 
@@ -49,6 +51,7 @@ pub fn routes() -> Vec<ApiRoute> {
         route(Method::GET, "/api/v1/scores", get(scores)),
         route(Method::GET, "/api/v1/ranking", get(ranking)),
         route(Method::GET, "/api/v1/explain", get(explain)),
+        route(Method::GET, "/api/v1/reconcile", get(reconcile)),
         route(
             Method::POST,
             "/api/v1/imports",
@@ -555,6 +558,23 @@ async fn explain(
                 pages: paging.pages(e.items.len()),
                 items,
             })
+        })
+        .await
+}
+
+/// `GET /api/v1/reconcile?period=&unit=`: the portal's published figures
+/// beside chiso's (no units when none were imported for the period).
+async fn reconcile(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    params: Params,
+) -> Result<Memo, Error> {
+    state
+        .memo(access::cache_key(scope, &uri), move |ctx| {
+            let period = params.period(&*ctx.inventory()?)?;
+            let rec = crate::reconcile::reconciliation(ctx, scope, &period, params.get("unit"))?;
+            Memo::json(&chiso_core::reconcile::document::build(&rec))
         })
         .await
 }

@@ -4,9 +4,10 @@
 //!
 //! - [`routes`]: the router (pages, API, embedded assets, fallbacks);
 //! - [`pages`]: server-rendered Vietnamese pages: ranking (`/`), unit
-//!   (`/units/{code}`), criterion (`/criteria/{id}`), methodology, import;
+//!   (`/units/{code}`), criterion (`/criteria/{id}`), methodology, import,
+//!   reconciliation with the portal's published figures (`/reconcile`);
 //! - [`api`]: JSON under `/api/v1` (units, methodologies, scores, ranking,
-//!   explain, imports, health) and [`openapi`], the OpenAPI 3 document at
+//!   explain, reconcile, imports, health) and [`openapi`], the OpenAPI 3 document at
 //!   `/api/openapi.json`;
 //! - [`charts`]: inline SVG gauges, trend and bar charts;
 //! - [`state`]: the connection pool and the caches keyed by data version;
@@ -32,6 +33,7 @@ pub mod openapi;
 pub mod pages;
 pub mod params;
 pub mod ranking;
+pub mod reconcile;
 pub mod routes;
 pub mod state;
 

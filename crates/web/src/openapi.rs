@@ -355,6 +355,74 @@ fn schemas() -> Value {
             ])),
         ),
     ]);
+    let figure = record(&[
+        ("portal", nullable(number())),
+        ("chiso", nullable(number())),
+        ("difference", nullable(number())),
+    ]);
+    let reconciliation = record(&[
+        ("methodology", string()),
+        ("period", schema_ref("Period")),
+        (
+            "units",
+            array(record(&[
+                ("code", string()),
+                ("name", string()),
+                ("portal_name", string()),
+                ("scored", boolean()),
+                ("examined", boolean()),
+                ("total", figure),
+                (
+                    "groups",
+                    array(record(&[
+                        ("id", string()),
+                        (
+                            "column",
+                            one_of(&["CKMB", "TDGQ", "TTTT", "CLGQ", "MDHL", "MDSH"]),
+                        ),
+                        ("name", string()),
+                        ("max", number()),
+                        ("portal", nullable(number())),
+                        ("chiso", nullable(number())),
+                        ("difference", nullable(number())),
+                    ])),
+                ),
+                ("received", integer()),
+                ("unsynced", integer()),
+                ("largest_group", nullable(string())),
+                ("reading", nullable(string())),
+                ("notes", array(string())),
+                (
+                    "criteria",
+                    array(record(&[
+                        ("id", string()),
+                        ("name", string()),
+                        ("numerator", nullable(integer())),
+                        ("denominator", nullable(integer())),
+                        ("ratio", nullable(number())),
+                        ("points", nullable(number())),
+                        ("max", number()),
+                        ("lost", number()),
+                        ("no_data", nullable(one_of(&["exclude", "full", "zero"]))),
+                        ("note", nullable(string())),
+                        ("explained", boolean()),
+                        ("failed", integer()),
+                        (
+                            "examples",
+                            array(record(&[
+                                ("record", string()),
+                                ("id", string()),
+                                ("unit", string()),
+                                ("label", string()),
+                                ("received_at", nullable(string())),
+                                ("reason", nullable(string())),
+                            ])),
+                        ),
+                    ])),
+                ),
+            ])),
+        ),
+    ]);
     let import_result = record(&[
         (
             "summary",
@@ -386,6 +454,7 @@ fn schemas() -> Value {
         "ScoreDocument": score_document,
         "Ranking": ranking,
         "Explanation": explanation,
+        "Reconciliation": reconciliation,
         "ImportResult": import_result,
         "FeedResult": record(&[
             ("read", integer()),
@@ -575,6 +644,16 @@ pub fn document() -> Value {
             "Giải trình: các hồ sơ (thủ tục, phản ánh) tính vào một chỉ số, không đạt trước",
             explain_params,
             ok("Một trang giải trình", schema_ref("Explanation")),
+            &["400", "404", "422", "500"],
+        ) },
+        "/api/v1/reconcile": { "get": operation(
+            "Đối chiếu điểm Cổng DVCQG công bố với điểm chiso: chênh lệch theo đơn vị, nhóm \
+             (chiso − Cổng), lớn nhất trước; các chênh lệch lớn nhất kèm chỉ số, hồ sơ giải trình",
+            vec![period_param(), unit(false, "Chỉ một đơn vị có kết quả công bố (mã định danh).")],
+            ok(
+                "Đối chiếu (không có đơn vị nào khi chưa nhập kết quả công bố của kỳ)",
+                schema_ref("Reconciliation"),
+            ),
             &["400", "404", "422", "500"],
         ) },
         "/api/v1/imports": { "post": import_operation() },
