@@ -639,7 +639,15 @@ mod tests {
         };
         let measures = HashMap::from([(1, values(10, 8, 9)), (2, values(4, 4, 4))]);
         let period = Period::parse("2026-10").unwrap();
-        let sheet = score_sheet(&m, &m, &period, &hierarchy, &measures, &HashMap::new());
+        let sheet = score_sheet(
+            &m,
+            &m,
+            &period,
+            &period.previous(),
+            &hierarchy,
+            &measures,
+            &HashMap::new(),
+        );
         (sheet, m)
     }
 
