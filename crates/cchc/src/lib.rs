@@ -10,4 +10,7 @@
 pub mod catalogue;
 pub mod dates;
 pub mod decimal;
+pub mod sheet;
+pub mod table;
+pub mod validate;
 pub mod value;
