@@ -119,8 +119,8 @@ pub struct Indicator {
     pub precision: u32,
     /// Entered but not printed (B1 4.2.a, the numerator the seed gives only as a note).
     pub hidden: bool,
-    /// chiso fills it from its own data (dossiers, the plan); overriding needs a reason.
-    pub prefilled: bool,
+    /// chiso fills it from its own data (the plan, dossiers); overriding needs a reason.
+    pub prefill: Option<Prefill>,
     pub valid_from: Option<Date>,
     pub valid_to: Option<Date>,
     pub source: String,
@@ -226,6 +226,70 @@ impl Aggregate {
             Aggregate::Sum => "sum",
             Aggregate::Recompute => "recompute",
             Aggregate::Own => "own",
+        }
+    }
+}
+
+/// Where chiso takes a prefilled figure from: its plan tracking, or its
+/// dossier engine over the period's window (the unit's subtree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefill {
+    /// Tasks of the year's plan not cancelled at the window's end.
+    PlanTasks,
+    /// Tasks of the plan done at the window's end.
+    PlanDone,
+    /// Dossiers completed in the window.
+    DossiersCompleted,
+    /// Of which completed on time.
+    DossiersCompletedOnTime,
+    /// Feedback (PAKN) on procedure rules received.
+    FeedbackReceived,
+    /// Of which resolved.
+    FeedbackResolved,
+    /// Services eligible to be offered fully online.
+    ServicesFullOnlineEligible,
+    /// Services offered fully online.
+    ServicesFullOnline,
+    /// Online services with dossiers (online or in person).
+    ServicesWithDossiers,
+    /// Online services with online dossiers.
+    ServicesOnlineUsed,
+    /// Dossiers of fully online services.
+    FullOnlineDossiers,
+    /// Of which submitted online.
+    FullOnlineDossiersOnline,
+}
+
+impl Prefill {
+    pub const ALL: [Prefill; 12] = [
+        Prefill::PlanTasks,
+        Prefill::PlanDone,
+        Prefill::DossiersCompleted,
+        Prefill::DossiersCompletedOnTime,
+        Prefill::FeedbackReceived,
+        Prefill::FeedbackResolved,
+        Prefill::ServicesFullOnlineEligible,
+        Prefill::ServicesFullOnline,
+        Prefill::ServicesWithDossiers,
+        Prefill::ServicesOnlineUsed,
+        Prefill::FullOnlineDossiers,
+        Prefill::FullOnlineDossiersOnline,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Prefill::PlanTasks => "plan_tasks",
+            Prefill::PlanDone => "plan_done",
+            Prefill::DossiersCompleted => "dossiers_completed",
+            Prefill::DossiersCompletedOnTime => "dossiers_completed_on_time",
+            Prefill::FeedbackReceived => "feedback_received",
+            Prefill::FeedbackResolved => "feedback_resolved",
+            Prefill::ServicesFullOnlineEligible => "services_full_online_eligible",
+            Prefill::ServicesFullOnline => "services_full_online",
+            Prefill::ServicesWithDossiers => "services_with_dossiers",
+            Prefill::ServicesOnlineUsed => "services_online_used",
+            Prefill::FullOnlineDossiers => "full_online_dossiers",
+            Prefill::FullOnlineDossiersOnline => "full_online_dossiers_online",
         }
     }
 }
@@ -411,7 +475,7 @@ struct RawIndicator {
     #[serde(default)]
     hidden: bool,
     #[serde(default)]
-    prefilled: Option<Spanned<bool>>,
+    prefill: Option<Spanned<String>>,
     #[serde(default)]
     valid_from: Option<Spanned<String>>,
     #[serde(default)]
@@ -916,15 +980,20 @@ fn read_indicator(
             ))
         }
     };
-    let prefilled = match &raw.prefilled {
-        Some(p) if *p.get_ref() && !matches!(kind, Kind::Count | Kind::Money) => {
-            return Err(err(
-                p.span(),
-                "only counts and amounts can be prefilled".into(),
-            ))
+    let prefill = match &raw.prefill {
+        None => None,
+        Some(p) => {
+            let options: Vec<(&str, Prefill)> =
+                Prefill::ALL.iter().map(|p| (p.code(), *p)).collect();
+            let source = ctx.pick(p, &format!("{id}: unknown prefill source"), &options)?;
+            if !matches!(kind, Kind::Count | Kind::Money) {
+                return Err(err(
+                    p.span(),
+                    "only counts and amounts can be prefilled".into(),
+                ));
+            }
+            Some(source)
         }
-        Some(p) => *p.get_ref(),
-        None => false,
     };
     let valid_from = ctx.date(&raw.valid_from)?;
     let valid_to = ctx.date(&raw.valid_to)?;
@@ -940,7 +1009,7 @@ fn read_indicator(
         aggregate,
         precision,
         hidden: raw.hidden,
-        prefilled,
+        prefill,
         valid_from,
         valid_to,
         source: raw.source.clone(),

@@ -8,9 +8,15 @@
 //! The contract is `../shared/design/cchc.md`.
 
 pub mod catalogue;
+pub mod consolidate;
 pub mod dates;
+pub mod deadline;
 pub mod decimal;
+pub mod doc;
+pub mod period;
+pub mod plan;
 pub mod sheet;
 pub mod table;
 pub mod validate;
 pub mod value;
+pub mod workflow;
