@@ -68,13 +68,16 @@ pub fn consolidate(
         let mut by_level: BTreeMap<Tier, Decimal> = BTreeMap::new();
         let mut any = false;
         let mut missing = Vec::new();
-        for c in std::iter::once(&parent).chain(children) {
+        for (i, c) in std::iter::once(&parent).chain(children).enumerate() {
             if !catalogue.reported_by(ind, c.kind) {
                 continue;
             }
             let entry = c.values.get(&ind.id);
             let Some(value) = entry.and_then(Entry::as_number) else {
-                missing.push(c.unit.to_string());
+                // The parent's own share may be nothing; a child's empty row is a gap.
+                if i > 0 {
+                    missing.push(c.unit.to_string());
+                }
                 continue;
             };
             any = true;
@@ -90,13 +93,7 @@ pub fn consolidate(
         if !missing.is_empty() {
             out.gaps.push((ind.id.clone(), missing));
         }
-        by_level.retain(|_, v| *v != Decimal::ZERO);
-        // A breakdown with one level says nothing the total does not.
-        let by_level = if by_level.len() > 1 {
-            Breakdown(by_level)
-        } else {
-            Breakdown::default()
-        };
+        let by_level = Breakdown(by_level);
         out.values.set(
             ind.id.clone(),
             Entry {

@@ -71,7 +71,8 @@ pub fn tables(sheet: &Sheet, province: &str) -> Vec<FormTable> {
                     if !row.note.trim().is_empty() {
                         notes.push(row.note.trim().to_string());
                     }
-                    if !breakdown.is_empty() {
+                    // One level alone says nothing the figure does not.
+                    if breakdown.0.len() > 1 {
                         notes.push(breakdown.note(province, is_rate));
                     }
                     Some(TableRow {
