@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod export;
+mod forms;
 mod import;
 mod methodologies;
 mod output;
@@ -125,6 +126,11 @@ enum Command {
     Methodology {
         #[command(subcommand)]
         action: MethodologyAction,
+    },
+    /// CCHC report forms 1–7 as versioned catalogues (biểu mẫu báo cáo CCHC).
+    Forms {
+        #[command(subcommand)]
+        action: forms::FormsAction,
     },
     /// Measure import, rebuild and scoring speed on a generated province.
     Bench {
@@ -257,6 +263,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Methodology { action } => methodologies::run(&cli.db, action),
+        Command::Forms { action } => forms::run(action),
         Command::Bench {
             dossiers,
             dir,
