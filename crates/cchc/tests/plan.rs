@@ -245,6 +245,10 @@ fn completion_is_computed_18_of_35() {
     assert_eq!((c.done, c.total, c.overdue), (18, 35, 0));
     assert_eq!(c.summary_vi(), "Kết quả đạt 18/35 nhiệm vụ, đạt 51,43%");
     assert_eq!(plan.tasks_in(Area::IV).count(), 5);
+    assert_eq!(
+        Area::IV.label_vi(),
+        "Cải cách tổ chức bộ máy hành chính nhà nước"
+    );
     // Before the May updates only what was done then counts.
     assert_eq!(plan.completion(day("2024-03-01")).done, 0);
 }
