@@ -596,6 +596,20 @@ fn dossier(r: &Row<'_>, e: &mut Errors) -> Dossier {
     {
         finished_at = refused_at;
     }
+    let returned_at = e.take(r.instant(D::ReturnedAt));
+    // A status that says processing ended, with no date for the end: judged
+    // as open it would turn late at its due date, silently. Refused instead.
+    if status.is_final() && finished_at.is_none() && returned_at.is_none() && e.0.is_empty() {
+        let label = status.label_vi();
+        e.0.push(r.fail(
+            D::FinishedAt.into(),
+            format!(
+                "trạng thái '{label}' cho biết hồ sơ đã kết thúc nhưng không có ngày kết thúc xử lý \
+                 (NgayKetThucXuLy), ngày trả (NgayTra) hay ngày từ chối (NgayTuChoi): thêm ngày đó \
+                 (the status says processing ended but no end date is given: add it)"
+            ),
+        ));
+    }
     Dossier {
         id,
         unit_code,
@@ -605,7 +619,7 @@ fn dossier(r: &Row<'_>, e: &mut Errors) -> Dossier {
         received_at: received_at.unwrap_or(Instant::from_unix(0)),
         due_at,
         finished_at,
-        returned_at: e.take(r.instant(D::ReturnedAt)),
+        returned_at,
         status,
         supplement_requests: e.take(r.u32(D::SupplementRequests)),
         supplement_requested_at: e.take(r.instant(D::SupplementRequestedAt)),

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{header, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use chiso_core::explain::{self as core_explain, RecordKind};
+use chiso_core::steps::ProcessingStep;
 use chiso_core::methodology::{Methodology, Rule};
 use chiso_core::period::Period;
 use chiso_core::scoring::{Basis, ScoreSheet, UnitScore};
@@ -120,7 +121,17 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
     if let Some(criterion) = selected {
         let paging = params.paging(PER_PAGE)?;
         let e = ctx.explanation(&period, &u.code, &criterion)?;
-        explain_section(&mut body, &e, m, &sheet, &href, &query, paging);
+        // The processing steps (quá trình xử lý) of the dossiers on this page.
+        let mut steps = std::collections::HashMap::new();
+        if e.record_kind == RecordKind::Dossier {
+            for item in &e.items[paging.range(e.items.len())] {
+                let s = ctx.store().steps(&item.id)?;
+                if !s.is_empty() {
+                    steps.insert(item.id.clone(), s);
+                }
+            }
+        }
+        explain_section(&mut body, &e, m, &sheet, &href, &query, paging, &steps);
     }
     Ok(pages::frame(
         &format!("{} – {}", u.name, pages::period_label(&sheet)),
@@ -418,6 +429,7 @@ fn comparison(
     body.push_str("</tbody></table></section>");
 }
 
+#[allow(clippy::too_many_arguments)]
 fn explain_section(
     body: &mut String,
     e: &Explanation,
@@ -426,6 +438,7 @@ fn explain_section(
     href: &str,
     query: &str,
     paging: crate::params::Paging,
+    steps: &std::collections::HashMap<String, Vec<ProcessingStep>>,
 ) {
     let name = m.criterion(&e.criterion).map_or("", |c| c.name.as_str());
     let failed = e.items.iter().filter(|i| i.failed).count();
@@ -499,6 +512,9 @@ fn explain_section(
             },
             esc(i.reason.as_deref().unwrap_or(""))
         );
+        if let Some(history) = steps.get(&i.id) {
+            history_row(body, history);
+        }
     }
     body.push_str("</tbody></table></div>");
     pager(
@@ -508,6 +524,44 @@ fn explain_section(
         pages,
     );
     body.push_str("</section>");
+}
+
+/// A dossier's history under its explain row: each processing step with its
+/// time, status, officer and department, and a mark on steps that name no
+/// officer or title (what makes "handler not named").
+fn history_row(body: &mut String, history: &[ProcessingStep]) {
+    put!(
+        body,
+        "<tr class=\"steps\"><td></td><td colspan=\"6\"><details><summary>Quá trình xử lý ({} bước)\
+         </summary><ol class=\"history\">",
+        history.len()
+    );
+    for s in history {
+        let who = [s.handler.trim(), s.title.trim(), s.department.trim()]
+            .iter()
+            .filter(|t| !t.is_empty())
+            .map(|t| esc(t).to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        put!(
+            body,
+            "<li><time>{}</time> — {}{}{}{}</li>",
+            s.at.vn(),
+            esc(s.status.map_or("", |st| st.label_vi())),
+            if who.is_empty() { String::new() } else { format!(" — {who}") },
+            if s.content.trim().is_empty() {
+                String::new()
+            } else {
+                format!(": {}", esc(s.content.trim()))
+            },
+            if s.handler_named() {
+                ""
+            } else {
+                " <span class=\"bad\">(thiếu họ tên hoặc chức danh người xử lý)</span>"
+            }
+        );
+    }
+    body.push_str("</ol></details></td></tr>");
 }
 
 /// « Trước 1 … 4 5 6 … 20 Sau »
