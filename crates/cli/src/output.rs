@@ -590,5 +590,15 @@ pub fn status(store: &Store) -> Result<()> {
             Instant::from_unix(latest).vn()
         );
     }
+    match store.as_of()? {
+        Some(t) => println!(
+            "Số liệu đến {} (thời điểm muộn nhất dữ liệu ghi nhận): kỳ kéo dài quá thời điểm này \
+             được chấm đến đó, kỳ bắt đầu sau đó chưa chấm được",
+            t.vn()
+        ),
+        None => println!(
+            "Chưa có hồ sơ hay phản ánh, kiến nghị nào: nhập bằng 'chiso import dossiers TỆP'"
+        ),
+    }
     Ok(())
 }
