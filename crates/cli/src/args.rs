@@ -241,9 +241,9 @@ mod tests {
             "x",
         ]);
         assert!(m.contains("cần một số nguyên không âm"), "{m}");
-        let m = error(&["import", "xyz", "a.csv"]);
+        let m = error(&["demo", "--seed", "xyz"]);
         assert!(
-            m.starts_with("giá trị 'xyz' không dùng được cho <LOẠI>"),
+            m.starts_with("giá trị 'xyz' không dùng được cho --seed <SỐ>: cần một số nguyên"),
             "{m}"
         );
         for m in [m, error(&["methodology"])] {

@@ -26,14 +26,8 @@ pub fn run(store: &mut Store, kind: RecordKind, files: &[std::path::PathBuf]) ->
                     integer(s.replaced as i64),
                     integer(s.rejected as i64)
                 );
-                if !s.missing_columns.is_empty() {
-                    println!(
-                        "  thiếu cột (dùng giá trị mặc định): {}",
-                        s.missing_columns.join(", ")
-                    );
-                }
+                print_details(&s);
                 if s.rejected > 0 {
-                    println!("  xem lý do từng dòng bị từ chối: chiso quarantine");
                     code = code.max(EXIT_REJECTED);
                 }
             }
@@ -81,6 +75,56 @@ pub fn feed(store: &mut Store, files: &[std::path::PathBuf]) -> Result<u8> {
     Ok(code)
 }
 
+/// What an import summary says beyond the counts: how dossiers were placed,
+/// columns not recognised, missing or read without being kept, and the first
+/// rejected rows with every error.
+pub fn print_details(s: &ImportSummary) {
+    if s.title_rows > 0 {
+        println!(
+            "  bỏ qua {} dòng tiêu đề phía trên dòng tên cột",
+            integer(s.title_rows as i64)
+        );
+    }
+    for (rule, n) in &s.placements {
+        println!(
+            "  {} hồ sơ xếp vào đơn vị theo {}",
+            integer(*n as i64),
+            rule.label_vi()
+        );
+    }
+    if !s.unknown_columns.is_empty() {
+        println!(
+            "  cột không nhận ra (bị bỏ qua, kiểm tra chính tả): {}",
+            s.unknown_columns.join(", ")
+        );
+    }
+    if !s.missing_columns.is_empty() {
+        println!(
+            "  thiếu cột (dùng giá trị mặc định): {}",
+            s.missing_columns.join(", ")
+        );
+    }
+    if !s.unused_columns.is_empty() {
+        println!(
+            "  cột đã đọc nhưng không lưu (dữ liệu cá nhân, mô tả): {}",
+            s.unused_columns.join(", ")
+        );
+    }
+    if s.rejected > 0 {
+        println!("  dòng bị từ chối:");
+        for r in &s.first_rejections {
+            println!("    {r}");
+        }
+        if s.rejected as usize > s.first_rejections.len() {
+            println!(
+                "    … và {} dòng nữa",
+                integer((s.rejected as usize - s.first_rejections.len()) as i64)
+            );
+        }
+        println!("  xem toàn bộ: chiso quarantine (xuất: chiso quarantine --export loi.csv)");
+    }
+}
+
 pub enum ImportError {
     /// The file could not be read at all.
     Unreadable(String),
@@ -95,8 +139,14 @@ pub fn import_file(
     path: &Path,
     progress: bool,
 ) -> Result<ImportSummary, ImportError> {
-    let reader =
-        chiso_ingest::open(kind, path).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let options = chiso_ingest::ReadOptions {
+        catalogue: Some(std::sync::Arc::new(
+            store.name_catalogue().map_err(ImportError::Store)?,
+        )),
+        unit: None,
+    };
+    let reader = chiso_ingest::open_with(kind, path, &options)
+        .map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let mut bar = Progress::new(
         progress && std::io::stderr().is_terminal(),
         reader.total_bytes(),

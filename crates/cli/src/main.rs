@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod methodologies;
 mod output;
+mod reconcile;
 mod table;
 
 use std::path::PathBuf;
@@ -46,12 +47,16 @@ enum Command {
     Init,
     /// Nhập dữ liệu từ tệp CSV, JSON Lines hoặc Excel (.xlsx).
     Import {
-        /// Loại dữ liệu: units (đơn vị), procedures (TTHC), dossiers (hồ sơ),
-        /// feedback (PAKN), counts (số liệu tháng) hoặc holidays (ngày nghỉ lễ).
+        /// Loại dữ liệu: units (đơn vị), procedures (TTHC), dossiers (hồ sơ), steps (quá trình
+        /// xử lý), feedback (PAKN), counts (số liệu tháng), holidays (ngày nghỉ lễ) hoặc published
+        /// (kết quả Cổng DVCQG công bố).
         #[arg(value_name = "LOẠI")]
-        kind: chiso_ingest::RecordKind,
+        kind: String,
         #[arg(required = true, value_name = "TỆP")]
         files: Vec<PathBuf>,
+        /// Kỳ của kết quả Cổng DVCQG công bố khi tệp không ghi kỳ (chỉ với published).
+        #[arg(long, value_name = "KỲ")]
+        period: Option<String>,
     },
     /// Áp dụng luồng sự kiện hồ sơ theo thời gian thực (JSON Lines, theo thứ tự bất kỳ).
     Feed {
@@ -99,6 +104,18 @@ enum Command {
         /// Hiển thị nhiều nhất chừng này bản ghi (0: tất cả).
         #[arg(long, default_value_t = 50, value_name = "SỐ")]
         limit: usize,
+        /// Dạng kết quả: table (bảng), json hoặc csv.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
+        format: Format,
+    },
+    /// Đối chiếu kết quả Cổng DVCQG công bố với kết quả chiso, và lý do chênh lệch.
+    Reconcile {
+        /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
+        #[arg(long, value_name = "KỲ")]
+        period: String,
+        /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
+        unit: Option<String>,
         /// Dạng kết quả: table (bảng), json hoặc csv.
         #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
@@ -240,7 +257,22 @@ fn run(cli: Cli) -> Result<u8> {
             println!("Đã tạo cơ sở dữ liệu {}", cli.db.display());
             Ok(EXIT_OK)
         }
-        Command::Import { kind, files } => import::run(&mut open(&cli.db)?, kind, &files),
+        Command::Import {
+            kind,
+            files,
+            period,
+        } => {
+            if reconcile::is_published(&kind) {
+                return reconcile::import(&mut open(&cli.db)?, &files, period.as_deref());
+            }
+            let kind = chiso_ingest::RecordKind::parse(&kind).with_context(|| {
+                format!("loại dữ liệu không rõ '{kind}': dùng units, procedures, dossiers, feedback, counts, holidays hoặc published")
+            })?;
+            if period.is_some() {
+                anyhow::bail!("--period chỉ dùng khi nhập kết quả công bố: chiso import published TỆP --period 2026-10");
+            }
+            import::run(&mut open(&cli.db)?, kind, &files)
+        }
         Command::Feed { files } => import::feed(&mut open(&cli.db)?, &files),
         Command::Score {
             period,
@@ -280,6 +312,14 @@ fn run(cli: Cli) -> Result<u8> {
                 limit,
                 format,
             )?;
+            Ok(EXIT_OK)
+        }
+        Command::Reconcile {
+            period,
+            unit,
+            format,
+        } => {
+            reconcile::run(&open_existing(&cli.db)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Quarantine { export, clear } => {

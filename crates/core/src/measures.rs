@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::calendar::Calendar;
 use crate::judge::{self, DossierTimeliness};
 use crate::period::Period;
-use crate::records::{Channel, Dossier, Feedback, Procedure, UnitCounts, UnitKind};
+use crate::records::{Channel, Dossier, DossierStatus, Feedback, Procedure, UnitCounts, UnitKind};
 use crate::time::{Instant, Month};
 
 /// Identifier of a unit in a store (stable across imports).
@@ -255,6 +255,9 @@ impl ProcedureUse {
 /// What one dossier adds to the monthly counters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DossierContribution {
+    /// False for a dossier registered but not yet received (portal status 1,
+    /// "Mới đăng ký"): it counts in no measure until the unit receives it.
+    pub counted: bool,
     pub procedure: Option<ProcedureId>,
     pub received_month: Month,
     pub received: MonthCounters,
@@ -302,6 +305,7 @@ pub fn dossier_contribution(
 ) -> DossierContribution {
     let (received, procedure_use) = dossier_flags(d, procedure.map(|p| p.1));
     DossierContribution {
+        counted: d.status != DossierStatus::Registered,
         procedure: procedure.map(|p| p.0),
         received_month: d.received_at.month(),
         received,
@@ -346,6 +350,9 @@ impl MeasureBook {
 
     /// Adds (`sign` = 1) or removes (`sign` = -1) a dossier's contribution.
     pub fn apply_dossier(&mut self, unit: UnitId, c: &DossierContribution, sign: i64) {
+        if !c.counted {
+            return;
+        }
         self.month(unit, c.received_month).merge(&c.received, sign);
         let t = &c.timeliness;
         if let Some(end) = t.end {
@@ -479,6 +486,9 @@ impl Accumulator {
 
     /// Adds one dossier judged for `period` straight from the record.
     pub fn add_dossier(&mut self, c: &DossierContribution, period: &Period) {
+        if !c.counted {
+            return;
+        }
         for m in dossier_measures(c, period) {
             self.values.add(m, 1);
         }
@@ -588,7 +598,7 @@ pub fn dossier_measures(c: &DossierContribution, period: &Period) -> Vec<Measure
     let (start, end) = (period.start(), period.end());
     let t = &c.timeliness;
     let mut out = Vec::new();
-    if t.received > end {
+    if t.received > end || !c.counted {
         return out;
     }
     let received_in = t.received >= start;

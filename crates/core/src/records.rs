@@ -78,16 +78,69 @@ code_enum! {
 }
 
 code_enum! {
-    /// Trạng thái hồ sơ.
+    /// Trạng thái hồ sơ. The national portal's `TrangThaiHoSo` codes 1–10 and
+    /// their official labels are accepted as aliases (data-format.md):
+    /// 1 Mới đăng ký, 2 Được tiếp nhận, 3 Không được tiếp nhận, 4 Đang xử lý,
+    /// 5 Yêu cầu bổ sung giấy tờ, 6 Yêu cầu thực hiện nghĩa vụ tài chính,
+    /// 7 Công dân yêu cầu rút hồ sơ, 8 Dừng xử lý, 9 Đã xử lý xong, 10 Đã trả kết quả.
     DossierStatus {
-        Received = "received" | "đã tiếp nhận" | "tiếp nhận",
-        Processing = "processing" | "đang xử lý",
-        SupplementRequested = "supplement_requested" | "yêu cầu bổ sung" | "chờ bổ sung",
-        Finished = "finished" | "đã xử lý xong" | "xử lý xong",
-        Returned = "returned" | "đã trả kết quả" | "trả kết quả",
-        Rejected = "rejected" | "từ chối",
-        Stopped = "stopped" | "dừng xử lý",
-        Withdrawn = "withdrawn" | "công dân rút hồ sơ" | "rút hồ sơ",
+        Registered = "registered" | "1" | "mới đăng ký" | "moi dang ky" | "chờ tiếp nhận",
+        Received = "received" | "2" | "được tiếp nhận" | "đã tiếp nhận" | "tiếp nhận" | "mới tiếp nhận",
+        Processing = "processing" | "4" | "đang xử lý" | "dang xu ly",
+        SupplementRequested = "supplement_requested" | "5" | "yêu cầu bổ sung giấy tờ" | "yêu cầu bổ sung" | "chờ bổ sung",
+        AwaitingPayment = "awaiting_payment" | "6" | "yêu cầu thực hiện nghĩa vụ tài chính" | "chờ thực hiện nghĩa vụ tài chính" | "chờ thanh toán",
+        Finished = "finished" | "9" | "đã xử lý xong" | "xử lý xong" | "da xu ly xong",
+        Returned = "returned" | "10" | "đã trả kết quả" | "trả kết quả" | "da tra ket qua",
+        Rejected = "rejected" | "3" | "không được tiếp nhận" | "từ chối" | "từ chối tiếp nhận",
+        Stopped = "stopped" | "8" | "dừng xử lý" | "dung xu ly",
+        Withdrawn = "withdrawn" | "7" | "công dân yêu cầu rút hồ sơ" | "công dân rút hồ sơ" | "rút hồ sơ",
+    }
+}
+
+impl DossierStatus {
+    /// The national portal's `TrangThaiHoSo` code.
+    pub fn portal_code(self) -> u8 {
+        match self {
+            DossierStatus::Registered => 1,
+            DossierStatus::Received => 2,
+            DossierStatus::Rejected => 3,
+            DossierStatus::Processing => 4,
+            DossierStatus::SupplementRequested => 5,
+            DossierStatus::AwaitingPayment => 6,
+            DossierStatus::Withdrawn => 7,
+            DossierStatus::Stopped => 8,
+            DossierStatus::Finished => 9,
+            DossierStatus::Returned => 10,
+        }
+    }
+
+    /// The official Vietnamese label.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            DossierStatus::Registered => "Mới đăng ký",
+            DossierStatus::Received => "Được tiếp nhận",
+            DossierStatus::Rejected => "Không được tiếp nhận",
+            DossierStatus::Processing => "Đang xử lý",
+            DossierStatus::SupplementRequested => "Yêu cầu bổ sung giấy tờ",
+            DossierStatus::AwaitingPayment => "Yêu cầu thực hiện nghĩa vụ tài chính",
+            DossierStatus::Withdrawn => "Công dân yêu cầu rút hồ sơ",
+            DossierStatus::Stopped => "Dừng xử lý",
+            DossierStatus::Finished => "Đã xử lý xong",
+            DossierStatus::Returned => "Đã trả kết quả",
+        }
+    }
+
+    /// Whether the status ends processing (methodology §3: finished,
+    /// returned, refused, stopped, withdrawn).
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            DossierStatus::Finished
+                | DossierStatus::Returned
+                | DossierStatus::Rejected
+                | DossierStatus::Stopped
+                | DossierStatus::Withdrawn
+        )
     }
 }
 

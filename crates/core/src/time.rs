@@ -173,6 +173,9 @@ pub fn parse_instant(text: &str) -> Option<ParsedInstant> {
     if !text.is_ascii() {
         return None;
     }
+    if let Some(p) = compact_instant(text) {
+        return Some(p);
+    }
     let (date_part, time_part) = match text.find(['T', ' ']) {
         Some(i) => (&text[..i], Some(text[i + 1..].trim())),
         None => (text, None),
@@ -222,6 +225,27 @@ pub fn parse_instant(text: &str) -> Option<ParsedInstant> {
     let offset = offset.unwrap_or(VN_OFFSET_SECONDS);
     Some(ParsedInstant {
         instant: Instant(local - offset),
+        has_time: true,
+    })
+}
+
+/// The national portal's synchronisation form `yyyyMMddHHmmss` (also
+/// `yyyyMMddHHmm`), Vietnam time: `20261019135404`.
+fn compact_instant(text: &str) -> Option<ParsedInstant> {
+    let b = text.as_bytes();
+    if !(b.len() == 14 || b.len() == 12) || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |at: usize, len: usize| text[at..at + len].parse::<u32>().ok();
+    let date = Date::from_ymd(n(0, 4)? as i32, n(4, 2)?, n(6, 2)?)?;
+    let (h, m) = (n(8, 2)?, n(10, 2)?);
+    let s = if b.len() == 14 { n(12, 2)? } else { 0 };
+    if h >= 24 || m >= 60 || s >= 61 {
+        return None;
+    }
+    let local = date.days() as i64 * SECONDS_PER_DAY + (h * 3600 + m * 60 + s) as i64;
+    Some(ParsedInstant {
+        instant: Instant(local - VN_OFFSET_SECONDS),
         has_time: true,
     })
 }

@@ -7,9 +7,11 @@ use chiso_core::records::{
     Channel, Dossier, DossierStatus, Feedback, FeedbackOutcome, OnlineLevel, Procedure,
     ProcedureLevel, Rating, Unit, UnitCounts, UnitKind,
 };
+use chiso_core::steps::ProcessingStep;
 use chiso_core::time::{parse_instant, Date, Instant, Month, ParsedInstant, VN_OFFSET_SECONDS};
 
-use crate::columns::{Col, C, D, F, H, P, U};
+use crate::columns::{Col, C, D, F, H, P, S, U};
+use crate::text::{composed, fold_name};
 use crate::{Record, RecordKind};
 
 /// Why one cell makes its row unreadable: the column (index into the kind's
@@ -361,7 +363,7 @@ impl<'a> Row<'a> {
         if let Some(t) = T::ALL.iter().copied().find(|t| t.code() == v) {
             return Ok(Some(t));
         }
-        T::parse(v).map(Some).ok_or_else(|| {
+        T::parse(&composed(v)).map(Some).ok_or_else(|| {
             let col = self.name(i);
             let v = show(v);
             let expected = T::expected();
@@ -384,6 +386,12 @@ impl<'a> Row<'a> {
         parse_uint(v)
             .and_then(|n| i64::try_from(n).ok())
             .and_then(Channel::from_number)
+            .or_else(|| match fold_name(v).as_str() {
+                "truc tiep" | "nop truc tiep" => Some(Channel::InPerson),
+                "truc tuyen" | "nop truc tuyen" | "qua mang" => Some(Channel::Online),
+                "buu chinh" | "buu chinh cong ich" | "qua buu chinh" => Some(Channel::Postal),
+                _ => None,
+            })
             .ok_or_else(|| {
                 let col = self.name(i);
                 let v = show(v);
@@ -398,6 +406,8 @@ impl<'a> Row<'a> {
             })
     }
 
+    /// `DuocThanhToanTrucTuyen`: 1 national portal, 2 local payment gateway;
+    /// 0 and any other code (some systems send 3) mean not paid online.
     fn paid_online(&self, i: impl Into<usize>) -> Result<u8, FieldError> {
         let i = i.into();
         let v = self.cell(i);
@@ -406,6 +416,7 @@ impl<'a> Row<'a> {
         }
         match parse_uint(v) {
             Some(n @ 0..=2) => Ok(n as u8),
+            Some(n) if n < 100 => Ok(0),
             _ => {
                 let col = self.name(i);
                 let v = show(v);
@@ -439,130 +450,246 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Builds the record of `kind` from a row, checking every cell.
-pub(crate) fn build(kind: RecordKind, row: &Row<'_>) -> Result<Record, FieldError> {
-    Ok(match kind {
-        RecordKind::Units => Record::Unit(unit(row)?),
-        RecordKind::Procedures => Record::Procedure(procedure(row)?),
-        RecordKind::Dossiers => Record::Dossier(dossier(row)?),
-        RecordKind::Feedback => Record::Feedback(feedback(row)?),
-        RecordKind::Counts => Record::Counts(counts(row)?),
-        RecordKind::Holidays => Record::Holiday(holiday(row)?),
-    })
+/// Builds the record of `kind` from a row, checking every cell: all the
+/// row's errors are returned, not only the first.
+pub(crate) fn build(kind: RecordKind, row: &Row<'_>) -> Result<Record, Vec<FieldError>> {
+    let mut errors = Errors(Vec::new());
+    let record = match kind {
+        RecordKind::Units => Record::Unit(unit(row, &mut errors)),
+        RecordKind::Procedures => Record::Procedure(procedure(row, &mut errors)),
+        RecordKind::Dossiers => Record::Dossier(dossier(row, &mut errors)),
+        RecordKind::Feedback => Record::Feedback(feedback(row, &mut errors)),
+        RecordKind::Counts => Record::Counts(counts(row, &mut errors)),
+        RecordKind::Holidays => Record::Holiday(holiday(row, &mut errors)),
+        RecordKind::Steps => Record::Step(step(row, &mut errors)),
+    };
+    if errors.0.is_empty() {
+        Ok(record)
+    } else {
+        Err(errors.0)
+    }
 }
 
-fn unit(r: &Row<'_>) -> Result<Unit, FieldError> {
-    Ok(Unit {
-        code: r.required(U::Code)?.to_string(),
-        name: r.required(U::Name)?.to_string(),
+/// The errors of one row, gathered while every cell is checked.
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    /// The value, or its default with the error noted.
+    fn take<T: Default>(&mut self, r: Result<T, FieldError>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(e) => {
+                self.0.push(e);
+                T::default()
+            }
+        }
+    }
+}
+
+fn unit(r: &Row<'_>, e: &mut Errors) -> Unit {
+    let name = e.take(r.required(U::Name).map(str::to_string));
+    let kind = match r.cell(U::Kind) {
+        // The portal's CAPDONVI is a number whose meaning no public source
+        // gives: the kind is read from the unit's name instead.
+        v if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => kind_from_name(&name),
+        _ => e
+            .take(r.choice(U::Kind))
+            .unwrap_or_else(|| kind_from_name(&name)),
+    };
+    Unit {
+        code: e.take(r.required(U::Code).map(str::to_string)),
+        name,
         parent_code: r.opt_text(U::ParentCode),
-        kind: r.choice(U::Kind)?.unwrap_or(UnitKind::Other),
-        valid_from: r.date(U::ValidFrom)?,
-        valid_to: r.date(U::ValidTo)?,
+        kind,
+        valid_from: e.take(r.date(U::ValidFrom)),
+        valid_to: e.take(r.date(U::ValidTo)),
         successor_code: r.opt_text(U::SuccessorCode),
-        scored: r.flag(U::Scored, true)?,
-    })
+        scored: e.take(r.flag(U::Scored, true)),
+    }
 }
 
-fn procedure(r: &Row<'_>) -> Result<Procedure, FieldError> {
-    Ok(Procedure {
-        code: r.required(P::Code)?.to_string(),
-        name: r.required(P::Name)?.to_string(),
-        level: r.choice(P::Level)?,
+/// A unit's kind from its name: `Sở …`, `UBND xã …`, `UBND huyện …`,
+/// `UBND tỉnh …`, `Bộ …`; `other` when the name says none of these.
+pub(crate) fn kind_from_name(name: &str) -> UnitKind {
+    let n = format!(" {} ", crate::text::fold_unit_name(name));
+    let has = |w: &str| n.contains(&format!(" {w} "));
+    if n.starts_with(" so ")
+        || n.starts_with(" ban ")
+        || n.starts_with(" thanh tra ")
+        || n.starts_with(" van phong ")
+        || n.starts_with(" cong an ")
+    {
+        UnitKind::Department
+    } else if has("xa") || has("phuong") || has("thi tran") || has("dac khu") {
+        UnitKind::Commune
+    } else if has("huyen") || has("quan") || has("thi xa") {
+        UnitKind::District
+    } else if n.starts_with(" bo ") {
+        UnitKind::Ministry
+    } else if has("tinh") || n.starts_with(" ubnd tp ") {
+        UnitKind::Province
+    } else {
+        UnitKind::Other
+    }
+}
+
+fn procedure(r: &Row<'_>, e: &mut Errors) -> Procedure {
+    Procedure {
+        code: e.take(r.required(P::Code).map(str::to_string)),
+        name: e.take(r.required(P::Name).map(str::to_string)),
+        level: e.take(r.choice(P::Level)),
         field: r.cell(P::Field).to_string(),
-        online_level: r.choice(P::OnlineLevel)?.unwrap_or(OnlineLevel::None),
-        full_online_eligible: r.flag(P::FullOnlineEligible, false)?,
-        has_fee: r.flag(P::HasFee, false)?,
-        paper_result: r.flag(P::PaperResult, false)?,
-        max_days: r.number(P::MaxDays, u32::MAX as u64)?.map(|n| n as u32),
-        citizen_facing: r.flag(P::CitizenFacing, false)?,
-        decision_date: r.date(P::DecisionDate)?,
-        legal_effective_date: r.date(P::LegalEffectiveDate)?,
-        published_at: r.date(P::PublishedAt)?,
-        complete_parts: r.flag(P::CompleteParts, false)?,
-        citizen_data_connected: r.flag(P::CitizenDataConnected, false)?,
-    })
+        online_level: e
+            .take(r.choice(P::OnlineLevel))
+            .unwrap_or(OnlineLevel::None),
+        full_online_eligible: e.take(r.flag(P::FullOnlineEligible, false)),
+        has_fee: e.take(r.flag(P::HasFee, false)),
+        paper_result: e.take(r.flag(P::PaperResult, false)),
+        max_days: e
+            .take(r.number(P::MaxDays, u32::MAX as u64))
+            .map(|n| n as u32),
+        citizen_facing: e.take(r.flag(P::CitizenFacing, false)),
+        decision_date: e.take(r.date(P::DecisionDate)),
+        legal_effective_date: e.take(r.date(P::LegalEffectiveDate)),
+        published_at: e.take(r.date(P::PublishedAt)),
+        complete_parts: e.take(r.flag(P::CompleteParts, false)),
+        citizen_data_connected: e.take(r.flag(P::CitizenDataConnected, false)),
+    }
 }
 
-fn dossier(r: &Row<'_>) -> Result<Dossier, FieldError> {
-    let id = r.required(D::Id)?;
-    let unit_code = r.required(D::UnitCode)?;
-    let procedure_code = r.required(D::ProcedureCode)?;
-    let channel = r.channel(D::Channel)?;
-    let submitted_at = r.instant(D::SubmittedAt)?;
-    let received_at = r.required_instant(D::ReceivedAt)?;
-    let due_at = r.instant_with(D::DueAt.into(), true)?;
-    let finished_at = r.instant(D::FinishedAt)?;
-    let returned_at = r.instant(D::ReturnedAt)?;
-    let status = r.choice(D::Status)?.unwrap_or(if finished_at.is_some() {
+fn dossier(r: &Row<'_>, e: &mut Errors) -> Dossier {
+    let id = e.take(r.required(D::Id)).to_string();
+    let unit_code = e.take(r.required(D::UnitCode)).to_string();
+    let procedure_code = e.take(r.required(D::ProcedureCode)).to_string();
+    let channel = r.channel(D::Channel).unwrap_or_else(|err| {
+        e.0.push(err);
+        Channel::InPerson
+    });
+    let submitted_at = e.take(r.instant(D::SubmittedAt));
+    let status = e.take(r.choice::<DossierStatus>(D::Status));
+    // A dossier registered but not yet received (portal status 1) has no
+    // reception date yet: it is kept under its submission date and counts
+    // in no criterion until it is received (methodology.md, reading notes).
+    let received_at = if status == Some(DossierStatus::Registered)
+        && r.cell(D::ReceivedAt).is_empty()
+        && submitted_at.is_some()
+    {
+        submitted_at
+    } else {
+        e.take(r.required_instant(D::ReceivedAt).map(Some))
+    };
+    let due_at = e.take(r.instant_with(D::DueAt.into(), true));
+    let refused_at = e.take(r.instant(D::RefusedAt));
+    let mut finished_at = e.take(r.instant(D::FinishedAt));
+    let status = status.unwrap_or(if finished_at.is_some() {
         DossierStatus::Finished
     } else {
         DossierStatus::Received
     });
-    Ok(Dossier {
-        id: id.to_string(),
-        unit_code: unit_code.to_string(),
-        procedure_code: procedure_code.to_string(),
+    // A refusal, stop or withdrawal ends processing at its date (§3) when no
+    // end of processing is given.
+    if finished_at.is_none()
+        && matches!(
+            status,
+            DossierStatus::Rejected | DossierStatus::Stopped | DossierStatus::Withdrawn
+        )
+    {
+        finished_at = refused_at;
+    }
+    Dossier {
+        id,
+        unit_code,
+        procedure_code,
         channel,
         submitted_at,
-        received_at,
+        received_at: received_at.unwrap_or(Instant::from_unix(0)),
         due_at,
         finished_at,
-        returned_at,
+        returned_at: e.take(r.instant(D::ReturnedAt)),
         status,
-        supplement_requests: r.u32(D::SupplementRequests)?,
-        supplement_requested_at: r.instant(D::SupplementRequestedAt)?,
-        supplement_days: r.u32(D::SupplementDays)?,
-        synced: r.flag(D::Synced, false)?,
-        fee_amount: r.i64(D::FeeAmount)?,
-        paid_online: r.paid_online(D::PaidOnline)?,
-        e_result: r.flag(D::EResult, false)?,
-        digitized: r.flag(D::Digitized, false)?,
-        reused_data: r.flag(D::ReusedData, false)?,
-        vneid_verified: r.flag(D::VneidVerified, false)?,
-        handler_named: r.flag(D::HandlerNamed, true)?,
-        personal_store_synced: r.flag(D::PersonalStoreSynced, false)?,
-        citizen_data_used: r.flag(D::CitizenDataUsed, false)?,
-        rating: r.choice(D::Rating)?,
-        complaint: r.flag(D::Complaint, false)?,
-    })
+        supplement_requests: e.take(r.u32(D::SupplementRequests)),
+        supplement_requested_at: e.take(r.instant(D::SupplementRequestedAt)),
+        supplement_days: e.take(r.u32(D::SupplementDays)),
+        synced: e.take(r.flag(D::Synced, false)),
+        fee_amount: e.take(r.i64(D::FeeAmount)),
+        paid_online: e.take(r.paid_online(D::PaidOnline)),
+        e_result: e.take(r.flag(D::EResult, false)),
+        digitized: e.take(r.flag(D::Digitized, false)),
+        reused_data: e.take(r.flag(D::ReusedData, false)),
+        vneid_verified: e.take(r.flag(D::VneidVerified, false)),
+        handler_named: e.take(r.flag(D::HandlerNamed, true)),
+        personal_store_synced: e.take(r.flag(D::PersonalStoreSynced, false)),
+        citizen_data_used: e.take(r.flag(D::CitizenDataUsed, false)),
+        rating: e.take(r.choice(D::Rating)),
+        complaint: e.take(r.flag(D::Complaint, false)),
+    }
 }
 
-fn feedback(r: &Row<'_>) -> Result<Feedback, FieldError> {
-    Ok(Feedback {
-        id: r.required(F::Id)?.to_string(),
-        unit_code: r.required(F::UnitCode)?.to_string(),
-        received_at: r.required_instant(F::ReceivedAt)?,
-        outcome: r.choice(F::Outcome)?.unwrap_or(FeedbackOutcome::Pending),
-        handled_at: r.instant(F::HandledAt)?,
-        published_at: r.instant(F::PublishedAt)?,
-        likes: r.u32(F::Likes)?,
-        dislikes: r.u32(F::Dislikes)?,
-        repeated: r.flag(F::Repeated, false)?,
-    })
+fn feedback(r: &Row<'_>, e: &mut Errors) -> Feedback {
+    Feedback {
+        id: e.take(r.required(F::Id)).to_string(),
+        unit_code: e.take(r.required(F::UnitCode)).to_string(),
+        received_at: e
+            .take(r.required_instant(F::ReceivedAt).map(Some))
+            .unwrap_or(Instant::from_unix(0)),
+        outcome: e
+            .take(r.choice(F::Outcome))
+            .unwrap_or(FeedbackOutcome::Pending),
+        handled_at: e.take(r.instant(F::HandledAt)),
+        published_at: e.take(r.instant(F::PublishedAt)),
+        likes: e.take(r.u32(F::Likes)),
+        dislikes: e.take(r.u32(F::Dislikes)),
+        repeated: e.take(r.flag(F::Repeated, false)),
+    }
 }
 
-fn counts(r: &Row<'_>) -> Result<UnitCounts, FieldError> {
-    Ok(UnitCounts {
-        unit_code: r.required(C::UnitCode)?.to_string(),
-        month: r.month(C::Month)?,
-        verified_accounts: r.i64(C::VerifiedAccounts)?,
-        e_certified_copies: r.i64(C::ECertifiedCopies)?,
-        certification_dossiers: r.i64(C::CertificationDossiers)?,
-        population: r.i64(C::Population)?,
-    })
+fn counts(r: &Row<'_>, e: &mut Errors) -> UnitCounts {
+    UnitCounts {
+        unit_code: e.take(r.required(C::UnitCode)).to_string(),
+        month: r.month(C::Month).unwrap_or_else(|err| {
+            e.0.push(err);
+            Month::from_index(0)
+        }),
+        verified_accounts: e.take(r.i64(C::VerifiedAccounts)),
+        e_certified_copies: e.take(r.i64(C::ECertifiedCopies)),
+        certification_dossiers: e.take(r.i64(C::CertificationDossiers)),
+        population: e.take(r.i64(C::Population)),
+    }
 }
 
-fn holiday(r: &Row<'_>) -> Result<Holiday, FieldError> {
+fn holiday(r: &Row<'_>, e: &mut Errors) -> Holiday {
     let i = usize::from(H::Date);
-    r.required(i)?;
-    let date = r
-        .date(i)?
-        .ok_or_else(|| r.fail(i, "thiếu ngày (missing date)".into()))?;
-    Ok(Holiday {
+    let date = match r.required(i).and_then(|_| r.date(i)) {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            e.0.push(r.fail(i, "thiếu ngày (missing date)".into()));
+            Date::from_days(0)
+        }
+        Err(err) => {
+            e.0.push(err);
+            Date::from_days(0)
+        }
+    };
+    Holiday {
         date,
         name: r.cell(H::Name).to_string(),
-    })
+    }
+}
+
+fn step(r: &Row<'_>, e: &mut Errors) -> ProcessingStep {
+    ProcessingStep {
+        dossier_id: e.take(r.required(S::DossierId)).to_string(),
+        at: e
+            .take(r.required_instant(S::At).map(Some))
+            .unwrap_or(Instant::from_unix(0)),
+        status: e.take(r.choice(S::Status)),
+        handler: r.cell(S::Handler).to_string(),
+        title: r.cell(S::Title).to_string(),
+        department: r.cell(S::Department).to_string(),
+        content: r.cell(S::Content).to_string(),
+        started_at: e.take(r.instant(S::StartedAt)),
+        due_at: e.take(r.instant(S::StepDueAt)),
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! required. The order of each table is the order of the data format and the
 //! order in which a row's fields are checked.
 
+use crate::text::fold_key;
 use crate::RecordKind;
 
 /// The most columns any record kind has; rows are gathered into a fixed
@@ -31,13 +32,10 @@ pub(crate) struct Col {
 }
 
 impl Col {
-    /// Whether a header cell (already trimmed and lower-cased) names this column.
-    pub fn matches(&self, normalised: &str) -> bool {
-        self.name == normalised
-            || self
-                .aliases
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(normalised))
+    /// Whether a header cell, folded by [`fold_key`] (no diacritics, case
+    /// or separators), names this column.
+    pub fn matches(&self, folded: &str) -> bool {
+        fold_key(self.name) == folded || self.aliases.iter().any(|a| fold_key(a) == folded)
     }
 
     /// `id (MaHoSo)`: the name with its aliases, for messages.
@@ -70,10 +68,10 @@ macro_rules! columns {
 }
 
 columns!(UNITS, U {
-    Code = "code", ["MaDinhDanh"], Text, true;
-    Name = "name", ["TenDonVi"], Text, true;
-    ParentCode = "parent_code", ["MaDonViCha"], Text, false;
-    Kind = "kind", ["LoaiDonVi"], Choice, false;
+    Code = "code", ["MaDinhDanh", "MADONVI", "Mã đơn vị", "Mã định danh"], Text, true;
+    Name = "name", ["TenDonVi", "Tên đơn vị", "Tên cơ quan"], Text, true;
+    ParentCode = "parent_code", ["MaDonViCha", "Mã đơn vị cha", "Mã đơn vị cấp trên"], Text, false;
+    Kind = "kind", ["LoaiDonVi", "CAPDONVI", "Cấp đơn vị", "Loại đơn vị"], Choice, false;
     ValidFrom = "valid_from", [], Date, false;
     ValidTo = "valid_to", [], Date, false;
     SuccessorCode = "successor_code", [], Text, false;
@@ -81,10 +79,10 @@ columns!(UNITS, U {
 });
 
 columns!(PROCEDURES, P {
-    Code = "code", ["MaTTHC"], Text, true;
-    Name = "name", ["TenTTHC"], Text, true;
-    Level = "level", ["CapThucHien"], Choice, false;
-    Field = "field", ["LinhVuc"], Text, false;
+    Code = "code", ["MaTTHC", "Mã thủ tục", "Mã TTHC"], Text, true;
+    Name = "name", ["TenTTHC", "Tên thủ tục", "Tên thủ tục hành chính"], Text, true;
+    Level = "level", ["CapThucHien", "Cấp thực hiện"], Choice, false;
+    Field = "field", ["LinhVuc", "TenLinhVuc", "Lĩnh vực"], Text, false;
     OnlineLevel = "online_level", ["MucDoDVC"], Choice, false;
     FullOnlineEligible = "full_online_eligible", [], Bool, false;
     HasFee = "has_fee", ["CoPhiLePhi"], Bool, false;
@@ -99,31 +97,46 @@ columns!(PROCEDURES, P {
 });
 
 columns!(DOSSIERS, D {
-    Id = "id", ["MaHoSo"], Text, true;
-    UnitCode = "unit_code", ["MaCoQuan"], Text, true;
-    ProcedureCode = "procedure_code", ["MaTTHC"], Text, true;
-    Channel = "channel", ["KenhThucHien"], Number, false;
-    SubmittedAt = "submitted_at", ["NgayNopHoSo"], DateTime, false;
-    ReceivedAt = "received_at", ["NgayTiepNhan"], DateTime, true;
-    DueAt = "due_at", ["NgayHenTra"], DateTime, false;
-    FinishedAt = "finished_at", ["NgayKetThucXuLy"], DateTime, false;
-    ReturnedAt = "returned_at", ["NgayTraKetQua"], DateTime, false;
-    Status = "status", ["TrangThaiHoSo"], Choice, false;
-    SupplementRequests = "supplement_requests", ["SoLanYeuCauBoSung"], Number, false;
-    SupplementRequestedAt = "supplement_requested_at", ["NgayYeuCauBoSung"], DateTime, false;
+    Id = "id", ["MaHoSo", "Số hồ sơ", "Mã biên nhận"], Text, true;
+    UnitCode = "unit_code", ["MaCoQuan", "MaDonVi", "MaDinhDanhDV", "Mã đơn vị", "Mã cơ quan"], Text, false;
+    ProcedureCode = "procedure_code", ["MaTTHC", "Mã thủ tục", "Mã TTHC"], Text, false;
+    Channel = "channel", ["KenhThucHien", "Kênh nộp", "Hình thức nộp"], Number, false;
+    SubmittedAt = "submitted_at", ["NgayNopHoSo", "Ngày nộp", "Ngày đăng ký"], DateTime, false;
+    ReceivedAt = "received_at", ["NgayTiepNhan", "Ngày nhận", "Ngày nhận hồ sơ"], DateTime, true;
+    DueAt = "due_at", ["NgayHenTra", "Hạn trả", "Hạn xử lý"], DateTime, false;
+    FinishedAt = "finished_at", ["NgayKetThucXuLy", "Ngày xử lý xong", "Ngày hoàn thành"], DateTime, false;
+    ReturnedAt = "returned_at", ["NgayTraKetQua", "NgayTra", "Ngày trả"], DateTime, false;
+    Status = "status", ["TrangThaiHoSo", "Trạng thái", "Tình trạng"], Choice, false;
+    SupplementRequests = "supplement_requests", ["SoLanYeuCauBoSung", "Số lần bổ sung"], Number, false;
+    SupplementRequestedAt = "supplement_requested_at", ["NgayYeuCauBoSung", "Ngày bổ sung"], DateTime, false;
     SupplementDays = "supplement_days", [], Number, false;
-    Synced = "synced", ["DaDongBo"], Bool, false;
-    FeeAmount = "fee_amount", ["PhiLePhi"], Number, false;
-    PaidOnline = "paid_online", ["DuocThanhToanTrucTuyen"], Number, false;
-    EResult = "e_result", ["CoKetQuaDienTu"], Bool, false;
-    Digitized = "digitized", ["HoSoCoThanhPhanSoHoa"], Bool, false;
-    ReusedData = "reused_data", ["DuocLayTuKhoDMQG"], Bool, false;
-    VneidVerified = "vneid_verified", [], Bool, false;
+    Synced = "synced", ["DaDongBo", "Đã đồng bộ"], Bool, false;
+    FeeAmount = "fee_amount", ["PhiLePhi", "Phí, lệ phí", "Lệ phí"], Number, false;
+    PaidOnline = "paid_online", ["DuocThanhToanTrucTuyen", "Thanh toán trực tuyến"], Number, false;
+    EResult = "e_result", ["CoKetQuaDienTu", "Kết quả điện tử"], Bool, false;
+    Digitized = "digitized", ["HoSoCoThanhPhanSoHoa", "Số hóa"], Bool, false;
+    ReusedData = "reused_data", ["DuocTaiSuDung"], Bool, false;
+    VneidVerified = "vneid_verified", ["TaiKhoanDuocXacThucVoiVNeID"], Bool, false;
     HandlerNamed = "handler_named", [], Bool, false;
-    PersonalStoreSynced = "personal_store_synced", [], Bool, false;
-    CitizenDataUsed = "citizen_data_used", ["TaiKhoanDuocXacThucVoiVNeID"], Bool, false;
-    Rating = "rating", ["DanhGia"], Choice, false;
-    Complaint = "complaint", ["CoPhanAnh"], Bool, false;
+    PersonalStoreSynced = "personal_store_synced", ["DuocLayTuKhoDMQG"], Bool, false;
+    CitizenDataUsed = "citizen_data_used", ["SuDungCSDLDanCu"], Bool, false;
+    Rating = "rating", ["DanhGia", "Mức độ hài lòng"], Choice, false;
+    Complaint = "complaint", ["CoPhanAnh", "Có phản ánh"], Bool, false;
+    UnitName = "unit_name", ["DonViXuLy", "Đơn vị tiếp nhận", "Tên đơn vị", "Cơ quan thực hiện", "Cơ quan giải quyết"], Text, false;
+    ProcedureName = "procedure_name", ["TenTTHC", "Tên thủ tục hành chính", "Tên thủ tục", "Thủ tục hành chính"], Text, false;
+    RefusedAt = "refused_at", ["NgayTuChoi", "Ngày từ chối"], DateTime, false;
+});
+
+columns!(STEPS, S {
+    DossierId = "dossier_id", ["MaHoSo", "Mã hồ sơ"], Text, true;
+    At = "at", ["ThoiDiemXuLy", "Thời điểm xử lý", "Thời gian xử lý"], DateTime, true;
+    Status = "status", ["TrangThai", "Trạng thái"], Choice, false;
+    Handler = "handler", ["NguoiXuLy", "Người xử lý"], Text, false;
+    Title = "title", ["ChucDanh", "Chức danh"], Text, false;
+    Department = "department", ["PhongBanXuLy", "Phòng ban xử lý"], Text, false;
+    Content = "content", ["NoiDungXuLy", "Nội dung xử lý"], Text, false;
+    StartedAt = "started_at", ["NgayBatDau", "Ngày bắt đầu"], DateTime, false;
+    StepDueAt = "step_due_at", ["NgayKetThucTheoQuyDinh", "Hạn xử lý bước"], DateTime, false;
 });
 
 columns!(FEEDBACK, F {
@@ -161,15 +174,91 @@ pub(crate) fn columns(kind: RecordKind) -> &'static [Col] {
         RecordKind::Feedback => FEEDBACK,
         RecordKind::Counts => COUNTS,
         RecordKind::Holidays => HOLIDAYS,
+        RecordKind::Steps => STEPS,
     }
 }
 
-/// The column a header cell names: trimmed, BOM stripped, case-insensitive.
+/// Keys of the portal's records and staff exports that chiso reads on
+/// purpose without storing: the applicant's personal data (Decree
+/// 13/2023/NĐ-CP: not needed to score or explain), descriptive fields, and
+/// the nested lists whose facts are derived into columns (`portal.rs`).
+/// They are not reported as unrecognised.
+pub(crate) const KNOWN_UNUSED: &[&str] = &[
+    "STT",
+    "ROW_STT",
+    "ChuHoSo",
+    "Chủ hồ sơ",
+    "Người nộp",
+    "Người nộp hồ sơ",
+    "SoGiayToChuHoSo",
+    "DinhDanhCHS",
+    "Email",
+    "Fax",
+    "SoDienThoai",
+    "Số điện thoại",
+    "Địa chỉ",
+    "DiaChi",
+    "LoaiDoiTuong",
+    "MaDoiTuong",
+    "ThongTinKhac",
+    "TrichYeuHoSo",
+    "Trích yếu",
+    "MaLinhVuc",
+    "TenLinhVuc",
+    "Lĩnh vực",
+    "HinhThuc",
+    "NoiNopHoSo",
+    "ThongTinTra",
+    "GhiChu",
+    "Ghi chú",
+    "MaHoSoKhac",
+    "DanhSachTepDinhKemKhac",
+    "TaiLieuNop",
+    "DanhSachLePhi",
+    "DanhSachGiayToKetQua",
+    "DanhSachHoSoBoSung",
+    "DSKetNoiCSDL",
+    "QuaTrinhXuLyHoSos",
+    "session",
+    "TENTTHC_EN",
+    "MACOQUANCONGBO",
+    "COQUANTHUCHIEN",
+    "LINHVUCTHUCHIEN",
+    "CACHTHUCTHUCHIEN",
+    "KETQUATHUCHIEN",
+    "THANHPHANHOSO",
+    "TRINHTUTHUCHIEN",
+    "CANCUPHAPLY",
+    "YEUCAU",
+    "DOITUONGTHUCHIEN",
+    "MOTADOITUONGTHUCHIEN",
+    "TRUONGHOP",
+    "MATTHCDP",
+    "MANGANH",
+];
+
+/// Columns that only help find another value (a unit or procedure by name,
+/// a refusal date as the end of processing): a file lacking them lacks no fact,
+/// so they are not listed as missing.
+pub(crate) fn resolve_only(name: &str) -> bool {
+    matches!(name, "unit_name" | "procedure_name" | "refused_at")
+}
+
+/// Whether a key is one of [`KNOWN_UNUSED`].
+pub(crate) fn known_unused(folded: &str) -> bool {
+    KNOWN_UNUSED.iter().any(|k| fold_key(k) == folded)
+}
+
+/// The column a header cell names: BOM, case, diacritics and separators
+/// ignored (`Ngày hẹn trả` = `NgayHenTra` = `ngay_hen_tra`).
 pub(crate) fn find_column(cols: &[Col], header: &str) -> Option<usize> {
     if let Some(i) = cols.iter().position(|c| c.name == header) {
         return Some(i);
     }
-    let n = normalise(header);
+    let n = fold_key(header);
+    if n.is_empty() {
+        return None;
+    }
     cols.iter().position(|c| c.matches(&n))
 }
 
@@ -194,9 +283,9 @@ mod tests {
             for (i, c) in cols.iter().enumerate() {
                 for (j, d) in cols.iter().enumerate() {
                     if i != j {
-                        assert!(!d.matches(c.name), "{kind:?}: {} twice", c.name);
+                        assert!(!d.matches(&fold_key(c.name)), "{kind:?}: {} twice", c.name);
                         for a in c.aliases {
-                            assert!(!d.matches(&a.to_lowercase()), "{kind:?}: {a} twice");
+                            assert!(!d.matches(&fold_key(a)), "{kind:?}: {a} twice");
                         }
                     }
                 }
@@ -226,5 +315,12 @@ mod tests {
             Some(usize::from(D::ReceivedAt))
         );
         assert_eq!(find_column(DOSSIERS, "ghi_chu"), None);
+        assert_eq!(
+            find_column(DOSSIERS, "Ngày hẹn trả"),
+            Some(usize::from(D::DueAt))
+        );
+        assert_eq!(find_column(DOSSIERS, "Mã hồ sơ"), Some(usize::from(D::Id)));
+        assert_eq!(find_column(DOSSIERS, "DanhGa"), None);
+        assert!(known_unused(&fold_key("Chủ hồ sơ")));
     }
 }

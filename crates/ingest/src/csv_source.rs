@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::io::{self, Read};
 
 use crate::columns::MAX_COLUMNS;
-use crate::{map_header, Ctx, Header, IngestError, Item, RecordKind};
+use crate::{map_header, Ctx, Header, IngestError, Item, RecordKind, MAX_TITLE_ROWS};
 
 /// Bytes read from the input at a time; the buffer grows for longer rows.
 const CHUNK: usize = 256 * 1024;
@@ -305,11 +305,14 @@ pub(crate) struct CsvSource {
 }
 
 impl CsvSource {
+    /// Opens a CSV file: the header is the first row (within the first
+    /// [`MAX_TITLE_ROWS`] + 1 non-blank rows) that names the kind's required
+    /// columns; rows above it are title rows, skipped and counted.
     pub fn open(
         kind: RecordKind,
         file: &str,
         input: Box<dyn Read + Send>,
-    ) -> Result<(CsvSource, Header), IngestError> {
+    ) -> Result<(CsvSource, Header, usize), IngestError> {
         let io_err = |source| IngestError::Io {
             file: file.to_string(),
             source,
@@ -338,24 +341,52 @@ impl CsvSource {
             .find(|l| !l.trim_ascii().is_empty())
             .unwrap_or(&[]);
         src.delim = delimiter(first_line);
-        let names: Vec<String> = loop {
+        let mut first_error = None;
+        let mut title_rows = 0;
+        let (names, header) = loop {
             let Some(raw) = src.read_raw().map_err(io_err)? else {
-                return Err(IngestError::NoHeader {
+                return Err(first_error.unwrap_or(IngestError::NoHeader {
                     file: file.to_string(),
-                });
+                }));
             };
             let bytes = &src.buf[raw.start..raw.start + raw.len];
             if bytes.trim_ascii().is_empty() {
                 continue;
             }
-            let text = std::str::from_utf8(bytes).map_err(|_| IngestError::NotUtf8 {
-                file: file.to_string(),
-            })?;
+            let text = match std::str::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) if first_error.is_none() => {
+                    return Err(IngestError::NotUtf8 {
+                        file: file.to_string(),
+                    })
+                }
+                Err(_) => {
+                    title_rows += 1;
+                    continue;
+                }
+            };
+            // A title row may have no separator at all: each row chooses its own.
+            let delim = delimiter(bytes);
             let mut cells = Vec::new();
-            split_quoted(text, src.delim, &mut cells);
-            break cells.into_iter().map(Cow::into_owned).collect();
+            split_quoted(text, delim, &mut cells);
+            let names: Vec<String> = cells.into_iter().map(Cow::into_owned).collect();
+            match map_header(kind, file, &names) {
+                Ok(h) => {
+                    src.delim = delim;
+                    break (names, h);
+                }
+                Err(e @ IngestError::DuplicateColumn { .. }) => return Err(e),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                    title_rows += 1;
+                    if title_rows > MAX_TITLE_ROWS {
+                        return Err(first_error.unwrap_or(IngestError::NoHeader {
+                            file: file.to_string(),
+                        }));
+                    }
+                }
+            }
         };
-        let header = map_header(kind, file, &names)?;
         src.width = names.len();
         src.cols_at = vec![None; names.len()];
         for (i, pos) in header.map.iter().enumerate() {
@@ -363,7 +394,7 @@ impl CsvSource {
                 src.cols_at[*pos] = Some(i);
             }
         }
-        Ok((src, header))
+        Ok((src, header, title_rows))
     }
 
     /// Reads more input into the buffer, keeping the unread part.

@@ -103,6 +103,7 @@ impl Fingerprinter {
                 p.word(c.month.index() as u64);
             }
             Record::Holiday(h) => p.word(h.date.days() as u64),
+            Record::Step(s) => p.bytes(s.key().as_bytes()),
         }
         p.finish()
     }

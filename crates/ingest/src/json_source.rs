@@ -1,21 +1,106 @@
 //! JSON Lines: one object per line, keys named like CSV columns (aliases
-//! allowed); values are strings, numbers, booleans or null. Blank lines are
-//! skipped; a line that is not a JSON object is a rejected row.
+//! allowed); values are strings, numbers, booleans or null; a portal
+//! record's nested lists are read for the facts they carry (`portal.rs`).
+//! Blank lines are skipped; a line that is not a JSON object is a rejected row.
+//! [`record_item`] reads one JSON record, for this source and for JSON
+//! documents (`json_doc.rs`) alike.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::columns::{find_column, MAX_COLUMNS};
-use crate::{Ctx, IngestError, Item};
+use crate::{portal, Ctx, IngestError, Item, RecordKind};
+
+/// Which column each key seen so far names, so that a key is folded once per file.
+#[derive(Default)]
+pub(crate) struct KeyCache(HashMap<String, Option<usize>>);
+
+impl KeyCache {
+    fn column(&mut self, ctx: &mut Ctx, key: &str) -> Option<usize> {
+        if let Some(c) = self.0.get(key) {
+            return *c;
+        }
+        let c = find_column(ctx.cols, key);
+        if c.is_none() {
+            ctx.note_extra(key);
+        }
+        if self.0.len() < 10_000 {
+            self.0.insert(key.to_string(), c);
+        }
+        c
+    }
+}
+
+/// Reads one JSON record into an item. `sync`: the record came in a
+/// synchronisation payload (so it reached the portal: `synced`).
+pub(crate) fn record_item(
+    ctx: &mut Ctx,
+    keys: &mut KeyCache,
+    line: usize,
+    map: &Map<String, Value>,
+    sync: bool,
+    raw: &dyn Fn() -> String,
+) -> Item {
+    let mut cells: [Cow<'_, str>; MAX_COLUMNS] = std::array::from_fn(|_| Cow::Borrowed(""));
+    let mut given = [false; MAX_COLUMNS];
+    for (key, v) in map {
+        let Some(i) = keys.column(ctx, key) else {
+            continue;
+        };
+        let col = ctx.cols[i].name;
+        let Some(t) = cell(v) else {
+            return ctx.reject(
+                line,
+                Some(col),
+                format!(
+                    "giá trị ở cột {col} (khóa {key}) phải là chuỗi, số, true/false hoặc null \
+                     (the value in column {col} must be a string, number, boolean or null)"
+                ),
+                raw(),
+            );
+        };
+        if given[i] && cells[i].trim() != t.trim() {
+            return ctx.reject(
+                line,
+                Some(col),
+                format!(
+                    "cột {col} có hai giá trị khác nhau (tên tiếng Anh và tên đồng bộ): chỉ giữ một \
+                     (column {col} is given twice with different values: keep one key)"
+                ),
+                raw(),
+            );
+        }
+        given[i] = true;
+        cells[i] = t;
+        ctx.saw_column(i);
+    }
+    let derived = match ctx.kind {
+        RecordKind::Dossiers => portal::dossier(map, sync || portal::is_sync_record(map)),
+        RecordKind::Procedures => Ok(portal::procedure(map)),
+        _ => Ok(Vec::new()),
+    };
+    match derived {
+        Ok(d) => {
+            for (i, _, _) in &d {
+                ctx.saw_column(*i);
+            }
+            portal::merge_into(&mut cells, d);
+        }
+        Err(e) => return ctx.reject(line, Some(e.column), e.reason, raw()),
+    }
+    let vals: [&str; MAX_COLUMNS] = std::array::from_fn(|i| cells[i].as_ref());
+    let n = ctx.cols.len();
+    ctx.finish(line, &vals[..n], raw)
+}
 
 pub(crate) struct JsonSource {
     input: BufReader<Box<dyn Read + Send>>,
     buf: Vec<u8>,
     line: usize,
-    /// Columns some line has had, for the missing-columns report.
-    seen: Vec<bool>,
+    keys: KeyCache,
     /// `buf` holds line `line`, read but not yet given out.
     pending: bool,
     done: bool,
@@ -59,7 +144,7 @@ impl JsonSource {
             input: BufReader::with_capacity(1 << 16, input),
             buf: Vec::new(),
             line: 0,
-            seen: vec![false; ctx.cols.len()],
+            keys: KeyCache::default(),
             pending: false,
             done: false,
         };
@@ -84,24 +169,14 @@ impl JsonSource {
             if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(text) {
                 for key in map.keys() {
                     if let Some(i) = find_column(ctx.cols, key) {
-                        src.seen[i] = true;
+                        ctx.json_seen[i] = true;
                     }
                 }
             }
             break;
         }
-        src.update_missing(ctx);
+        ctx.update_missing();
         Ok(src)
-    }
-
-    fn update_missing(&self, ctx: &mut Ctx) {
-        ctx.missing = ctx
-            .cols
-            .iter()
-            .zip(&self.seen)
-            .filter(|(_, s)| !**s)
-            .map(|(c, _)| c.name.to_string())
-            .collect();
     }
 
     pub fn next(&mut self, ctx: &mut Ctx) -> Option<Item> {
@@ -158,57 +233,7 @@ impl JsonSource {
                     ),
                 );
             };
-            let mut cells: [Cow<'_, str>; MAX_COLUMNS] = std::array::from_fn(|_| Cow::Borrowed(""));
-            let mut given = [false; MAX_COLUMNS];
-            let mut newly_seen = false;
-            for (key, v) in map {
-                let Some(i) = find_column(ctx.cols, key) else {
-                    ctx.note_extra(key);
-                    continue;
-                };
-                let col = ctx.cols[i].name;
-                let Some(t) = cell(v) else {
-                    return Some(ctx.reject(
-                        line,
-                        Some(col),
-                        format!(
-                            "giá trị ở cột {col} phải là chuỗi, số, true/false hoặc null \
-                             (the value in column {col} must be a string, number, boolean or null)"
-                        ),
-                        raw(),
-                    ));
-                };
-                if given[i] && cells[i].trim() != t.trim() {
-                    return Some(ctx.reject(
-                        line,
-                        Some(col),
-                        format!(
-                            "cột {col} có hai giá trị khác nhau (tên tiếng Anh và tên đồng bộ): chỉ giữ một \
-                             (column {col} is given twice with different values: keep one key)"
-                        ),
-                        raw(),
-                    ));
-                }
-                given[i] = true;
-                cells[i] = t;
-                if !self.seen[i] {
-                    self.seen[i] = true;
-                    newly_seen = true;
-                }
-            }
-            if newly_seen {
-                ctx.missing = ctx
-                    .cols
-                    .iter()
-                    .zip(&self.seen)
-                    .filter(|(_, s)| !**s)
-                    .map(|(c, _)| c.name.to_string())
-                    .collect();
-            }
-
-            let vals: [&str; MAX_COLUMNS] = std::array::from_fn(|i| cells[i].as_ref());
-            let n = ctx.cols.len();
-            return Some(ctx.finish(line, &vals[..n], raw));
+            return Some(record_item(ctx, &mut self.keys, line, map, false, &raw));
         }
     }
 }

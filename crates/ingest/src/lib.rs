@@ -29,9 +29,17 @@ mod columns;
 mod csv_source;
 mod dedupe;
 pub mod events;
+mod html;
+mod json_doc;
 mod json_source;
+mod portal;
+pub mod published;
 mod render;
+mod resolve;
+mod text;
 mod xlsx_source;
+
+pub use resolve::{Catalogue, Placement};
 
 use std::fmt;
 use std::io::{self, Read};
@@ -42,11 +50,14 @@ use std::sync::Arc;
 
 use chiso_core::calendar::Holiday;
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
+use chiso_core::steps::ProcessingStep;
 
-use crate::build::{build, Row};
-use crate::columns::{columns, Col};
+use crate::build::{build, FieldError, Row};
+use crate::columns::{columns, Col, D};
 use crate::csv_source::CsvSource;
 use crate::dedupe::Seen;
+use crate::html::HtmlSource;
+use crate::json_doc::JsonDocSource;
 use crate::json_source::JsonSource;
 use crate::xlsx_source::XlsxSource;
 
@@ -65,6 +76,8 @@ pub enum RecordKind {
     Counts,
     /// Ngày nghỉ lễ.
     Holidays,
+    /// Quá trình xử lý hồ sơ: processing steps (`CapNhatTienDoHoSoMC`).
+    Steps,
 }
 
 impl RecordKind {
@@ -74,6 +87,7 @@ impl RecordKind {
         RecordKind::Procedures,
         RecordKind::Holidays,
         RecordKind::Dossiers,
+        RecordKind::Steps,
         RecordKind::Feedback,
         RecordKind::Counts,
     ];
@@ -87,11 +101,13 @@ impl RecordKind {
             RecordKind::Feedback => "feedback",
             RecordKind::Counts => "counts",
             RecordKind::Holidays => "holidays",
+            RecordKind::Steps => "steps",
         }
     }
 
     /// Parses the code (case-insensitive, singular accepted) or a Vietnamese
-    /// name: `don-vi`, `thu-tuc`, `ho-so`, `phan-anh` / `pakn`, `so-lieu`, `ngay-nghi` / `ngay-le`.
+    /// name: `don-vi`, `thu-tuc`, `ho-so`, `phan-anh` / `pakn`, `so-lieu`, `ngay-nghi` / `ngay-le`,
+    /// `tien-do` / `qua-trinh-xu-ly`.
     pub fn parse(text: &str) -> Option<RecordKind> {
         let t = text.trim().to_lowercase().replace(['_', ' '], "-");
         Some(match t.as_str() {
@@ -104,6 +120,9 @@ impl RecordKind {
             "counts" | "unit-counts" | "so-lieu" | "số-liệu" => RecordKind::Counts,
             "holidays" | "holiday" | "ngay-nghi" | "ngày-nghỉ" | "ngay-le" | "ngày-lễ" => {
                 RecordKind::Holidays
+            }
+            "steps" | "step" | "tien-do" | "tiến-độ" | "qua-trinh-xu-ly" | "quá-trình-xử-lý" => {
+                RecordKind::Steps
             }
             _ => return None,
         })
@@ -153,6 +172,7 @@ pub enum Record {
     Feedback(Feedback),
     Counts(UnitCounts),
     Holiday(Holiday),
+    Step(ProcessingStep),
 }
 
 impl Record {
@@ -167,6 +187,7 @@ impl Record {
             Record::Feedback(f) => f.id.clone(),
             Record::Counts(c) => format!("{} {}", c.unit_code, c.month.iso()),
             Record::Holiday(h) => h.date.iso(),
+            Record::Step(s) => s.key(),
         }
     }
 
@@ -179,6 +200,7 @@ impl Record {
             Record::Feedback(_) => RecordKind::Feedback,
             Record::Counts(_) => RecordKind::Counts,
             Record::Holiday(_) => RecordKind::Holidays,
+            Record::Step(_) => RecordKind::Steps,
         }
     }
 }
@@ -239,35 +261,112 @@ pub enum Item {
 /// The file formats read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// CSV, UTF-8, header row; comma separated, or semicolon (or tab) when the
-    /// header line has no comma.
+    /// CSV, UTF-8, header row (title rows above it are skipped); comma
+    /// separated, or semicolon (or tab) when the header line has no comma.
     Csv,
     /// JSON Lines: one object per line.
     JsonLines,
-    /// Excel workbook: first sheet, header row.
+    /// One JSON document: the portal's envelope `{session, madonvi, service,
+    /// isUpdating, data: [...]}`, a catalogue answer `{error_code, message,
+    /// result: [...]}`, a bare array of records, or one record.
+    Json,
+    /// Excel workbook (.xlsx, also .xls, .xlsb, .ods): first sheet, header row.
     Xlsx,
+    /// An HTML table, as browsers download staff exports (often named `.xls`).
+    Html,
 }
 
 impl Format {
-    /// The format of a file name by its extension: `.csv`, `.jsonl` /
-    /// `.ndjson` / `.json`, `.xlsx` (case-insensitive).
+    /// The format a file name suggests by its extension: `.csv`, `.jsonl` /
+    /// `.ndjson`, `.json`, `.xlsx` / `.xls` / `.xlsb` / `.ods`, `.html` / `.htm`
+    /// (case-insensitive). The content decides in the end ([`Format::sniff`]).
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
-            "csv" => Some(Format::Csv),
-            "jsonl" | "ndjson" | "json" => Some(Format::JsonLines),
-            "xlsx" => Some(Format::Xlsx),
+            "csv" | "txt" => Some(Format::Csv),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "json" => Some(Format::Json),
+            "xlsx" | "xls" | "xlsb" | "xlsm" | "ods" => Some(Format::Xlsx),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
 
-    /// Parses `csv`, `jsonl` (`ndjson`, `json`), `xlsx`.
+    /// Parses `csv`, `jsonl` (`ndjson`), `json`, `xlsx` (`xls`), `html`.
     pub fn parse(text: &str) -> Option<Format> {
         Format::from_path(Path::new(&format!(
             "x.{}",
             text.trim().trim_start_matches('.')
         )))
     }
+
+    /// The format of an HTTP body by its `Content-Type`, when it says one.
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let mime = content_type.split(';').next()?.trim().to_ascii_lowercase();
+        match mime.as_str() {
+            "text/csv" | "application/csv" => Some(Format::Csv),
+            "application/x-ndjson" | "application/jsonl" | "application/x-jsonlines" => {
+                Some(Format::JsonLines)
+            }
+            "application/json" | "text/json" => Some(Format::Json),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            | "application/vnd.ms-excel"
+            | "application/vnd.oasis.opendocument.spreadsheet" => Some(Format::Xlsx),
+            "text/html" | "application/xhtml+xml" => Some(Format::Html),
+            _ => None,
+        }
+    }
+
+    /// The format of content by its first bytes: a ZIP or OLE container is a
+    /// workbook, `<` an HTML table, `[` a JSON document, `{` JSON Lines when a
+    /// second object follows the first complete one on a later line, else one
+    /// JSON document; anything else CSV. An HTML table saved as `.xls`, a
+    /// JSON array saved as `.jsonl` or a CSV named `.txt` are read as what they are.
+    pub fn sniff(prefix: &[u8]) -> Format {
+        if prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            return Format::Xlsx;
+        }
+        let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+        let start = text
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len());
+        let text = &text[start..];
+        match text.first() {
+            Some(b'<') => Format::Html,
+            Some(b'[') => Format::Json,
+            Some(b'{') => {
+                let mut values = serde_json::Deserializer::from_slice(text)
+                    .into_iter::<&serde_json::value::RawValue>();
+                match values.next() {
+                    Some(Ok(_)) => {
+                        let rest = &text[values.byte_offset()..];
+                        let next = rest.iter().find(|b| !b.is_ascii_whitespace());
+                        if next == Some(&b'{') {
+                            Format::JsonLines
+                        } else {
+                            Format::Json
+                        }
+                    }
+                    // The first value does not end within the prefix: one large document.
+                    _ => Format::Json,
+                }
+            }
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// What reading needs beyond the file: the catalogues to resolve names and
+/// the unit a push names.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// Units and procedures already known, to place dossiers that give
+    /// names or no codes (see [`Placement`]).
+    pub catalogue: Option<Arc<Catalogue>>,
+    /// The unit of every dossier that names none, e.g. the push's
+    /// `?MaDinhDanhDV=`; an envelope's `madonvi` takes precedence.
+    pub unit: Option<String>,
 }
 
 /// A file that cannot be read at all. Rows that cannot be read are not
@@ -280,11 +379,6 @@ pub enum IngestError {
         #[source]
         source: io::Error,
     },
-    #[error(
-        "không biết đọc tệp {file}: dùng đuôi .csv, .jsonl (.ndjson, .json) hoặc .xlsx \
-         (unknown file type: use .csv, .jsonl, .ndjson, .json or .xlsx; save .xls files as .xlsx)"
-    )]
-    UnknownExtension { file: String },
     #[error(
         "dòng tiêu đề của tệp {file} không phải UTF-8: lưu lại dưới dạng \"CSV UTF-8\" \
          (the CSV header is not UTF-8: save the file as \"CSV UTF-8\")"
@@ -316,10 +410,40 @@ pub enum IngestError {
         second: usize,
     },
     #[error(
-        "loại dữ liệu không rõ '{0}': dùng units, procedures, dossiers, feedback, counts hoặc holidays \
+        "loại dữ liệu không rõ '{0}': dùng units, procedures, dossiers, steps, feedback, counts hoặc holidays \
          (unknown record kind)"
     )]
     UnknownKind(String),
+    #[error(
+        "tệp {file} không phải JSON đọc được ({message}): kiểm tra tệp là một tài liệu JSON (gói đồng bộ, \
+         mảng bản ghi) hoặc JSON Lines (invalid JSON document: check the file)"
+    )]
+    NotJson { file: String, message: String },
+    #[error(
+        "tệp {file} là gói {service} ({what}), không phải {kind}: dùng chiso import {hint} \
+         (the payload is a {service} call: import it as {hint})"
+    )]
+    WrongService {
+        file: String,
+        service: String,
+        what: &'static str,
+        kind: &'static str,
+        hint: &'static str,
+    },
+    #[error(
+        "tệp {file} là câu trả lời lỗi của Cổng DVCQG (error_code {code}: {message}): không có dữ liệu để nhập \
+         (the portal answered with an error; there is no data in it)"
+    )]
+    PortalError {
+        file: String,
+        code: String,
+        message: String,
+    },
+    #[error(
+        "tệp {file} lớn hơn {limit_mib} MiB cho một tài liệu JSON: chia thành nhiều tệp hoặc dùng JSON Lines \
+         (a single JSON document over the limit: split it or use JSON Lines)"
+    )]
+    TooLarge { file: String, limit_mib: u64 },
 }
 
 /// How a file's header maps onto the kind's columns.
@@ -328,6 +452,34 @@ pub(crate) struct Header {
     pub map: Vec<Option<usize>>,
     pub missing: Vec<String>,
     pub extra: Vec<String>,
+    pub unused: Vec<String>,
+}
+
+/// How many rows above the header a file may have (a staff export's title,
+/// agency and date lines).
+pub(crate) const MAX_TITLE_ROWS: usize = 30;
+
+/// Finds the header among a file's first rows: the first row that names the
+/// kind's required columns. Rows above it are title rows. When none does,
+/// the error is the first row's.
+pub(crate) fn find_header(
+    kind: RecordKind,
+    file: &str,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<(usize, Header), IngestError> {
+    let mut first_error = None;
+    for (i, names) in rows.take(MAX_TITLE_ROWS + 1).enumerate() {
+        match map_header(kind, file, &names) {
+            Ok(h) => return Ok((i, h)),
+            Err(e @ IngestError::DuplicateColumn { .. }) => return Err(e),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or(IngestError::NoHeader {
+        file: file.to_string(),
+    }))
 }
 
 /// Maps header cells onto the kind's columns; a required column missing or a
@@ -340,6 +492,7 @@ pub(crate) fn map_header(
     let cols = columns(kind);
     let mut map = vec![None; cols.len()];
     let mut extra = Vec::new();
+    let mut unused = Vec::new();
     for (pos, name) in names.iter().enumerate() {
         if columns::normalise(name).is_empty() {
             continue;
@@ -356,7 +509,14 @@ pub(crate) fn map_header(
                 }
                 map[i] = Some(pos);
             }
-            None => extra.push(name.trim().trim_start_matches('\u{feff}').to_string()),
+            None => {
+                let name = name.trim().trim_start_matches('\u{feff}').to_string();
+                if columns::known_unused(&text::fold_key(&name)) {
+                    unused.push(name);
+                } else {
+                    extra.push(name);
+                }
+            }
         }
     }
     let lacking: Vec<String> = cols
@@ -374,13 +534,14 @@ pub(crate) fn map_header(
     let missing = cols
         .iter()
         .zip(&map)
-        .filter(|(_, m)| m.is_none())
+        .filter(|(c, m)| m.is_none() && !columns::resolve_only(c.name))
         .map(|(c, _)| c.name.to_string())
         .collect();
     Ok(Header {
         map,
         missing,
         extra,
+        unused,
     })
 }
 
@@ -394,30 +555,93 @@ pub(crate) struct Ctx {
     pub rejected: u64,
     pub missing: Vec<String>,
     pub extra: Vec<String>,
+    /// Known keys read on purpose without being stored (personal data,
+    /// descriptions, nested lists whose facts are derived).
+    pub unused: Vec<String>,
+    pub options: ReadOptions,
+    /// Accepted dossiers by the rule that placed them in their unit.
+    pub placements: [u64; 4],
+    /// Rows above the header (a staff export's title rows), skipped.
+    pub title_rows: usize,
+    /// Columns some JSON record has given, for the missing-columns report.
+    pub json_seen: Vec<bool>,
 }
 
 impl Ctx {
-    fn new(kind: RecordKind, file: &str) -> Ctx {
+    fn new(kind: RecordKind, file: &str, options: ReadOptions) -> Ctx {
+        let cols = columns(kind);
         Ctx {
             kind,
-            cols: columns(kind),
+            cols,
             file: file.to_string(),
             seen: Seen::new(),
             accepted: 0,
             rejected: 0,
             missing: Vec::new(),
             extra: Vec::new(),
+            unused: Vec::new(),
+            options,
+            placements: [0; 4],
+            title_rows: 0,
+            json_seen: vec![false; cols.len()],
         }
     }
 
     /// Reads one row's cells (indexed like the kind's columns) into an item.
+    /// Every error of the row is reported, in column order.
     pub fn finish(&mut self, line: usize, vals: &[&str], raw: impl FnOnce() -> String) -> Item {
+        let mut errors: Vec<FieldError> = Vec::new();
+        let mut placement = None;
+        let mut owned: Vec<&str> = vals.to_vec();
+        let (unit, procedure);
+        if self.kind == RecordKind::Dossiers {
+            let cell = |c: D| vals.get(usize::from(c)).map_or("", |v| v.trim());
+            let catalogue = self.options.catalogue.as_deref();
+            if cell(D::UnitCode).is_empty() && !cell(D::Id).is_empty() {
+                match resolve::place_unit(
+                    catalogue,
+                    self.options.unit.as_deref(),
+                    cell(D::Id),
+                    cell(D::UnitName),
+                ) {
+                    Ok((code, how)) => {
+                        unit = code;
+                        owned[usize::from(D::UnitCode)] = &unit;
+                        placement = Some(how);
+                    }
+                    Err(reason) => errors.push(FieldError {
+                        col: usize::from(D::UnitCode),
+                        reason,
+                    }),
+                }
+            } else if !cell(D::UnitCode).is_empty() {
+                placement = Some(Placement::Record);
+            }
+            if cell(D::ProcedureCode).is_empty() && !cell(D::ProcedureName).is_empty() {
+                let unit_code = owned[usize::from(D::UnitCode)].trim();
+                match resolve::place_procedure(
+                    catalogue,
+                    cell(D::ProcedureName),
+                    (!unit_code.is_empty()).then_some(unit_code),
+                ) {
+                    Ok(code) => {
+                        procedure = code;
+                        owned[usize::from(D::ProcedureCode)] = &procedure;
+                    }
+                    Err(reason) => errors.push(FieldError {
+                        col: usize::from(D::ProcedureCode),
+                        reason,
+                    }),
+                }
+            }
+        }
         let row = Row {
             cols: self.cols,
-            vals,
+            vals: &owned,
         };
-        match build(self.kind, &row) {
-            Ok(record) => match self.seen.first_line(&record, line) {
+        let built = build(self.kind, &row);
+        match built {
+            Ok(record) if errors.is_empty() => match self.seen.first_line(&record, line) {
                 Some(first) => {
                     let key = build::show(&record.key());
                     let column = self.key_column();
@@ -433,14 +657,43 @@ impl Ctx {
                 }
                 None => {
                     self.accepted += 1;
+                    if let Some(p) = placement {
+                        self.placements
+                            [Placement::ALL.iter().position(|q| *q == p).unwrap_or(0)] += 1;
+                    }
                     Item::Accepted { line, record }
                 }
             },
-            Err(e) => {
-                let column = self.cols.get(e.col).map(|c| c.name);
-                self.reject(line, column, e.reason, raw())
+            Ok(_) => self.reject_all(line, errors, raw()),
+            Err(more) => {
+                // A resolution error already explains an empty code column.
+                let resolved: Vec<usize> = errors.iter().map(|e| e.col).collect();
+                errors.extend(more.into_iter().filter(|e| !resolved.contains(&e.col)));
+                errors.sort_by_key(|e| e.col);
+                self.reject_all(line, errors, raw())
             }
         }
+    }
+
+    /// A row rejected for one or more field errors: the first column is the
+    /// row's column, the reason lists every error.
+    fn reject_all(&mut self, line: usize, errors: Vec<FieldError>, raw: String) -> Item {
+        let column = errors
+            .first()
+            .and_then(|e| self.cols.get(e.col))
+            .map(|c| c.name);
+        let reason = if errors.len() == 1 {
+            errors
+                .into_iter()
+                .next()
+                .map(|e| e.reason)
+                .unwrap_or_default()
+        } else {
+            let n = errors.len();
+            let all: Vec<String> = errors.into_iter().map(|e| e.reason).collect();
+            format!("{n} lỗi: {}", all.join("; "))
+        };
+        self.reject(line, column, reason, raw)
     }
 
     /// A rejected row.
@@ -468,11 +721,37 @@ impl Ctx {
         )
     }
 
-    /// Remembers a column name that is not in the data format.
+    /// Remembers a column name that is not in the data format: a known key
+    /// read on purpose without being stored, or one not recognised at all.
     pub fn note_extra(&mut self, name: &str) {
-        if self.extra.len() < 100 && !self.extra.iter().any(|e| e == name) {
-            self.extra.push(name.to_string());
+        let list = if columns::known_unused(&text::fold_key(name)) {
+            &mut self.unused
+        } else {
+            &mut self.extra
+        };
+        if list.len() < 100 && !list.iter().any(|e| e == name) {
+            list.push(name.to_string());
         }
+    }
+
+    /// Records that a JSON record gave column `i`; keeps the missing list current.
+    pub fn saw_column(&mut self, i: usize) {
+        if let Some(seen) = self.json_seen.get_mut(i) {
+            if !*seen {
+                *seen = true;
+                self.update_missing();
+            }
+        }
+    }
+
+    pub fn update_missing(&mut self) {
+        self.missing = self
+            .cols
+            .iter()
+            .zip(&self.json_seen)
+            .filter(|(c, s)| !**s && !columns::resolve_only(c.name))
+            .map(|(c, _)| c.name.to_string())
+            .collect();
     }
 
     fn key_column(&self) -> &'static str {
@@ -481,6 +760,7 @@ impl Ctx {
             RecordKind::Dossiers | RecordKind::Feedback => "id",
             RecordKind::Counts => "unit_code",
             RecordKind::Holidays => "date",
+            RecordKind::Steps => "dossier_id",
         }
     }
 }
@@ -520,7 +800,9 @@ impl Read for Counting {
 enum Source {
     Csv(CsvSource),
     Json(JsonSource),
+    JsonDoc(JsonDocSource),
     Xlsx(XlsxSource),
+    Html(HtmlSource),
 }
 
 /// A streaming reader over one file: an iterator of [`Item`]s, one per
@@ -543,9 +825,32 @@ impl Reader {
         &self.ctx.missing
     }
 
-    /// Columns (keys) of the file that are not in the data format; ignored.
+    /// Columns (keys) of the file that are not in the data format and not
+    /// known: ignored, and named in the import summary (a misspelt `DanhGa`).
     pub fn extra_columns(&self) -> &[String] {
         &self.ctx.extra
+    }
+
+    /// Known columns read on purpose without being stored (the applicant's
+    /// personal data, descriptions, nested lists whose facts were derived).
+    pub fn unused_columns(&self) -> &[String] {
+        &self.ctx.unused
+    }
+
+    /// Accepted dossiers by the rule that placed them in their unit, in the
+    /// order of [`Placement::ALL`].
+    pub fn placements(&self) -> Vec<(Placement, u64)> {
+        Placement::ALL
+            .iter()
+            .zip(self.ctx.placements)
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| (*p, n))
+            .collect()
+    }
+
+    /// Rows above the header that were skipped (title rows).
+    pub fn title_rows(&self) -> usize {
+        self.ctx.title_rows
     }
 
     /// Bytes of the input consumed so far (XLSX: an estimate by rows, as the
@@ -553,6 +858,7 @@ impl Reader {
     pub fn bytes_read(&self) -> u64 {
         match &self.source {
             Source::Xlsx(x) => x.progress(self.total),
+            Source::JsonDoc(x) => x.progress(self.total),
             _ => self.bytes.load(Ordering::Relaxed),
         }
     }
@@ -606,24 +912,33 @@ impl Iterator for Reader {
         match &mut self.source {
             Source::Csv(s) => s.next(&mut self.ctx),
             Source::Json(s) => s.next(&mut self.ctx),
+            Source::JsonDoc(s) => s.next(&mut self.ctx),
             Source::Xlsx(s) => s.next(&mut self.ctx),
+            Source::Html(s) => s.next(&mut self.ctx),
         }
     }
 }
 
-/// Opens a file of `kind`, the format chosen by its extension: `.csv`,
-/// `.jsonl` / `.ndjson` / `.json` (JSON Lines), `.xlsx` (first sheet).
+/// Opens a file of `kind`; its format is recognised from its content
+/// ([`Format::sniff`]), the extension only breaking ties.
 pub fn open(kind: RecordKind, path: &Path) -> Result<Reader, IngestError> {
+    open_with(kind, path, &ReadOptions::default())
+}
+
+/// [`open`] with catalogues to resolve names and a unit for dossiers that name none.
+pub fn open_with(
+    kind: RecordKind,
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<Reader, IngestError> {
     let name = path.display().to_string();
-    let format = Format::from_path(path)
-        .ok_or_else(|| IngestError::UnknownExtension { file: name.clone() })?;
     let io_err = |source| IngestError::Io {
         file: name.clone(),
         source,
     };
     let file = std::fs::File::open(path).map_err(io_err)?;
     let total = file.metadata().map_err(io_err)?.len();
-    let mut reader = from_reader(kind, &name, format, file)?;
+    let mut reader = from_reader_with(kind, &name, Format::from_path(path), file, options)?;
     reader.total = total;
     Ok(reader)
 }
@@ -635,28 +950,70 @@ pub fn from_reader(
     format: Format,
     input: impl Read + Send + 'static,
 ) -> Result<Reader, IngestError> {
+    from_reader_with(kind, name, Some(format), input, &ReadOptions::default())
+}
+
+/// Reads `input` named `name`. The content decides the format: `hint` (an
+/// extension or a `Content-Type`) is used only where the first bytes leave
+/// it open, which they never do for the formats read, so a JSON array named
+/// `.jsonl` or an HTML table named `.xls` is read as what it is.
+pub fn from_reader_with(
+    kind: RecordKind,
+    name: &str,
+    hint: Option<Format>,
+    input: impl Read + Send + 'static,
+    options: &ReadOptions,
+) -> Result<Reader, IngestError> {
+    let mut input: Box<dyn Read + Send> = Box::new(input);
+    let mut prefix = Vec::with_capacity(SNIFF_BYTES);
+    (&mut input)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut prefix)
+        .map_err(|source| IngestError::Io {
+            file: name.to_string(),
+            source,
+        })?;
+    let format = if prefix.iter().all(u8::is_ascii_whitespace) {
+        hint.unwrap_or(Format::Csv)
+    } else {
+        Format::sniff(&prefix)
+    };
+    let input = io::Cursor::new(prefix).chain(input);
     let bytes = Arc::new(AtomicU64::new(0));
     let input: Box<dyn Read + Send> = Box::new(Counting {
         inner: Box::new(input),
         count: bytes.clone(),
     });
-    let mut ctx = Ctx::new(kind, name);
+    let mut ctx = Ctx::new(kind, name, options.clone());
     let source = match format {
         Format::Csv => {
-            let (source, header) = CsvSource::open(kind, name, input)?;
+            let (source, header, title_rows) = CsvSource::open(kind, name, input)?;
             ctx.missing = header.missing;
             ctx.extra = header.extra;
+            ctx.unused = header.unused;
+            ctx.title_rows = title_rows;
             Source::Csv(source)
         }
         Format::JsonLines => Source::Json(JsonSource::open(&mut ctx, input)?),
+        Format::Json => Source::JsonDoc(JsonDocSource::open(&mut ctx, input)?),
         Format::Xlsx => {
-            let (source, header) = XlsxSource::open(kind, name, input)?;
+            let (source, header, title_rows) = XlsxSource::open(kind, name, input)?;
             ctx.missing = header.missing;
             ctx.extra = header.extra;
+            ctx.unused = header.unused;
+            ctx.title_rows = title_rows;
             Source::Xlsx(source)
         }
+        Format::Html => {
+            let (source, header, title_rows) = HtmlSource::open(kind, name, input)?;
+            ctx.missing = header.missing;
+            ctx.extra = header.extra;
+            ctx.unused = header.unused;
+            ctx.title_rows = title_rows;
+            Source::Html(source)
+        }
     };
-    let total = if format == Format::Xlsx {
+    let total = if matches!(format, Format::Xlsx | Format::Html | Format::Json) {
         bytes.load(Ordering::Relaxed)
     } else {
         0
@@ -669,6 +1026,9 @@ pub fn from_reader(
         total,
     })
 }
+
+/// Bytes read ahead to recognise a format.
+const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Reads text already in memory, e.g. a pasted CSV in a test or an HTTP body.
 pub fn from_text(

@@ -76,6 +76,11 @@ impl Record {
                 flag(d.citizen_data_used),
                 d.rating.map(|r| r.code().to_string()).unwrap_or_default(),
                 flag(d.complaint),
+                // unit_name, procedure_name, refused_at: resolved into the
+                // codes and the end of processing when read.
+                String::new(),
+                String::new(),
+                String::new(),
             ],
             Record::Feedback(f) => vec![
                 f.id.clone(),
@@ -97,6 +102,17 @@ impl Record {
                 c.population.to_string(),
             ],
             Record::Holiday(h) => vec![h.date.iso(), h.name.clone()],
+            Record::Step(s) => vec![
+                s.dossier_id.clone(),
+                s.at.iso(),
+                s.status.map(|st| st.code().to_string()).unwrap_or_default(),
+                s.handler.clone(),
+                s.title.clone(),
+                s.department.clone(),
+                s.content.clone(),
+                instant(s.started_at),
+                instant(s.due_at),
+            ],
         };
         join_csv(cells.iter().map(String::as_str), ',')
     }

@@ -1,4 +1,6 @@
-//! XLSX: the first sheet, its first non-blank row the header. Cells may be
+//! Workbooks (XLSX, also the older XLS, XLSB and ODS): the first sheet, its
+//! header the first row naming the kind's required columns (title rows
+//! above it are skipped). Cells may be
 //! text, numbers, booleans or Excel dates; a date or date-time cell, or a
 //! plain number in a date column (an Excel serial date), becomes an ISO date
 //! (`2024-03-08`, or `2024-03-08T14:30:00` when it has a time of day).
@@ -6,11 +8,11 @@
 use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Range, Reader as _, Xlsx};
+use calamine::{open_workbook_auto_from_rs, Data, Range, Reader as _};
 use chiso_core::time::Date;
 
 use crate::columns::{columns, Ty, MAX_COLUMNS};
-use crate::{join_csv, map_header, Ctx, Header, IngestError, Item, RecordKind};
+use crate::{find_header, join_csv, Ctx, Header, IngestError, Item, RecordKind};
 
 pub(crate) struct XlsxSource {
     range: Range<Data>,
@@ -109,7 +111,7 @@ impl XlsxSource {
         kind: RecordKind,
         file: &str,
         mut input: Box<dyn Read + Send>,
-    ) -> Result<(XlsxSource, Header), IngestError> {
+    ) -> Result<(XlsxSource, Header, usize), IngestError> {
         let mut bytes = Vec::new();
         input
             .read_to_end(&mut bytes)
@@ -121,7 +123,8 @@ impl XlsxSource {
             file: file.to_string(),
             message,
         };
-        let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
+        let mut book =
+            open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
         let range = match book.worksheet_range_at(0) {
             Some(Ok(range)) => range,
             Some(Err(e)) => return Err(not_xlsx(e.to_string())),
@@ -134,19 +137,21 @@ impl XlsxSource {
         let first_row = range.start().map_or(1, |(r, _)| r as usize + 1);
         let width = range.width();
         let blank = |r: usize| (0..width).all(|c| blank_cell(range.get((r, c))));
-        let Some(header_row) = (0..range.height()).find(|&r| !blank(r)) else {
-            return Err(IngestError::NoHeader {
-                file: file.to_string(),
-            });
-        };
-        let names: Vec<String> = (0..width)
-            .map(|c| {
-                range.get((header_row, c)).map_or(String::new(), |d| {
-                    cell_text(d, Ty::Text).unwrap_or_default().into_owned()
-                })
-            })
+        let rows: Vec<usize> = (0..range.height())
+            .filter(|&r| !blank(r))
+            .take(crate::MAX_TITLE_ROWS + 1)
             .collect();
-        let header = map_header(kind, file, &names)?;
+        let names = |r: usize| -> Vec<String> {
+            (0..width)
+                .map(|c| {
+                    range.get((r, c)).map_or(String::new(), |d| {
+                        cell_text(d, Ty::Text).unwrap_or_default().into_owned()
+                    })
+                })
+                .collect()
+        };
+        let (title_rows, header) = find_header(kind, file, rows.iter().map(|&r| names(r)))?;
+        let header_row = rows[title_rows];
         let cols = columns(kind);
         let mut types = vec![Ty::Text; width];
         for (i, pos) in header.map.iter().enumerate() {
@@ -163,7 +168,7 @@ impl XlsxSource {
             first_row,
             start,
         };
-        Ok((source, header))
+        Ok((source, header, title_rows))
     }
 
     /// An estimate of the bytes read so far, by rows.

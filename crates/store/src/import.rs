@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use chiso_ingest::events::{self, DossierEvent};
-use chiso_ingest::{Item, Reader, Record, Rejected};
+use chiso_ingest::{Catalogue, Item, Placement, Reader, Record, Rejected};
 
 use crate::{PutError, Result, Store, Writer};
 
@@ -19,7 +19,21 @@ pub struct ImportSummary {
     pub rejected: u64,
     /// Columns of the data format the file lacked (defaults used).
     pub missing_columns: Vec<String>,
+    /// Columns (keys) not recognised: ignored, said so the sender can fix a
+    /// misspelt name.
+    pub unknown_columns: Vec<String>,
+    /// Known columns read on purpose without being stored (personal data…).
+    pub unused_columns: Vec<String>,
+    /// Accepted dossiers by the rule that placed them in their unit.
+    pub placements: Vec<(Placement, u64)>,
+    /// Title rows above the header, skipped.
+    pub title_rows: usize,
+    /// The first [`FIRST_REJECTIONS`] rejected rows, by the reader or the store.
+    pub first_rejections: Vec<Rejected>,
 }
+
+/// How many rejected rows an import summary lists inline.
+pub const FIRST_REJECTIONS: usize = 20;
 
 impl ImportSummary {
     pub fn accepted(&self) -> u64 {
@@ -37,7 +51,8 @@ impl Store {
     ) -> Result<ImportSummary> {
         let kind = reader.kind().code();
         let file = reader.file().to_string();
-        let missing_columns = reader.missing_columns().to_vec();
+        let mut first_rejections = Vec::new();
+        let (report_tx, report_rx) = std::sync::mpsc::channel::<Report>();
         let mut writer = self.writer(kind, &file)?;
         let mut read = 0u64;
         // Two stages on two cores: a thread reads and checks rows while this
@@ -54,14 +69,31 @@ impl Store {
                         break;
                     }
                 }
+                // What the reader learnt while reading (JSON keys are known only then).
+                let _ = report_tx.send(Report {
+                    missing: reader.missing_columns().to_vec(),
+                    unknown: reader.extra_columns().to_vec(),
+                    unused: reader.unused_columns().to_vec(),
+                    placements: reader.placements(),
+                    title_rows: reader.title_rows(),
+                });
             });
             for (batch, bytes) in batches {
                 for item in batch {
                     read += 1;
                     match item {
-                        Item::Accepted { line, record } => put(&mut writer, line, &record)?,
+                        Item::Accepted { line, record } => {
+                            if let Some(r) = put(&mut writer, line, &record)? {
+                                if first_rejections.len() < FIRST_REJECTIONS {
+                                    first_rejections.push(r);
+                                }
+                            }
+                        }
                         Item::Rejected(r) => {
-                            writer.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?
+                            writer.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+                            if first_rejections.len() < FIRST_REJECTIONS {
+                                first_rejections.push(r);
+                            }
                         }
                     }
                 }
@@ -70,6 +102,7 @@ impl Store {
             Ok(())
         })?;
         let counts = writer.commit(read)?;
+        let report = report_rx.recv().unwrap_or_default();
         Ok(ImportSummary {
             file,
             kind: kind.to_string(),
@@ -77,9 +110,41 @@ impl Store {
             inserted: counts.inserted,
             replaced: counts.replaced,
             rejected: counts.rejected,
-            missing_columns,
+            missing_columns: report.missing,
+            unknown_columns: report.unknown,
+            unused_columns: report.unused,
+            placements: report.placements,
+            title_rows: report.title_rows,
+            first_rejections,
         })
     }
+
+    /// The units and procedures known, for resolving names in files that
+    /// give names instead of codes ([`chiso_ingest::ReadOptions`]).
+    pub fn name_catalogue(&self) -> Result<Catalogue> {
+        let units = crate::rows::units(self.connection())?
+            .into_iter()
+            .map(|(_, u)| (u.code, u.name, u.kind));
+        let procedures = crate::rows::procedures(self.connection())?
+            .into_values()
+            .map(|p| (p.code, p.name, p.level));
+        Ok(Catalogue::new(units, procedures))
+    }
+
+    /// The processing steps kept for a dossier, in time order.
+    pub fn steps(&self, dossier_id: &str) -> Result<Vec<chiso_core::steps::ProcessingStep>> {
+        crate::rows::steps(self.connection(), dossier_id)
+    }
+}
+
+/// What the reading thread reports once the file is read.
+#[derive(Default)]
+struct Report {
+    missing: Vec<String>,
+    unknown: Vec<String>,
+    unused: Vec<String>,
+    placements: Vec<(Placement, u64)>,
+    title_rows: usize,
 }
 
 /// The result of applying a feed of dossier events.
@@ -150,8 +215,8 @@ impl Store {
 const BATCH: usize = 8_192;
 
 /// Puts one record; one the store cannot accept (unknown unit or procedure)
-/// goes to quarantine with its reason.
-fn put(writer: &mut Writer, line: usize, record: &Record) -> Result<()> {
+/// goes to quarantine with its reason, and is returned.
+fn put(writer: &mut Writer, line: usize, record: &Record) -> Result<Option<Rejected>> {
     let result = match record {
         Record::Unit(u) => writer.put_unit(u),
         Record::Procedure(p) => writer.put_procedure(p),
@@ -159,10 +224,21 @@ fn put(writer: &mut Writer, line: usize, record: &Record) -> Result<()> {
         Record::Feedback(f) => writer.put_feedback(f),
         Record::Counts(c) => writer.put_counts(c),
         Record::Holiday(h) => writer.put_holiday(h),
+        Record::Step(s) => writer.put_step(s),
     };
     match result {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(None),
         Err(PutError::Store(e)) => Err(e),
-        Err(e) => writer.reject(line, e.column(), &e.to_string(), &record.to_csv_row()),
+        Err(e) => {
+            let raw = record.to_csv_row();
+            writer.reject(line, e.column(), &e.to_string(), &raw)?;
+            Ok(Some(chiso_ingest::reject(
+                line,
+                writer.file(),
+                e.column(),
+                e.to_string(),
+                raw,
+            )))
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 mod import;
 mod packed;
+mod published;
 mod rows;
 mod writer;
 
@@ -25,10 +26,15 @@ use chiso_core::scoring::Hierarchy;
 use chiso_core::time::{Date, Instant, Month};
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub use import::{FeedSummary, ImportSummary};
+pub use import::{FeedSummary, ImportSummary, FIRST_REJECTIONS};
 pub use writer::{BatchCounts, Outcome, PutError, Writer};
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("schema_2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("schema_2.sql"),
+    include_str!("schema_3.sql"),
+    include_str!("schema_4.sql"),
+];
 
 /// Meta key of the as-of instant a source declared (Unix seconds).
 const DECLARED_AS_OF: &str = "data_as_of";

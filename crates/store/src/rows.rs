@@ -9,6 +9,7 @@ use chiso_core::records::{
     Channel, Dossier, DossierStatus, Feedback, FeedbackOutcome, OnlineLevel, Procedure,
     ProcedureLevel, Rating, Unit, UnitCounts, UnitKind,
 };
+use chiso_core::steps::ProcessingStep;
 use chiso_core::time::{Date, Instant, Month};
 use rusqlite::{Connection, Row};
 
@@ -250,4 +251,48 @@ pub(crate) fn each_record(
         f(Record::Counts(counts_from_row(r)?));
     }
     Ok(())
+}
+
+/// The kept processing steps of a dossier, in time order.
+pub(crate) fn steps(conn: &Connection, dossier_id: &str) -> Result<Vec<ProcessingStep>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT dossier_id, at, status, handler, title, department, content, started_at, due_at \
+         FROM dossier_steps WHERE dossier_id = ?1 ORDER BY at, key",
+    )?;
+    let rows = stmt.query_map([dossier_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, Option<i64>>(7)?,
+            r.get::<_, Option<i64>>(8)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (dossier_id, at, status, handler, title, department, content, started, due) = row?;
+        let status = match status {
+            Some(s) => Some(DossierStatus::parse(&s).ok_or_else(|| StoreError::Corrupt {
+                table: "dossier_steps",
+                detail: format!("trạng thái không rõ '{s}'"),
+            })?),
+            None => None,
+        };
+        out.push(ProcessingStep {
+            dossier_id,
+            at: Instant::from_unix(at),
+            status,
+            handler,
+            title,
+            department,
+            content,
+            started_at: started.map(Instant::from_unix),
+            due_at: due.map(Instant::from_unix),
+        });
+    }
+    Ok(out)
 }

@@ -1,11 +1,12 @@
 //! Import batches: records are upserted (same key replaces) and the measures
 //! maintained as they arrive, all in one transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chiso_core::calendar::{Calendar, Holiday};
 use chiso_core::measures::{self, Counter, MeasureBook, ProcedureId, ProcedureUse, UnitId};
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
+use chiso_core::steps::{self, ProcessingStep};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::packed;
@@ -56,8 +57,8 @@ pub struct BatchCounts {
 }
 
 pub struct Writer<'a> {
-    tx: Transaction<'a>,
-    import_id: i64,
+    pub(crate) tx: Transaction<'a>,
+    pub(crate) import_id: i64,
     kind: String,
     file: String,
     book: MeasureBook,
@@ -66,6 +67,9 @@ pub struct Writer<'a> {
     calendar: Calendar,
     needs_rebuild: bool,
     counts: BatchCounts,
+    /// Dossiers that have processing steps, so that writing any other
+    /// dossier costs no lookup.
+    with_steps: HashSet<String>,
 }
 
 impl<'a> Writer<'a> {
@@ -93,7 +97,13 @@ impl<'a> Writer<'a> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         drop(stmt);
         let calendar = Calendar::new(days.into_iter().map(chiso_core::time::Date::from_days));
+        let mut stmt = tx.prepare("SELECT DISTINCT dossier_id FROM dossier_steps")?;
+        let with_steps = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<HashSet<_>>>()?;
+        drop(stmt);
         Ok(Writer {
+            with_steps,
             tx,
             import_id,
             kind: kind.to_string(),
@@ -107,11 +117,16 @@ impl<'a> Writer<'a> {
         })
     }
 
+    /// The file (or upload) being imported.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
     pub fn counts(&self) -> BatchCounts {
         self.counts
     }
 
-    fn outcome(&mut self, replaced: bool) -> Outcome {
+    pub(crate) fn outcome(&mut self, replaced: bool) -> Outcome {
         if replaced {
             self.counts.replaced += 1;
             Outcome::Replaced
@@ -121,7 +136,11 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn unit_id(&self, column: &'static str, code: &str) -> std::result::Result<UnitId, PutError> {
+    pub(crate) fn unit_id(
+        &self,
+        column: &'static str,
+        code: &str,
+    ) -> std::result::Result<UnitId, PutError> {
         self.units
             .get(code)
             .copied()
@@ -242,6 +261,13 @@ impl<'a> Writer<'a> {
     }
 
     pub fn put_dossier(&mut self, d: &Dossier) -> std::result::Result<Outcome, PutError> {
+        let merged;
+        let d = if self.with_steps.contains(&d.id) {
+            merged = steps::apply_steps(d, &self.steps(&d.id)?);
+            &merged
+        } else {
+            d
+        };
         let unit = self.unit_id("unit_code", &d.unit_code)?;
         let procedure_id = match self.procedures.get(&d.procedure_code) {
             Some((id, _)) => *id,
@@ -401,6 +427,54 @@ impl<'a> Writer<'a> {
             ])?;
         self.book.apply_unit_counts(unit, c, 1);
         Ok(self.outcome(replaced))
+    }
+
+    /// Keeps one processing step; a step already kept changes nothing. When
+    /// its dossier is stored, the dossier is written again with the step
+    /// merged in; otherwise the step waits for it.
+    pub fn put_step(&mut self, step: &ProcessingStep) -> std::result::Result<Outcome, PutError> {
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO dossier_steps(key, dossier_id, at, status, handler, title, department, content, \
+                 started_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(key) DO NOTHING",
+            )
+            .map_err(StoreError::from)?
+            .execute(params![
+                step.key(),
+                step.dossier_id,
+                step.at.unix(),
+                step.status.map(|s| s.code()),
+                step.handler,
+                step.title,
+                step.department,
+                step.content,
+                instant(step.started_at),
+                instant(step.due_at),
+            ])
+            .map_err(StoreError::from)?;
+        if added == 0 {
+            return Ok(self.outcome(true));
+        }
+        self.with_steps.insert(step.dossier_id.clone());
+        let stored = self
+            .tx
+            .prepare_cached(&format!("{} WHERE d.id = ?1", rows::DOSSIER_SELECT))
+            .map_err(StoreError::from)?
+            .query_row([&step.dossier_id], |r| Ok(rows::dossier_from_row(r)))
+            .optional()
+            .map_err(StoreError::from)?;
+        if let Some(dossier) = stored {
+            self.put_dossier(&dossier?)?;
+            // Writing the dossier again is part of keeping the step, not a record of its own.
+            self.counts.replaced -= 1;
+        }
+        Ok(self.outcome(false))
+    }
+
+    /// The kept steps of a dossier, in time order.
+    pub fn steps(&self, dossier_id: &str) -> Result<Vec<ProcessingStep>> {
+        rows::steps(&self.tx, dossier_id)
     }
 
     /// Keeps one event of the real-time feed; false when its (dossier, seq)

@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`: units, methodologies, scores, ranking,
-//! explain, imports and health. The shapes are this module's own types
-//! (the core's types are not serialised), except `/scores`, which is the
-//! core's `scoring::document`, the JSON of `chiso score --format json`.
+//! explain, reconcile, imports and health. The shapes are this module's own
+//! types (the core's types are not serialised), except `/scores` and
+//! `/reconcile`, which are the core's `scoring::document` and
+//! `reconcile::document`, the JSON of `chiso score` and `chiso reconcile`
+//! with `--format json`.
 //! Every route is listed in [`routes`], which the router and the OpenAPI
 //! test both read.
 
@@ -9,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
-use axum::http::{header, Method, Uri};
+use axum::http::{header, Method, StatusCode, Uri};
 use axum::routing::{get, post, MethodRouter};
 use axum::Json;
 use chiso_core::engine::IndexStore;
@@ -18,6 +20,7 @@ use chiso_core::period::Period;
 use chiso_core::records::Unit;
 use chiso_core::scoring::{document, Hierarchy};
 use chiso_core::time::{Date, Instant};
+use chiso_ingest::RecordKind;
 use serde::Serialize;
 
 use crate::access::{self, Scope};
@@ -48,6 +51,7 @@ pub fn routes() -> Vec<ApiRoute> {
         route(Method::GET, "/api/v1/scores", get(scores)),
         route(Method::GET, "/api/v1/ranking", get(ranking)),
         route(Method::GET, "/api/v1/explain", get(explain)),
+        route(Method::GET, "/api/v1/reconcile", get(reconcile)),
         route(
             Method::POST,
             "/api/v1/imports",
@@ -57,6 +61,16 @@ pub fn routes() -> Vec<ApiRoute> {
             Method::POST,
             "/api/v1/events",
             post(events).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/sync/DongBoHoSoMC",
+            post(sync_dossiers).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/sync/CapNhatTienDoHoSoMC",
+            post(sync_steps).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         ),
         route(Method::GET, "/api/openapi.json", get(openapi)),
     ]
@@ -548,6 +562,23 @@ async fn explain(
         .await
 }
 
+/// `GET /api/v1/reconcile?period=&unit=`: the portal's published figures
+/// beside chiso's (no units when none were imported for the period).
+async fn reconcile(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    params: Params,
+) -> Result<Memo, Error> {
+    state
+        .memo(access::cache_key(scope, &uri), move |ctx| {
+            let period = params.period(&*ctx.inventory()?)?;
+            let rec = crate::reconcile::reconciliation(ctx, scope, &period, params.get("unit"))?;
+            Memo::json(&chiso_core::reconcile::document::build(&rec))
+        })
+        .await
+}
+
 #[derive(Serialize)]
 pub struct ImportDoc {
     summary: SummaryDto,
@@ -626,9 +657,16 @@ async fn import(
     } else {
         let kind = imports::record_kind(params.get("kind"))?;
         let name = params.get("name").unwrap_or("tai-len").to_string();
+        // The format: `?format=`, else the body's Content-Type, else the
+        // name; the content has the last word (chiso_ingest::Format::sniff).
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(chiso_ingest::Format::from_content_type);
         let format = match params.get("format") {
-            Some(f) => imports::file_format(Some(f), &name)?,
-            None => imports::file_format(None, &name).unwrap_or(chiso_ingest::Format::Csv),
+            Some(f) => Some(imports::file_format(Some(f), &name)?),
+            None => content_type.or_else(|| imports::file_format(None, &name).ok()),
         };
         let bytes = body_bytes(request).await?;
         Upload {
@@ -636,10 +674,126 @@ async fn import(
             kind,
             format,
             bytes: bytes.to_vec(),
+            unit: None,
         }
     };
     let outcome = state.run(move |ctx| imports::import(ctx, upload)).await?;
     Ok(Json(outcome.into()))
+}
+
+/// The answer of the sync pushes, in the national portal's style.
+#[derive(Serialize)]
+pub struct SyncAnswer {
+    /// `0` every record accepted; `-1` some rejected (listed) or nothing read.
+    error_code: String,
+    message: String,
+    read: u64,
+    accepted: u64,
+    rejected: Vec<RejectedDto>,
+}
+
+fn sync_refusal(status: StatusCode, message: String) -> (StatusCode, Json<SyncAnswer>) {
+    (
+        status,
+        Json(SyncAnswer {
+            error_code: "-1".into(),
+            message,
+            read: 0,
+            accepted: 0,
+            rejected: Vec::new(),
+        }),
+    )
+}
+
+/// `POST /api/v1/sync/DongBoHoSoMC`: a one-stop system points its dossier
+/// synchronisation at chiso as at the portal; the body unchanged.
+async fn sync_dossiers(
+    State(state): State<AppState>,
+    params: Params,
+    request: Request<Body>,
+) -> (StatusCode, Json<SyncAnswer>) {
+    sync(state, params, request, RecordKind::Dossiers, "DongBoHoSoMC").await
+}
+
+/// `POST /api/v1/sync/CapNhatTienDoHoSoMC`: processing steps, the body unchanged.
+async fn sync_steps(
+    State(state): State<AppState>,
+    params: Params,
+    request: Request<Body>,
+) -> (StatusCode, Json<SyncAnswer>) {
+    sync(
+        state,
+        params,
+        request,
+        RecordKind::Steps,
+        "CapNhatTienDoHoSoMC",
+    )
+    .await
+}
+
+async fn sync(
+    state: AppState,
+    params: Params,
+    request: Request<Body>,
+    kind: RecordKind,
+    service: &'static str,
+) -> (StatusCode, Json<SyncAnswer>) {
+    if !state.allow_sync {
+        return sync_refusal(
+            StatusCode::FORBIDDEN,
+            "chưa bật nhận đồng bộ: khởi động chiso serve --allow-unauthenticated-sync \
+             (sync pushes are off)"
+                .into(),
+        );
+    }
+    let unit = params.get("MaDinhDanhDV").map(str::to_string);
+    let bytes = match body_bytes(request).await {
+        Ok(b) => b,
+        Err(e) => return sync_refusal(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
+    };
+    let upload = Upload {
+        name: service.to_string(),
+        kind,
+        format: Some(chiso_ingest::Format::Json),
+        bytes: bytes.to_vec(),
+        unit,
+    };
+    match state.run(move |ctx| imports::import(ctx, upload)).await {
+        Ok(outcome) => {
+            let s = &outcome.summary;
+            let accepted = s.accepted();
+            let (code, message) = if s.rejected == 0 && s.read > 0 {
+                ("0", format!("Thành công: nhận {accepted} bản ghi"))
+            } else if s.read == 0 {
+                ("-1", "Không có bản ghi nào trong data".to_string())
+            } else {
+                (
+                    "-1",
+                    format!(
+                        "Nhận {accepted} bản ghi, từ chối {} (xem rejected)",
+                        s.rejected
+                    ),
+                )
+            };
+            let read = s.read;
+            (
+                StatusCode::OK,
+                Json(SyncAnswer {
+                    error_code: code.into(),
+                    message,
+                    read,
+                    accepted,
+                    rejected: outcome
+                        .rejected
+                        .into_iter()
+                        .map(RejectedDto::from)
+                        .collect(),
+                }),
+            )
+        }
+        Err(Error::UnreadableFile(m)) => sync_refusal(StatusCode::BAD_REQUEST, m),
+        Err(e) => sync_refusal(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
 }
 
 /// The result of `POST /api/v1/events`.

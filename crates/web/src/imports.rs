@@ -17,8 +17,11 @@ pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
 pub struct Upload {
     pub name: String,
     pub kind: RecordKind,
-    pub format: Format,
+    /// What the name or `Content-Type` suggests; the content decides.
+    pub format: Option<Format>,
     pub bytes: Vec<u8>,
+    /// The unit of dossiers that name none (`?MaDinhDanhDV=`).
+    pub unit: Option<String>,
 }
 
 /// What an import did.
@@ -55,7 +58,7 @@ pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> 
                 "format",
                 format!(
                     "định dạng '{f}' không có: dùng \
-                     csv, jsonl hoặc xlsx"
+                     csv, jsonl, json, xlsx, xls hoặc html"
                 ),
             )
         }),
@@ -75,11 +78,16 @@ pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> 
 pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
     ctx.importing(|store| {
         let before = quarantine_mark(store)?;
-        let reader = chiso_ingest::from_reader(
+        let options = chiso_ingest::ReadOptions {
+            catalogue: Some(std::sync::Arc::new(store.name_catalogue()?)),
+            unit: upload.unit,
+        };
+        let reader = chiso_ingest::from_reader_with(
             upload.kind,
             &upload.name,
             upload.format,
             std::io::Cursor::new(upload.bytes),
+            &options,
         )
         .map_err(|e| Error::UnreadableFile(e.to_string()))?;
         let summary = store.import(reader, |_, _| {})?;
@@ -147,12 +155,16 @@ impl Form {
         let (name, bytes) = self
             .file
             .ok_or_else(|| Error::parameter("file", "chưa chọn tệp để tải lên"))?;
-        let format = file_format(self.format.as_deref(), &name)?;
+        let format = match self.format.as_deref() {
+            Some(f) => Some(file_format(Some(f), &name)?),
+            None => Format::from_path(std::path::Path::new(&name)),
+        };
         Ok(Upload {
             name,
             kind,
             format,
             bytes,
+            unit: None,
         })
     }
 }

@@ -4,9 +4,10 @@
 //!
 //! - [`routes`]: the router (pages, API, embedded assets, fallbacks);
 //! - [`pages`]: server-rendered Vietnamese pages: ranking (`/`), unit
-//!   (`/units/{code}`), criterion (`/criteria/{id}`), methodology, import;
+//!   (`/units/{code}`), criterion (`/criteria/{id}`), methodology, import,
+//!   reconciliation with the portal's published figures (`/reconcile`);
 //! - [`api`]: JSON under `/api/v1` (units, methodologies, scores, ranking,
-//!   explain, imports, health) and [`openapi`], the OpenAPI 3 document at
+//!   explain, reconcile, imports, health) and [`openapi`], the OpenAPI 3 document at
 //!   `/api/openapi.json`;
 //! - [`charts`]: inline SVG gauges, trend and bar charts;
 //! - [`state`]: the connection pool and the caches keyed by data version;
@@ -32,6 +33,7 @@ pub mod openapi;
 pub mod pages;
 pub mod params;
 pub mod ranking;
+pub mod reconcile;
 pub mod routes;
 pub mod state;
 
@@ -45,16 +47,29 @@ pub struct ServeArgs {
     /// Địa chỉ lắng nghe (máy:cổng).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
+    /// Nhận đồng bộ kiểu Cổng DVCQG (/api/v1/sync/…) không cần xác thực.
+    /// Mặc định tắt: khi chưa có tài khoản, ai kết nối được máy chủ cũng
+    /// đẩy được hồ sơ vào.
+    #[arg(long)]
+    pub allow_unauthenticated_sync: bool,
 }
 
-/// The whole application on the database at `db` (created if missing).
+/// The whole application on the database at `db` (created if missing), the
+/// sync pushes off.
 pub fn router(db: PathBuf) -> anyhow::Result<axum::Router> {
-    Ok(routes::app(state::AppState::open(&db)?))
+    router_with(db, false)
+}
+
+/// The application; `allow_sync` turns on the unauthenticated sync pushes.
+pub fn router_with(db: PathBuf, allow_sync: bool) -> anyhow::Result<axum::Router> {
+    Ok(routes::app(
+        state::AppState::open(&db)?.allowing_sync(allow_sync),
+    ))
 }
 
 /// Serves the dashboard and the API on the database at `db` until Ctrl-C.
 pub fn serve(db: &Path, args: &ServeArgs) -> anyhow::Result<()> {
-    let app = router(db.to_path_buf())?;
+    let app = router_with(db.to_path_buf(), args.allow_unauthenticated_sync)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -19,7 +19,7 @@ const RECORD_KINDS: &[&str] = &[
     "counts",
     "holidays",
 ];
-const FORMATS: &[&str] = &["csv", "jsonl", "xlsx"];
+const FORMATS: &[&str] = &["csv", "jsonl", "json", "xlsx", "xls", "html"];
 const ERROR_CODES: &[&str] = &[
     "invalid_period",
     "invalid_parameter",
@@ -355,6 +355,74 @@ fn schemas() -> Value {
             ])),
         ),
     ]);
+    let figure = record(&[
+        ("portal", nullable(number())),
+        ("chiso", nullable(number())),
+        ("difference", nullable(number())),
+    ]);
+    let reconciliation = record(&[
+        ("methodology", string()),
+        ("period", schema_ref("Period")),
+        (
+            "units",
+            array(record(&[
+                ("code", string()),
+                ("name", string()),
+                ("portal_name", string()),
+                ("scored", boolean()),
+                ("examined", boolean()),
+                ("total", figure),
+                (
+                    "groups",
+                    array(record(&[
+                        ("id", string()),
+                        (
+                            "column",
+                            one_of(&["CKMB", "TDGQ", "TTTT", "CLGQ", "MDHL", "MDSH"]),
+                        ),
+                        ("name", string()),
+                        ("max", number()),
+                        ("portal", nullable(number())),
+                        ("chiso", nullable(number())),
+                        ("difference", nullable(number())),
+                    ])),
+                ),
+                ("received", integer()),
+                ("unsynced", integer()),
+                ("largest_group", nullable(string())),
+                ("reading", nullable(string())),
+                ("notes", array(string())),
+                (
+                    "criteria",
+                    array(record(&[
+                        ("id", string()),
+                        ("name", string()),
+                        ("numerator", nullable(integer())),
+                        ("denominator", nullable(integer())),
+                        ("ratio", nullable(number())),
+                        ("points", nullable(number())),
+                        ("max", number()),
+                        ("lost", number()),
+                        ("no_data", nullable(one_of(&["exclude", "full", "zero"]))),
+                        ("note", nullable(string())),
+                        ("explained", boolean()),
+                        ("failed", integer()),
+                        (
+                            "examples",
+                            array(record(&[
+                                ("record", string()),
+                                ("id", string()),
+                                ("unit", string()),
+                                ("label", string()),
+                                ("received_at", nullable(string())),
+                                ("reason", nullable(string())),
+                            ])),
+                        ),
+                    ])),
+                ),
+            ])),
+        ),
+    ]);
     let import_result = record(&[
         (
             "summary",
@@ -386,6 +454,7 @@ fn schemas() -> Value {
         "ScoreDocument": score_document,
         "Ranking": ranking,
         "Explanation": explanation,
+        "Reconciliation": reconciliation,
         "ImportResult": import_result,
         "FeedResult": record(&[
             ("read", integer()),
@@ -424,6 +493,37 @@ fn events_operation() -> Value {
             "application/x-ndjson": { "schema": string() },
             "text/plain": { "schema": string() },
         },
+    });
+    op
+}
+
+fn sync_operation(summary: &str) -> Value {
+    let answer = record(&[
+        ("error_code", string()),
+        ("message", string()),
+        ("read", integer()),
+        ("accepted", integer()),
+        ("rejected", array(rejected_row())),
+    ]);
+    let mut op = operation(
+        summary,
+        vec![query(
+            "MaDinhDanhDV",
+            false,
+            "Mã định danh của đơn vị gửi, cho hồ sơ không ghi đơn vị.",
+            string(),
+        )],
+        ok(
+            "Kết quả theo kiểu Cổng DVCQG (error_code 0: thành công)",
+            answer.clone(),
+        ),
+        &["413", "500"],
+    );
+    op["responses"]["400"] = json!({ "description": "Thân yêu cầu không đọc được", "content": { "application/json": { "schema": answer.clone() } } });
+    op["responses"]["403"] = json!({ "description": "Chưa bật nhận đồng bộ", "content": { "application/json": { "schema": answer } } });
+    op["requestBody"] = json!({
+        "required": true,
+        "content": { "application/json": { "schema": { "type": "object" } } },
     });
     op
 }
@@ -546,8 +646,22 @@ pub fn document() -> Value {
             ok("Một trang giải trình", schema_ref("Explanation")),
             &["400", "404", "422", "500"],
         ) },
+        "/api/v1/reconcile": { "get": operation(
+            "Đối chiếu điểm Cổng DVCQG công bố với điểm chiso: chênh lệch theo đơn vị, nhóm \
+             (chiso − Cổng), lớn nhất trước; các chênh lệch lớn nhất kèm chỉ số, hồ sơ giải trình",
+            vec![period_param(), unit(false, "Chỉ một đơn vị có kết quả công bố (mã định danh).")],
+            ok(
+                "Đối chiếu (không có đơn vị nào khi chưa nhập kết quả công bố của kỳ)",
+                schema_ref("Reconciliation"),
+            ),
+            &["400", "404", "422", "500"],
+        ) },
         "/api/v1/imports": { "post": import_operation() },
         "/api/v1/events": { "post": events_operation() },
+        "/api/v1/sync/DongBoHoSoMC": { "post": sync_operation(
+            "Đồng bộ hồ sơ như Cổng DVCQG (DongBoHoSoMC): gói {session, madonvi, service, isUpdating, data} hoặc mảng hồ sơ") },
+        "/api/v1/sync/CapNhatTienDoHoSoMC": { "post": sync_operation(
+            "Cập nhật tiến độ xử lý hồ sơ như Cổng DVCQG (CapNhatTienDoHoSoMC): gói hoặc mảng các bước xử lý") },
         "/api/openapi.json": { "get": {
             "summary": "Tài liệu OpenAPI này",
             "responses": { "200": ok("Tài liệu OpenAPI 3", json!({ "type": "object" })) },

@@ -25,6 +25,7 @@ pub fn app(state: AppState) -> Router {
         .route("/units/{code}/explain.csv", get(pages::unit::csv))
         .route("/criteria/{id}", get(pages::criterion::page))
         .route("/methodology", get(pages::methodology::page))
+        .route("/reconcile", get(pages::reconcile::page))
         .route("/reports/download", get(pages::reports::download))
         .route(
             "/import",

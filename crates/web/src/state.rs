@@ -48,6 +48,8 @@ const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     shared: Arc<Shared>,
+    /// The portal-style sync pushes are accepted without a token.
+    pub allow_sync: bool,
 }
 
 struct Shared {
@@ -139,7 +141,14 @@ impl AppState {
                 explaining: Mutex::new(()),
                 importing: Mutex::new(()),
             }),
+            allow_sync: false,
         })
+    }
+
+    /// The same state with the unauthenticated sync pushes on or off.
+    pub fn allowing_sync(mut self, allow: bool) -> AppState {
+        self.allow_sync = allow;
+        self
     }
 
     /// Runs `work` on a blocking thread with a pooled store. A panic in

@@ -1278,3 +1278,135 @@ async fn a_database_without_records_says_where_to_get_some() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------- reconcile
+
+/// Stores the portal's answer for March 2026: chiso's own figures, except
+/// that the portal counts every dossier of S1 as synchronised (1.4 at full
+/// marks); S1 by code, X2 by name, X1 by code.
+fn publish_march(db: &std::path::Path) -> f64 {
+    let mut store = Store::open(db).expect("store");
+    let march = Period::parse("2026-03").expect("period");
+    let set = store.methodologies().expect("methodologies");
+    let sheet = engine::score(&store, &set, &march).expect("score");
+    let mut rows = Vec::new();
+    let mut lost_on_sync = 0.0;
+    for (code, by_name) in [("S1", false), ("X2", true), ("X1", false)] {
+        let u = sheet.unit(code).expect("scored");
+        let sync = u.criteria.iter().find(|c| c.id == "1.4").expect("1.4");
+        let lost = if code == "S1" {
+            sync.max - sync.points.unwrap_or(sync.max)
+        } else {
+            0.0
+        };
+        if code == "S1" {
+            lost_on_sync = lost;
+        }
+        let mut row = serde_json::json!({
+            "ID": if by_name { "" } else { code },
+            "TEN": if by_name { "ubnd xa tan phu" } else { u.name.as_str() },
+            "TONG_SCORE": format!("{:.4}", u.total.unwrap_or(0.0) + lost),
+        });
+        for (g, column) in u
+            .groups
+            .iter()
+            .zip(["CKMB", "TDGQ", "TTTT", "CLGQ", "MDHL", "MDSH"])
+        {
+            let extra = if g.id == "1" { lost } else { 0.0 };
+            row[column] = format!("{:.4}", g.points.unwrap_or(0.0) + extra).into();
+        }
+        rows.push(row);
+    }
+    let units: Vec<Unit> = store
+        .hierarchy()
+        .expect("hierarchy")
+        .units
+        .into_iter()
+        .map(|(_, u)| u)
+        .collect();
+    let text = serde_json::json!({ "error_code": "0", "result": rows }).to_string();
+    let read =
+        chiso_ingest::published::read_bytes("cong.json", text.as_bytes(), &units, Some(march))
+            .expect("readable");
+    let s = store.import_published(&read).expect("import");
+    assert_eq!((s.inserted, s.rejected), (3, 0));
+    lost_on_sync
+}
+
+#[tokio::test]
+async fn reconcile_sets_the_portals_figures_beside_chisos_and_explains_the_largest_gap() {
+    let f = fixture();
+    let lost = publish_march(&f.db);
+    assert!(lost > 0.1, "S1 has dossiers the portal never received");
+
+    let doc = api(&f.app, "/api/v1/reconcile?period=2026-03").await;
+    assert_eq!(doc["period"]["code"], "2026-03");
+    let units = doc["units"].as_array().expect("units");
+    assert_eq!(units.len(), 3);
+    assert_eq!(units[0]["code"], "S1", "the largest difference first");
+    let s1 = &units[0];
+    let d = s1["groups"][0]["difference"].as_f64().expect("both sides");
+    assert!((d + lost).abs() < 1e-3, "{d} against {lost}");
+    assert_eq!(s1["largest_group"], "1");
+    assert_eq!(s1["examined"], true);
+    let sync = s1["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .find(|c| c["id"] == "1.4")
+        .expect("1.4");
+    assert_eq!(sync["explained"], true);
+    assert_eq!(sync["failed"], s1["unsynced"]);
+    assert!(sync["examples"]
+        .as_array()
+        .expect("examples")
+        .iter()
+        .all(|e| e["reason"] == "chưa đồng bộ lên Cổng DVCQG"));
+    for other in &units[1..] {
+        let d = other["total"]["difference"].as_f64().expect("both sides");
+        assert!(d.abs() < 1e-3, "{other}");
+    }
+    let x2 = units
+        .iter()
+        .find(|u| u["code"] == "X2")
+        .expect("X2 by name");
+    assert_eq!(x2["portal_name"], "ubnd xa tan phu");
+    assert_eq!(x2["name"], "UBND xã Tân Phú");
+
+    let one = api(&f.app, "/api/v1/reconcile?period=2026-03&unit=X2").await;
+    assert_eq!(one["units"].as_array().map(Vec::len), Some(1));
+    let none = api(&f.app, "/api/v1/reconcile?period=2026-02").await;
+    assert_eq!(none["units"].as_array().map(Vec::len), Some(0));
+    api_error(
+        &f.app,
+        get_request("/api/v1/reconcile?period=2026-03&unit=S2"),
+        StatusCode::NOT_FOUND,
+        "unknown_unit",
+    )
+    .await;
+    api_error(
+        &f.app,
+        get_request("/api/v1/reconcile?period=2026-13"),
+        StatusCode::BAD_REQUEST,
+        "invalid_period",
+    )
+    .await;
+
+    let html = page(&f.app, "/reconcile?period=2026-03").await;
+    for text in [
+        "Đối chiếu kết quả Cổng DVCQG công bố với chiso tháng 03/2026",
+        "N1 CKMB",
+        "Giải trình các chênh lệch lớn nhất",
+        "Lệch nhiều nhất ở nhóm 1 Công khai, minh bạch: chiso thấp hơn Cổng",
+        "chưa đồng bộ lên Cổng DVCQG",
+        "href=\"/units/S1?period=2026-03&amp;criterion=1.4#giai-trinh\"",
+        &chiso_core::format::signed(-lost),
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    let empty = page(&f.app, "/reconcile?period=2026-02").await;
+    assert!(empty.contains("Chưa có kết quả Cổng DVCQG công bố cho tháng 02/2026"));
+    assert!(empty.contains("<a href=\"/reconcile?period=2026-03\">2026-03</a>"));
+    let overview = page(&f.app, "/?period=2026-03").await;
+    assert!(overview.contains("href=\"/reconcile?period=2026-03\""));
+}

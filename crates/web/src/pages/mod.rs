@@ -6,6 +6,7 @@ pub mod criterion;
 pub mod import;
 pub mod methodology;
 pub mod overview;
+pub mod reconcile;
 pub mod reports;
 pub mod unit;
 

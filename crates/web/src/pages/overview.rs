@@ -85,6 +85,12 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
         &pages::period_query(&period),
         &level_query,
     ));
+    put!(
+        &mut body,
+        "<p class=\"noprint\"><a href=\"/reconcile?{}\">Đối chiếu với kết quả Cổng DVCQG công \
+         bố</a>: điểm của Cổng bên cạnh điểm chiso, chênh lệch và nguyên nhân</p>",
+        pages::period_query(&period)
+    );
     body.push_str(
         "<div class=\"tools\"><input type=\"search\" id=\"unit-search\" placeholder=\"Tìm đơn vị \
          theo tên hoặc mã…\" aria-label=\"Tìm đơn vị\"></div>",
