@@ -184,12 +184,22 @@ pub enum UnitLookupError {
         /// The closest names, as "name (code)".
         candidates: Vec<String>,
     },
-    #[error("'{text}' khớp với nhiều đơn vị: {}; dùng mã đơn vị", .candidates.join("; "))]
+    #[error("'{text}' khớp với nhiều đơn vị: {}; dùng mã đơn vị", some(.candidates))]
     Ambiguous {
         text: String,
         /// Every match, as "name (code)".
         candidates: Vec<String>,
     },
+}
+
+/// At most ten candidates, and how many more.
+fn some(candidates: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = candidates[..candidates.len().min(SHOWN)].join("; ");
+    if candidates.len() > SHOWN {
+        text.push_str(&format!(" và {} đơn vị khác", candidates.len() - SHOWN));
+    }
+    text
 }
 
 fn suggest(candidates: &[String]) -> String {
@@ -624,6 +634,16 @@ mod tests {
             e.to_string(),
             "'phường' khớp với nhiều đơn vị: UBND Phường 1 (000.20.30.H53); UBND Phường 2 \
              (000.21.30.H53); dùng mã đơn vị"
+        );
+        let many = Hierarchy::new(
+            (0..15)
+                .map(|i| (i, unit(&format!("X{i}"), &format!("UBND xã Số {i}"))))
+                .collect(),
+        );
+        let e = many.find("xã").unwrap_err().to_string();
+        assert!(
+            e.ends_with("UBND xã Số 9 (X9) và 5 đơn vị khác; dùng mã đơn vị"),
+            "{e}"
         );
         let e = h.find("Sở Tư lệnh").unwrap_err();
         assert!(
