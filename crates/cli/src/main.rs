@@ -6,6 +6,7 @@ mod args;
 mod bench;
 mod demo;
 mod export;
+mod forms;
 mod import;
 mod methodologies;
 mod output;
@@ -156,6 +157,11 @@ enum Command {
     Methodology {
         #[command(subcommand)]
         action: MethodologyAction,
+    },
+    /// Biểu mẫu báo cáo CCHC 1–7 (danh mục có phiên bản).
+    Forms {
+        #[command(subcommand)]
+        action: forms::FormsAction,
     },
     /// Đo tốc độ nhập, tính lại và chấm điểm trên một tỉnh sinh ngẫu nhiên.
     Bench {
@@ -360,6 +366,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Methodology { action } => methodologies::run(&cli.db, action),
+        Command::Forms { action } => forms::run(action),
         Command::Bench {
             dossiers,
             dir,

@@ -54,7 +54,10 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
         period,
         inventory: &inventory,
         level: None,
-        hidden: vec![],
+        hidden: params
+            .get("unit")
+            .map(|u| vec![("unit", u.to_string())])
+            .unwrap_or_default(),
     };
     body.push_str(&selector.render());
     if rec.units.is_empty() {
