@@ -241,9 +241,11 @@ mod tests {
             "x",
         ]);
         assert!(m.contains("cần một số nguyên không âm"), "{m}");
-        // `import KIND` takes any word (published included): an unknown kind
-        // is refused by the import itself, in Vietnamese.
-        let m = error(&["score"]);
+        let m = error(&["demo", "--seed", "xyz"]);
+        assert!(
+            m.starts_with("giá trị 'xyz' không dùng được cho --seed <SỐ>: cần một số nguyên"),
+            "{m}"
+        );
         for m in [m, error(&["methodology"])] {
             for english in [
                 "error:",

@@ -1,6 +1,7 @@
 //! Writing records as CSV files in the import format (data-format.md), with
 //! the column names and cell forms `chiso-ingest` reads back, so that a
-//! generated province can be imported like real exports.
+//! generated province can be imported like real exports (and opened in
+//! Excel: the files start with a UTF-8 byte order mark).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -19,7 +20,7 @@ pub fn write(
     let file =
         File::create(&path).with_context(|| format!("không tạo được tệp {}", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    writeln!(out, "{}", kind.csv_header())?;
+    writeln!(out, "\u{feff}{}", kind.csv_header())?;
     let mut n = 0;
     for record in records {
         writeln!(out, "{}", record.to_csv_row())?;

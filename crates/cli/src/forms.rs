@@ -14,14 +14,17 @@ use crate::EXIT_OK;
 
 #[derive(Subcommand)]
 pub enum FormsAction {
-    /// Show a catalogue version with every indicator (default: the latest).
+    /// Xem một phiên bản danh mục với mọi chỉ tiêu (mặc định: bản mới nhất).
     Show {
-        /// Catalogue id, e.g. cchc-2024 or cchc-2025.
-        #[arg(long)]
+        /// Mã phiên bản, ví dụ cchc-2024 hoặc cchc-2025.
+        #[arg(long, value_name = "MÃ")]
         version: Option<String>,
     },
-    /// Validate a catalogue file (forms, indicators, formulas, rules).
-    Check { file: PathBuf },
+    /// Kiểm tra một tệp danh mục (biểu mẫu, chỉ tiêu, công thức, quy tắc).
+    Check {
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+    },
 }
 
 pub fn run(action: FormsAction) -> Result<u8> {

@@ -55,8 +55,8 @@ enum Command {
         kind: String,
         #[arg(required = true, value_name = "TỆP")]
         files: Vec<PathBuf>,
-        /// The period of published results that do not carry one (only with `published`).
-        #[arg(long)]
+        /// Kỳ của kết quả Cổng DVCQG công bố khi tệp không ghi kỳ (chỉ với published).
+        #[arg(long, value_name = "KỲ")]
         period: Option<String>,
     },
     /// Áp dụng luồng sự kiện hồ sơ theo thời gian thực (JSON Lines, theo thứ tự bất kỳ).
@@ -109,13 +109,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
     },
-    /// The national portal's published figures beside chiso's, and why they differ (đối chiếu).
+    /// Đối chiếu kết quả Cổng DVCQG công bố với kết quả chiso, và lý do chênh lệch.
     Reconcile {
-        #[arg(long)]
+        /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
+        #[arg(long, value_name = "KỲ")]
         period: String,
-        #[arg(long)]
+        /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
         unit: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
+        /// Dạng kết quả: table (bảng), json hoặc csv.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
     },
     /// Các bản ghi bị từ chối và lý do.
@@ -322,7 +325,7 @@ fn run(cli: Cli) -> Result<u8> {
             unit,
             format,
         } => {
-            reconcile::run(&open(&cli.db)?, &period, unit.as_deref(), format)?;
+            reconcile::run(&open_existing(&cli.db)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Quarantine { export, clear } => {

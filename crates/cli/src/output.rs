@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use chiso_core::engine;
+use chiso_core::engine::{self, IndexStore};
 use chiso_core::format::{self, or_dash};
 use chiso_core::methodology::Methodology;
 use chiso_core::period::{self, Period};
@@ -69,7 +69,14 @@ fn delta(u: &UnitScore) -> String {
     or_dash(u.delta, format::signed)
 }
 
+/// The code of the unit a person named, by code or by name.
+pub fn unit_code(store: &Store, text: &str) -> Result<String> {
+    Ok(store.hierarchy()?.find(text)?.code.clone())
+}
+
 pub fn score(store: &Store, period: &str, unit: Option<&str>, fmt: Format) -> Result<()> {
+    let unit = unit.map(|u| unit_code(store, u)).transpose()?;
+    let unit = unit.as_deref();
     let (sheet, m) = sheet(store, period)?;
     if let Some(code) = unit {
         if sheet.unit(code).is_none() {
@@ -106,6 +113,8 @@ pub fn rank(
         })?),
         None => None,
     };
+    let parent = parent.map(|p| unit_code(store, p)).transpose()?;
+    let parent = parent.as_deref();
     let (sheet, m) = sheet(store, period)?;
     let keep = |u: &UnitScore| {
         parent.is_none_or(|p| u.parent.as_deref() == Some(p)) && kind.is_none_or(|k| u.kind == k)
@@ -392,8 +401,9 @@ pub fn explain(
     fmt: Format,
 ) -> Result<()> {
     let p = Period::parse(period)?;
+    let unit = unit_code(store, unit)?;
     let set = methodologies::load(store)?;
-    let e = engine::explain(store, &set, &p, unit, criterion)?;
+    let e = engine::explain(store, &set, &p, &unit, criterion)?;
     let failed = e.items.iter().filter(|i| i.failed).count();
     let shown = if limit == 0 {
         e.items.len()
@@ -589,6 +599,16 @@ pub fn status(store: &Store) -> Result<()> {
             Instant::from_unix(first).vn(),
             Instant::from_unix(latest).vn()
         );
+    }
+    match store.as_of()? {
+        Some(t) => println!(
+            "Số liệu đến {} (thời điểm muộn nhất dữ liệu ghi nhận): kỳ kéo dài quá thời điểm này \
+             được chấm đến đó, kỳ bắt đầu sau đó chưa chấm được",
+            t.vn()
+        ),
+        None => println!(
+            "Chưa có hồ sơ hay phản ánh, kiến nghị nào: nhập bằng 'chiso import dossiers TỆP'"
+        ),
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use chiso_ingest::published::{self, MatchedBy};
 use chiso_store::Store;
 
 use crate::table::Table;
-use crate::{methodologies, Format, EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
+use crate::{methodologies, output, Format, EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
 
 /// The `import` kind of published figures (and its Vietnamese name).
 pub fn is_published(kind: &str) -> bool {
@@ -114,7 +114,8 @@ pub fn run(store: &Store, period: &str, unit: Option<&str>, fmt: Format) -> Resu
              published TỆP --period {period}'"
         );
     }
-    if let Some(code) = unit {
+    let unit = unit.map(|u| output::unit_code(store, u)).transpose()?;
+    if let Some(code) = unit.as_deref() {
         portal.retain(|p| p.unit_code == code);
         if portal.is_empty() {
             bail!(
@@ -319,7 +320,7 @@ fn detail(out: &mut String, n: usize, u: &UnitGap, rec: &Reconciliation) {
 
 /// One row per unit and group (and the total), UTF-8 with a BOM for Excel.
 fn csv(rec: &Reconciliation) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     w.write_record([
         "period",
         "unit_code",

@@ -308,6 +308,11 @@ fn exported_demo_files_import_to_the_same_scores() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let units = std::fs::read(csv.join("units.csv")).unwrap();
+    assert!(
+        units.starts_with(BOM),
+        "Excel reads the exported files as UTF-8"
+    );
     let db = dir.path().join("imported.db");
     for kind in [
         "units",
@@ -710,6 +715,75 @@ fn command_line_errors_are_in_vietnamese() {
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("kỳ báo cáo không hợp lệ '2024-3x': dùng 2024-03 (tháng)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn units_are_named_by_code_or_by_name() {
+    let (_dir, db) = loaded();
+    let by_name = stdout(&chiso(
+        &db,
+        &["score", "--period", "2024-03", "--unit", "ubnd phuong 1"],
+    ));
+    assert!(
+        by_name.starts_with("UBND Phường 1 (000.20.30.H53)"),
+        "{by_name}"
+    );
+    let by_code = stdout(&chiso(
+        &db,
+        &["score", "--period", "2024-03", "--unit", "000.20.30.H53"],
+    ));
+    assert_eq!(by_name, by_code);
+    let o = chiso(
+        &db,
+        &[
+            "explain",
+            "--period",
+            "2024-03",
+            "--unit",
+            "SỞ TƯ PHÁP",
+            "--criterion",
+            "2.1",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("đơn vị 000.00.30.H53"),
+        "{}",
+        stderr(&o)
+    );
+    let communes = stdout(&chiso(
+        &db,
+        &[
+            "rank",
+            "--period",
+            "2024-03",
+            "--parent",
+            "Tây Ninh",
+            "--kind",
+            "commune",
+            "--format",
+            "csv",
+        ],
+    ));
+    assert_eq!(communes.lines().count(), 3, "{communes}");
+    let o = chiso(&db, &["score", "--period", "2024-03", "--unit", "phường"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "'phường' khớp với nhiều đơn vị: UBND Phường 1 (000.20.30.H53); UBND Phường 2 \
+             (000.21.30.H53); dùng mã đơn vị"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = chiso(
+        &db,
+        &["score", "--period", "2024-03", "--unit", "Sở Tư lệnh"],
+    );
+    assert!(
+        stderr(&o).contains("có phải là Sở Tư pháp (000.00.30.H53)"),
         "{}",
         stderr(&o)
     );

@@ -254,7 +254,7 @@ fn reconcile_says_what_is_missing() {
     );
     let o = chiso(&db, &["reconcile", "--period", "2026-10", "--unit", "X"]);
     assert!(
-        stderr(&o).contains("không công bố kết quả của đơn vị 'X'"),
+        stderr(&o).contains("không có đơn vị nào có mã hoặc tên 'X'"),
         "{}",
         stderr(&o)
     );

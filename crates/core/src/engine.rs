@@ -7,7 +7,10 @@ use std::collections::HashMap;
 
 use crate::calendar::Calendar;
 use crate::explain::{self, ExplainItem, RecordKind};
-use crate::measures::{self, Accumulator, MeasureValues, ProcedureId, UnitId};
+use crate::measures::{
+    self, Accumulator, DossierContribution, FeedbackContribution, MeasureValues, ProcedureId,
+    UnitId,
+};
 use crate::methodology::{Methodology, MethodologySet};
 use crate::period::{NotJudgeable, Period};
 use crate::records::{Dossier, Feedback, Procedure, UnitCounts};
@@ -155,31 +158,62 @@ impl<'a> RecordAccumulator<'a> {
         }
     }
 
-    /// Records of units the hierarchy does not know are left out.
-    pub fn add_dossier(&mut self, d: &Dossier) {
-        let Some(unit) = self.hierarchy.id_of(&d.unit_code) else {
-            return;
-        };
+    /// Starts from accumulators already counted: for a cut period, those of
+    /// the months that cover it ([`Period::cut_months`]), to be corrected
+    /// with [`RecordAccumulator::uncount_late_after`].
+    pub fn counted(mut self, counted: HashMap<UnitId, Accumulator>) -> RecordAccumulator<'a> {
+        self.out = counted;
+        self
+    }
+
+    /// One dossier's contribution and the accumulator of its unit; records
+    /// of units the hierarchy does not know are left out.
+    fn dossier(&mut self, d: &Dossier) -> Option<(DossierContribution, &mut Accumulator)> {
+        let unit = self.hierarchy.id_of(&d.unit_code)?;
         let procedure = self
             .by_code
             .get(d.procedure_code.as_str())
             .map(|id| (*id, &self.catalogue[id]));
         let c = measures::dossier_contribution(d, procedure, self.calendar);
-        self.out
-            .entry(unit)
-            .or_default()
-            .add_dossier(&c, self.period);
+        Some((c, self.out.entry(unit).or_default()))
+    }
+
+    fn feedback(&mut self, f: &Feedback) -> Option<(FeedbackContribution, &mut Accumulator)> {
+        let unit = self.hierarchy.id_of(&f.unit_code)?;
+        let c = measures::feedback_contribution(f, self.calendar);
+        Some((c, self.out.entry(unit).or_default()))
+    }
+
+    pub fn add_dossier(&mut self, d: &Dossier) {
+        let period = self.period;
+        if let Some((c, acc)) = self.dossier(d) {
+            acc.add_dossier(&c, period);
+        }
     }
 
     pub fn add_feedback(&mut self, f: &Feedback) {
-        let Some(unit) = self.hierarchy.id_of(&f.unit_code) else {
-            return;
-        };
-        let c = measures::feedback_contribution(f, self.calendar);
-        self.out
-            .entry(unit)
-            .or_default()
-            .add_feedback(&c, self.period);
+        let period = self.period;
+        if let Some((c, acc)) = self.feedback(f) {
+            acc.add_feedback(&c, period);
+        }
+    }
+
+    /// Takes back what a record still open at the cut period's cutoff
+    /// counted late in the covering months' counters but is not late by
+    /// the cutoff ([`Accumulator::uncount_late_after`]).
+    pub fn uncount_late_after(&mut self, d: &Dossier) {
+        let period = self.period;
+        if let Some((c, acc)) = self.dossier(d) {
+            acc.uncount_late_after(&c, period);
+        }
+    }
+
+    /// [`RecordAccumulator::uncount_late_after`] for a feedback item.
+    pub fn uncount_feedback_late_after(&mut self, f: &Feedback) {
+        let period = self.period;
+        if let Some((c, acc)) = self.feedback(f) {
+            acc.uncount_feedback_late_after(&c, period);
+        }
     }
 
     pub fn add_counts(&mut self, c: &UnitCounts) {

@@ -499,6 +499,37 @@ impl Accumulator {
         }
     }
 
+    /// For a cut period counted from the counters of the months that cover
+    /// it ([`Period::cut_months`]), judged at the end of the last one: takes
+    /// back one dossier's lateness that falls after the cutoff. Nothing is
+    /// reported after the cutoff, so everything else the counters hold is
+    /// what the raw records give; only a deadline passing between the cutoff
+    /// and the month's end (an open dossier) counts late there and not here.
+    pub fn uncount_late_after(&mut self, c: &DossierContribution, period: &Period) {
+        let t = &c.timeliness;
+        if !c.counted || !late_after_cutoff(t.late_at, period) {
+            return;
+        }
+        if t.end.is_none_or(|e| e >= period.start()) {
+            self.values.add(Measure::TimelinessLate, -1);
+        }
+        if t.received >= period.start() {
+            self.values.add(Measure::DossiersLateReceived, -1);
+        }
+    }
+
+    /// [`Accumulator::uncount_late_after`] for a feedback item: its handling
+    /// lateness and its dissatisfaction.
+    pub fn uncount_feedback_late_after(&mut self, c: &FeedbackContribution, period: &Period) {
+        let t = &c.timeliness;
+        if late_after_cutoff(t.late_at, period) && t.end.is_none_or(|e| e >= period.start()) {
+            self.values.add(Measure::FeedbackHandlingLate, -1);
+        }
+        if late_after_cutoff(c.unsatisfied_at, period) && t.received >= period.start() {
+            self.values.add(Measure::FeedbackUnsatisfied, -1);
+        }
+    }
+
     pub fn add_feedback(&mut self, c: &FeedbackContribution, period: &Period) {
         for m in feedback_measures(c, period) {
             self.values.add(m, 1);
@@ -557,6 +588,13 @@ impl Accumulator {
         }
         v
     }
+}
+
+/// Whether `late_at` falls after a cut period's cutoff but within the end
+/// of its last month (where the monthly counters judge it).
+fn late_after_cutoff(late_at: Option<Instant>, period: &Period) -> bool {
+    let month_end = period.to.month().last_day().end();
+    late_at.is_some_and(|l| l > period.end() && l <= month_end)
 }
 
 const RECEIVED_COUNTERS: &[(Measure, Counter)] = &[

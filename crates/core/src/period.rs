@@ -145,11 +145,24 @@ impl Period {
     }
 
     /// The months `[first, last]` when the period is made of whole months
-    /// (and not cut inside its last day).
+    /// (and judged at the end of its last day).
     pub fn whole_months(&self) -> Option<(Month, Month)> {
         let (first, last) = (self.from.month(), self.to.month());
-        (self.cutoff.is_none() && self.from == first.first_day() && self.to == last.last_day())
-            .then_some((first, last))
+        (self.end() == self.to.end()
+            && self.from == first.first_day()
+            && self.to == last.last_day())
+        .then_some((first, last))
+    }
+
+    /// For a cut period starting on a month's first day, the months
+    /// `[first, last]` that cover it: its figures are those of these whole
+    /// months judged at the end of `last`, less what became late between
+    /// the cutoff and then (`measures::Accumulator::uncount_late_after`),
+    /// since nothing else is reported after the cutoff.
+    pub fn cut_months(&self) -> Option<(Month, Month)> {
+        let first = self.from.month();
+        (self.cutoff.is_some() && self.from == first.first_day())
+            .then_some((first, self.to.month()))
     }
 
     /// The period as it can be judged on data whose as-of instant is
@@ -173,10 +186,9 @@ impl Period {
                 as_of: as_of.date(),
             });
         }
-        let to = as_of.date();
         Ok(Period {
-            cutoff: (as_of < to.end()).then_some(as_of),
-            ..Period::range(self.from, to)
+            cutoff: Some(as_of),
+            ..Period::range(self.from, as_of.date())
         })
     }
 
@@ -305,14 +317,23 @@ mod tests {
         let cut = q4.judged(Some(at("2026-10-30 10:00"))).unwrap();
         assert_eq!(cut.code(), "2026-10-01..2026-10-30");
         assert_eq!(cut.end(), at("2026-10-30 10:00"));
-        assert_eq!(cut.whole_months(), None, "cut inside a day: raw records");
-        // Cut at the end of a day: a plain range (here whole months).
+        assert_eq!(cut.whole_months(), None, "cut inside a day");
+        let october = (Month::new(2026, 10), Month::new(2026, 10));
+        assert_eq!(cut.cut_months(), Some(october));
+        // Cut at the end of a month: whole months.
         let cut = q4.judged(Some(at("2026-10-31 23:59:59"))).unwrap();
+        assert_eq!(cut.code(), "2026-10-01..2026-10-31");
+        assert_eq!(cut.whole_months(), Some(october));
+        // A range starting inside a month has no covering months.
+        let cut = p("2026-10-15..2026-12-31")
+            .judged(Some(at("2026-11-03 10:00")))
+            .unwrap();
+        assert_eq!((cut.whole_months(), cut.cut_months()), (None, None));
         assert_eq!(
-            (cut.cutoff, cut.code()),
-            (None, "2026-10-01..2026-10-31".into())
+            p("2026-Q3").cut_months(),
+            None,
+            "an asked period is not cut"
         );
-        assert!(cut.whole_months().is_some());
         // Starting after the data, or no data at all: refused.
         assert!(matches!(
             p("2027-05").judged(Some(at("2026-10-30 10:00"))),

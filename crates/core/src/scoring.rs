@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::measures::{Accumulator, MeasureValues, UnitId};
 use crate::methodology::{Criterion, Methodology, NoData};
+use crate::names;
 use crate::period::Period;
 use crate::records::{Unit, UnitKind};
 use crate::time::Instant;
@@ -32,6 +33,41 @@ impl Hierarchy {
 
     pub fn id_of(&self, code: &str) -> Option<UnitId> {
         self.by_code.get(code).map(|i| self.units[*i].0)
+    }
+
+    /// The unit a person names: by its code, or else by its name, accents,
+    /// case and "UBND" aside ([`crate::names`]); one that matches none or
+    /// several is an error listing the candidates.
+    pub fn find(&self, text: &str) -> Result<&Unit, UnitLookupError> {
+        let text = text.trim();
+        if let Some(u) = self.get(text) {
+            return Ok(u);
+        }
+        let index = names::NameIndex::new(
+            self.units
+                .iter()
+                .map(|(_, u)| (u.code.as_str(), u.name.as_str())),
+        );
+        let listed = |found: Vec<(&str, &str)>| {
+            found
+                .into_iter()
+                .map(|(code, name)| format!("{name} ({code})"))
+                .collect()
+        };
+        match index.lookup(text) {
+            names::Lookup::Found(code) => self.get(code).ok_or_else(|| UnitLookupError::NotFound {
+                text: text.to_string(),
+                candidates: Vec::new(),
+            }),
+            names::Lookup::NotFound(close) => Err(UnitLookupError::NotFound {
+                text: text.to_string(),
+                candidates: listed(close),
+            }),
+            names::Lookup::Ambiguous(all) => Err(UnitLookupError::Ambiguous {
+                text: text.to_string(),
+                candidates: listed(all),
+            }),
+        }
     }
 
     /// Whether the unit exists at some point of the period.
@@ -136,6 +172,41 @@ impl Hierarchy {
                 u.parent_code.is_none() && matches!(u.kind, UnitKind::Province | UnitKind::Ministry)
             })
             .map_or(UnitKind::Province, |(_, u)| u.kind)
+    }
+}
+
+/// A unit named by a person that is no unit, or several.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UnitLookupError {
+    #[error("không có đơn vị nào có mã hoặc tên '{text}'{}", suggest(.candidates))]
+    NotFound {
+        text: String,
+        /// The closest names, as "name (code)".
+        candidates: Vec<String>,
+    },
+    #[error("'{text}' khớp với nhiều đơn vị: {}; dùng mã đơn vị", some(.candidates))]
+    Ambiguous {
+        text: String,
+        /// Every match, as "name (code)".
+        candidates: Vec<String>,
+    },
+}
+
+/// At most ten candidates, and how many more.
+fn some(candidates: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = candidates[..candidates.len().min(SHOWN)].join("; ");
+    if candidates.len() > SHOWN {
+        text.push_str(&format!(" và {} đơn vị khác", candidates.len() - SHOWN));
+    }
+    text
+}
+
+fn suggest(candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        ": xem danh sách đơn vị và mã bằng 'chiso score --period KỲ'".to_string()
+    } else {
+        format!(": có phải là {}?", candidates.join("; "))
     }
 }
 
@@ -526,5 +597,61 @@ pub mod document {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, name: &str) -> Unit {
+        Unit {
+            code: code.into(),
+            name: name.into(),
+            parent_code: None,
+            kind: UnitKind::Commune,
+            valid_from: None,
+            valid_to: None,
+            successor_code: None,
+            scored: true,
+        }
+    }
+
+    #[test]
+    fn units_are_found_by_code_or_by_name() {
+        let h = Hierarchy::new(vec![
+            (1, unit("000.00.30.H53", "Sở Tư pháp")),
+            (2, unit("000.20.30.H53", "UBND Phường 1")),
+            (3, unit("000.21.30.H53", "UBND Phường 2")),
+        ]);
+        let code = |t: &str| h.find(t).map(|u| u.code.as_str());
+        assert_eq!(code("000.00.30.H53"), Ok("000.00.30.H53"));
+        assert_eq!(code(" so tu phap "), Ok("000.00.30.H53"));
+        assert_eq!(code("Ủy ban nhân dân phường 2"), Ok("000.21.30.H53"));
+        let e = h.find("phường").unwrap_err();
+        assert!(matches!(e, UnitLookupError::Ambiguous { .. }));
+        assert_eq!(
+            e.to_string(),
+            "'phường' khớp với nhiều đơn vị: UBND Phường 1 (000.20.30.H53); UBND Phường 2 \
+             (000.21.30.H53); dùng mã đơn vị"
+        );
+        let many = Hierarchy::new(
+            (0..15)
+                .map(|i| (i, unit(&format!("X{i}"), &format!("UBND xã Số {i}"))))
+                .collect(),
+        );
+        let e = many.find("xã").unwrap_err().to_string();
+        assert!(
+            e.ends_with("UBND xã Số 9 (X9) và 5 đơn vị khác; dùng mã đơn vị"),
+            "{e}"
+        );
+        let e = h.find("Sở Tư lệnh").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("không có đơn vị nào có mã hoặc tên")
+                && e.to_string()
+                    .contains("có phải là Sở Tư pháp (000.00.30.H53)"),
+            "{e}"
+        );
     }
 }

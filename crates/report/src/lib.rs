@@ -32,6 +32,7 @@ use std::path::PathBuf;
 use chiso_core::engine::{self, EngineError, IndexStore};
 use chiso_core::period::{Period, PeriodError};
 use chiso_core::records::UnitKind;
+use chiso_core::scoring::UnitLookupError;
 use chiso_core::time::Instant;
 use chiso_store::{Store, StoreError};
 
@@ -48,8 +49,8 @@ pub enum ReportError {
     Engine(#[from] EngineError<StoreError>),
     #[error(transparent)]
     Period(#[from] PeriodError),
-    #[error("không tìm thấy đơn vị '{0}': xem danh sách đơn vị bằng 'chiso score'")]
-    UnknownUnit(String),
+    #[error(transparent)]
+    Unit(#[from] UnitLookupError),
     #[error(
         "không có đơn vị cấp tỉnh (hoặc bộ) nào trong cơ sở dữ liệu: nhập danh mục đơn vị trước"
     )]

@@ -63,6 +63,7 @@ fn docx_has_a_section_per_part_and_repeated_headers() {
 #[test]
 fn csv_numbers_are_plain() {
     let csv = String::from_utf8(render(&report(), Format::Csv).expect("csv")).expect("utf-8");
+    assert!(csv.starts_with('\u{feff}'), "a byte order mark for Excel");
     let row = csv
         .lines()
         .find(|l| l.contains("000.01.00.H99"))

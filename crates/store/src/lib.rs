@@ -369,6 +369,29 @@ impl Store {
         Ok(acc.finish())
     }
 
+    /// A cut period ([`Period::cut_months`]): the counters of the months
+    /// that cover it, less the lateness of the records still open at the
+    /// cutoff that falls after it; one pass over the open records instead
+    /// of all.
+    fn cut_accumulators(
+        &self,
+        period: &Period,
+        first: Month,
+        last: Month,
+    ) -> Result<HashMap<UnitId, Accumulator>> {
+        let counted = self.read_counters(first, last)?.accumulators(first, last);
+        let hierarchy = self.hierarchy()?;
+        let (catalogue, calendar) = (self.catalogue()?, self.calendar()?);
+        let mut acc = engine::RecordAccumulator::new(&hierarchy, &catalogue, &calendar, period)
+            .counted(counted);
+        rows::each_open_at(&self.conn, period.end(), |record| match record {
+            rows::Record::Dossier(d) => acc.uncount_late_after(&d),
+            rows::Record::Feedback(f) => acc.uncount_feedback_late_after(&f),
+            rows::Record::Counts(_) => {}
+        })?;
+        Ok(acc.finish())
+    }
+
     /// Reads the maintained counters that whole-month periods within
     /// `[first, last]` need: every month up to `last` (timeliness takes prefix
     /// sums), and the two-month and procedure rows of the range.
@@ -498,6 +521,9 @@ impl IndexStore for Store {
     fn own_accumulators(&self, period: &Period) -> Result<HashMap<UnitId, Accumulator>> {
         if let Some((first, last)) = period.whole_months() {
             return Ok(self.read_counters(first, last)?.accumulators(first, last));
+        }
+        if let Some((first, last)) = period.cut_months() {
+            return self.cut_accumulators(period, first, last);
         }
         self.accumulate_from_records(period)
     }

@@ -197,6 +197,32 @@ pub(crate) fn records_for(
     Ok(out)
 }
 
+/// Streams the dossiers not ended by `cutoff` (received by then) and the
+/// feedback received by then: the records whose lateness may fall after a
+/// cut period's cutoff (a record that ended is late, if at all, by its end).
+pub(crate) fn each_open_at(
+    conn: &Connection,
+    cutoff: Instant,
+    mut f: impl FnMut(Record),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{DOSSIER_SELECT} WHERE d.received_at <= ?1 AND \
+         COALESCE(d.finished_at, d.returned_at, \
+                  CASE WHEN d.status = 'supplement_requested' THEN d.supplement_requested_at END, \
+                  ?1 + 1) > ?1"
+    ))?;
+    let mut rows = stmt.query([cutoff.unix()])?;
+    while let Some(r) = rows.next()? {
+        f(Record::Dossier(dossier_from_row(r)?));
+    }
+    let mut stmt = conn.prepare_cached(&format!("{FEEDBACK_SELECT} WHERE f.received_at <= ?1"))?;
+    let mut rows = stmt.query([cutoff.unix()])?;
+    while let Some(r) = rows.next()? {
+        f(Record::Feedback(feedback_from_row(r)?));
+    }
+    Ok(())
+}
+
 /// A raw record read for a period.
 pub(crate) enum Record {
     Dossier(Dossier),

@@ -163,6 +163,52 @@ fn feedback(rng: &mut Rng, i: usize) -> Feedback {
 }
 
 fn load(store: &mut Store) {
+    load_as_of(store, None);
+}
+
+/// A dossier as the data stood at `t`: events after it not yet happened.
+fn dossier_at(mut d: Dossier, t: Instant) -> Option<Dossier> {
+    if d.received_at > t {
+        return None;
+    }
+    if d.supplement_requested_at.is_some_and(|s| s > t) {
+        d.supplement_requested_at = None;
+        d.supplement_requests = 0;
+        d.supplement_days = 0;
+        d.status = DossierStatus::Processing;
+    }
+    if d.finished_at.is_some_and(|f| f > t) || d.returned_at.is_some_and(|r| r > t) {
+        (d.finished_at, d.returned_at) = (None, None);
+        d.status = DossierStatus::Processing;
+    }
+    Some(d)
+}
+
+/// A feedback item as the data stood at `t`.
+fn feedback_at(mut f: Feedback, t: Instant) -> Option<Feedback> {
+    if f.received_at > t {
+        return None;
+    }
+    if f.published_at.is_some_and(|p| p > t) {
+        f.published_at = None;
+    }
+    if f.handled_at.is_some_and(|h| h > t) {
+        (f.handled_at, f.published_at) = (None, None);
+        f.outcome = FeedbackOutcome::Pending;
+    }
+    Some(f)
+}
+
+/// The fixture, or (with `at`) the fixture as its data stood at that instant.
+fn load_as_of(store: &mut Store, at: Option<Instant>) {
+    let keep_dossier = |d: Dossier| match at {
+        Some(t) => dossier_at(d, t),
+        None => Some(d),
+    };
+    let keep_feedback = |f: Feedback| match at {
+        Some(t) => feedback_at(f, t),
+        None => Some(f),
+    };
     let mut w = store.writer("units", "test").unwrap();
     for u in units() {
         w.put_unit(&u).unwrap();
@@ -198,26 +244,37 @@ fn load(store: &mut Store) {
     for batch in 0..2 {
         let mut w = store.writer("dossiers", "test").unwrap();
         for i in batch * 1500..(batch + 1) * 1500 {
-            w.put_dossier(&dossier(&mut rng, i)).unwrap();
+            if let Some(d) = keep_dossier(dossier(&mut rng, i)) {
+                w.put_dossier(&d).unwrap();
+            }
         }
         w.commit(1500).unwrap();
     }
     let mut w = store.writer("dossiers", "test").unwrap();
     for n in 0..400 {
         let i = rng.below(3000) as usize;
-        w.put_dossier(&dossier(&mut rng, i)).unwrap();
+        if let Some(d) = keep_dossier(dossier(&mut rng, i)) {
+            w.put_dossier(&d).unwrap();
+        }
         let _ = n;
     }
     let counts = w.commit(400).unwrap();
-    assert!(counts.replaced > 300, "replacements exercised: {counts:?}");
+    assert!(
+        counts.replaced > 300 || at.is_some(),
+        "replacements exercised: {counts:?}"
+    );
 
     let mut w = store.writer("feedback", "test").unwrap();
     for i in 0..300 {
-        w.put_feedback(&feedback(&mut rng, i)).unwrap();
+        if let Some(f) = keep_feedback(feedback(&mut rng, i)) {
+            w.put_feedback(&f).unwrap();
+        }
     }
     for _ in 0..50 {
         let i = rng.below(300) as usize;
-        w.put_feedback(&feedback(&mut rng, i)).unwrap();
+        if let Some(f) = keep_feedback(feedback(&mut rng, i)) {
+            w.put_feedback(&f).unwrap();
+        }
     }
     w.commit(350).unwrap();
     let mut w = store.writer("counts", "test").unwrap();
@@ -476,4 +533,64 @@ fn a_period_past_the_data_is_the_range_up_to_its_as_of_instant() {
     );
     let after = Period::parse("2025-01").unwrap();
     assert!(engine::score(&store, &set, &after).is_err());
+}
+
+#[test]
+fn a_cut_period_from_counters_equals_the_raw_records() {
+    let at = |t: &str| chiso_core::time::parse_instant(t).unwrap().instant;
+    for (t, periods) in [
+        (
+            "2024-03-14 11:00",
+            &["2024-03", "2024-Q1", "2024-H1", "2024"][..],
+        ),
+        (
+            "2024-05-31 16:00",
+            &["2024-05", "2024-Q2", "2024-05:ytd"][..],
+        ),
+        ("2024-04-01 00:30", &["2024-04", "2024-Q2"][..]),
+        (
+            "2024-06-20 09:00",
+            &["2024-06", "2024-H1", "2024-06-01..2024-06-30"][..],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        load_as_of(&mut store, Some(at(t)));
+        let as_of = store.as_of().unwrap().unwrap();
+        assert!(as_of <= at(t) && as_of.month() == at(t).month(), "{t}");
+        let mut corrected = 0;
+        for p in periods {
+            let asked = Period::parse(p).unwrap();
+            let cut = engine::judged_period(&store, &asked).unwrap();
+            assert!(
+                cut.cut_months().is_some() && cut.whole_months().is_none(),
+                "{p}"
+            );
+            // Final values (derived measures are made by `finish`), rolled up.
+            let (h, catalogue, cal) = (
+                store.hierarchy().unwrap(),
+                store.catalogue().unwrap(),
+                store.calendar().unwrap(),
+            );
+            let finish = |own| engine::finish_measures(&h, &catalogue, &cal, own, &cut);
+            let from_counters = finish(store.own_accumulators(&cut).unwrap());
+            let raw_own = store.accumulate_from_records(&cut).unwrap();
+            assert_eq!(from_counters, finish(raw_own.clone()), "{t} {p}");
+            let raw = raw_own;
+            // The correction mattered: the whole months judged at their end differ.
+            let (first, last) = cut.cut_months().unwrap();
+            let month_end = Period::months(chiso_core::period::PeriodKind::Range, first, last);
+            let at_month_end = store.own_accumulators(&month_end).unwrap();
+            corrected += raw
+                .iter()
+                .filter(|(id, a)| {
+                    at_month_end
+                        .get(id)
+                        .map(|m| m.values.get(Measure::TimelinessLate))
+                        != Some(a.values.get(Measure::TimelinessLate))
+                })
+                .count();
+        }
+        assert!(corrected > 0, "{t}: open dossiers fall due after the data");
+    }
 }

@@ -47,9 +47,9 @@ pub struct ServeArgs {
     /// Địa chỉ lắng nghe (máy:cổng).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// Accept the portal-style sync pushes (/api/v1/sync/…) without a
-    /// machine token. Off by default: until accounts exist, anyone who can
-    /// reach the server could push dossiers (nhận đồng bộ không cần xác thực).
+    /// Nhận đồng bộ kiểu Cổng DVCQG (/api/v1/sync/…) không cần xác thực.
+    /// Mặc định tắt: khi chưa có tài khoản, ai kết nối được máy chủ cũng
+    /// đẩy được hồ sơ vào.
     #[arg(long)]
     pub allow_unauthenticated_sync: bool,
 }

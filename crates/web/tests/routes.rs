@@ -1108,6 +1108,177 @@ async fn the_event_feed_is_applied_in_seq_order_and_once() {
     );
 }
 
+// ---------------------------------------------------------------- periods past the data
+
+/// The fixture's dossiers finish into April 2026; one more dossier, open and
+/// due a week after the data's last instant, makes the cut visible.
+#[tokio::test]
+async fn a_period_past_the_data_is_judged_as_of_the_data_everywhere() {
+    let f = fixture();
+    let mut store = Store::open(&f.db).expect("store");
+    let as_of = store.as_of().expect("as of").expect("data");
+    assert_eq!(as_of.month(), Month::new(2026, 4), "{}", as_of.vn());
+    let mut open = Dossier::new("OPEN1", "X1", "1.001", as_of.add_seconds(-3_600));
+    open.due_at = Some(as_of.add_seconds(7 * 86_400));
+    open.status = DossierStatus::Processing;
+    let mut w = store.writer("dossiers", "test").expect("writer");
+    w.put_dossier(&open).expect("dossier");
+    w.commit(1).expect("commit");
+    assert_eq!(store.as_of().expect("as of"), Some(as_of));
+
+    let day = as_of.date();
+    let note = format!("chưa kết thúc / số liệu đến {}", day.vn());
+    let quarter = api(&f.app, "/api/v1/scores?period=2026-Q2").await;
+    assert_eq!(quarter["as_of"], as_of.iso());
+    assert_eq!(quarter["period"]["to"], "2026-06-30", "the period as asked");
+    let range = api(
+        &f.app,
+        &format!("/api/v1/scores?period=2026-04-01..{}", day.iso()),
+    )
+    .await;
+    assert_eq!(range["as_of"], as_of.iso());
+    let strip = |v: &Value| -> Vec<(Value, Value, Value)> {
+        v["units"]
+            .as_array()
+            .map(|units| {
+                units
+                    .iter()
+                    .map(|u| (u["code"].clone(), u["total"].clone(), u["criteria"].clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(strip(&quarter), strip(&range));
+    assert!(api(&f.app, "/api/v1/scores?period=2026-03").await["as_of"].is_null());
+    // The open dossier, due after the data, is in 2.1 but not late.
+    let explain = api(
+        &f.app,
+        "/api/v1/explain?period=2026-Q2&unit=X1&criterion=2.1&per_page=500",
+    )
+    .await;
+    assert_eq!(explain["as_of"], as_of.iso());
+    let item = explain["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["id"] == "OPEN1"))
+        .cloned()
+        .expect("the open dossier is explained");
+    assert_eq!(item["failed"], false);
+    // The store's counters judge the quarter at its end (30/06).
+    let x1 = store
+        .hierarchy()
+        .expect("hierarchy")
+        .id_of("X1")
+        .expect("X1");
+    let judged_at_end = store
+        .own_accumulators(&Period::parse("2026-Q2").expect("period"))
+        .expect("counters")
+        .get(&x1)
+        .map(|a| a.values.get(chiso_core::measures::Measure::TimelinessLate));
+    let x1_late = quarter["units"]
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["code"] == "X1"))
+        .and_then(|u| u["criteria"].as_array().cloned())
+        .and_then(|c| c.into_iter().find(|c| c["id"] == "2.1"))
+        .map(|c| c["denominator"].as_i64().unwrap_or(0) - c["numerator"].as_i64().unwrap_or(0));
+    assert_eq!(
+        judged_at_end.map(|late| late > x1_late.unwrap_or(0)),
+        Some(true),
+        "judged at the end of June the open dossier would be late"
+    );
+    assert_eq!(
+        api(&f.app, "/api/v1/ranking?period=2026-Q2").await["as_of"],
+        as_of.iso()
+    );
+    // Pages and reports say so.
+    for uri in [
+        "/?period=2026-Q2",
+        "/units/X1?period=2026-Q2&criterion=2.1",
+        "/criteria/2.1?period=2026-Q2",
+    ] {
+        let html = page(&f.app, uri).await;
+        assert!(html.contains(&note), "{uri}");
+    }
+    let report = get(&f.app, "/reports/download?period=2026-Q2&format=md").await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert!(report.body.contains(&note), "{}", report.body);
+}
+
+#[tokio::test]
+async fn a_period_after_the_data_is_refused_with_a_stable_code() {
+    let f = fixture();
+    let as_of = Store::open(&f.db)
+        .expect("store")
+        .as_of()
+        .expect("as of")
+        .expect("data");
+    for uri in [
+        "/api/v1/scores?period=2026-05",
+        "/api/v1/ranking?period=2027-05",
+        "/api/v1/explain?period=2026-05&unit=X1&criterion=2.1",
+    ] {
+        let request = Request::get(uri).body(Body::empty()).expect("request");
+        api_error(
+            &f.app,
+            request,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "period_after_data",
+        )
+        .await;
+        let message = get(&f.app, uri).await.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            message.contains(&format!(
+                "bắt đầu sau ngày có số liệu cuối cùng ({})",
+                as_of.date().vn()
+            )),
+            "{uri}: {message}"
+        );
+    }
+    for uri in ["/?period=2026-05", "/units/X1?period=2027-05"] {
+        let r = get(&f.app, uri).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}");
+        assert!(
+            r.body.contains("Không hiển thị được trang")
+                && r.body.contains("chưa thể chấm điểm một kỳ chưa diễn ra")
+                && r.body.contains("period_after_data"),
+            "{uri}: {}",
+            r.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_database_without_records_says_where_to_get_some() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("empty.db");
+    {
+        let mut store = Store::open(&db).expect("store");
+        let mut w = store.writer("units", "test").expect("writer");
+        w.put_unit(&unit("P", "UBND tỉnh Thử Nghiệm", None, UnitKind::Province))
+            .expect("unit");
+        w.commit(1).expect("commit");
+    }
+    let app = chiso_web::router(db).expect("router");
+    let r = get(&app, "/").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("Chưa có dữ liệu để chấm điểm") && r.body.contains("href=\"/import\""),
+        "{}",
+        r.body
+    );
+    api_error(
+        &app,
+        Request::get("/api/v1/scores?period=2026-03")
+            .body(Body::empty())
+            .expect("request"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no_data",
+    )
+    .await;
+}
+
 // ---------------------------------------------------------------- reconcile
 
 /// Stores the portal's answer for March 2026: chiso's own figures, except

@@ -118,9 +118,7 @@ impl<'a> Context<'a> {
             .ok_or_else(|| ReportError::UnknownMethodology(input.sheet.methodology.clone()))?;
         let previous_methodology = input.methodologies.get(&input.previous.methodology);
         let scope = match &request.unit {
-            Some(code) => hierarchy
-                .get(code)
-                .ok_or_else(|| ReportError::UnknownUnit(code.clone()))?,
+            Some(code) => hierarchy.find(code)?,
             None => top_unit(hierarchy, &period).ok_or(ReportError::NoTopUnit)?,
         };
         let subtree: std::collections::HashSet<String> = hierarchy

@@ -1,7 +1,8 @@
 //! CSV: every table of the report, each preceded by its part's title and
 //! heading, for other programs. Numbers are plain (decimal point, no
 //! thousands separator, percentages as percent values) and rounded as
-//! printed; "-" is no data.
+//! printed; "-" is no data. The file starts with a UTF-8 byte order mark,
+//! so that Excel shows Vietnamese.
 
 use crate::model::{Block, Cell, Report, Row};
 use crate::ReportError;
@@ -9,7 +10,7 @@ use crate::ReportError;
 pub(crate) fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
     let mut w = ::csv::WriterBuilder::new()
         .flexible(true)
-        .from_writer(Vec::new());
+        .from_writer("\u{feff}".as_bytes().to_vec());
     let mut first = true;
     for part in &report.parts {
         let titles: Vec<&str> = part

@@ -7,6 +7,8 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Html;
 use chiso_core::methodology::Methodology;
+use chiso_core::period::NotJudgeable;
+use chiso_store::Inventory;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};
@@ -28,11 +30,27 @@ pub async fn page(
         .await?)
 }
 
+/// The first page of a database without records: where to get some.
+fn no_data(inventory: &Inventory) -> Html<String> {
+    pages::frame(
+        "Bảng xếp hạng",
+        Nav::Ranking,
+        Some(inventory),
+        "<h1>Chưa có dữ liệu để chấm điểm</h1><p>Cơ sở dữ liệu chưa có hồ sơ hay phản ánh, kiến \
+         nghị nào. Tải các tệp của đơn vị lên ở mục <a href=\"/import\">Nhập dữ liệu</a> (danh \
+         mục đơn vị, thủ tục, rồi hồ sơ), hoặc chạy <code>chiso demo</code> để xem một tỉnh \
+         mẫu.</p>",
+    )
+}
+
 fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
     let period = params.period(&inventory)?;
     let level = params.level()?;
-    let sheet = ctx.sheet(&period)?;
+    let sheet = match ctx.sheet(&period) {
+        Err(Error::NotJudgeable(NotJudgeable::NoData { .. })) => return Ok(no_data(&inventory)),
+        sheet => sheet?,
+    };
     let set = ctx.methodologies()?;
     let m = set
         .get(&sheet.methodology)

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chiso_core::records::UnitKind;
+use chiso_core::scoring::UnitLookupError;
 use chiso_report::{Format, ReportError, ReportRequest};
 
 use crate::access::{self, Scope};
@@ -32,7 +33,9 @@ fn format_of(params: &Params) -> Result<Format, Error> {
 impl From<ReportError> for Error {
     fn from(e: ReportError) -> Self {
         match e {
-            ReportError::UnknownUnit(code) => Error::UnknownUnit(code),
+            ReportError::Unit(
+                UnitLookupError::NotFound { text, .. } | UnitLookupError::Ambiguous { text, .. },
+            ) => Error::UnknownUnit(text),
             ReportError::Engine(e) => e.into(),
             ReportError::UnknownMethodology(m) => Error::UnknownMethodology(m),
             other => Error::internal(other),
