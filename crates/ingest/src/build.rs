@@ -235,10 +235,7 @@ impl<'a> Row<'a> {
             let col = self.name(i);
             return Err(self.fail(
                 i,
-                format!(
-                    "thiếu giá trị bắt buộc ở cột {col}: điền giá trị rồi nhập lại \
-                     (missing required value in column {col}: fill it in and import again)"
-                ),
+                format!("thiếu giá trị bắt buộc ở cột {col}: điền giá trị rồi nhập lại"),
             ));
         }
         Ok(v)
@@ -261,8 +258,7 @@ impl<'a> Row<'a> {
             self.fail(
                 i,
                 format!(
-                    "giá trị đúng/sai không hợp lệ '{v}' ở cột {col}: dùng 1/0, true/false hoặc có/không \
-                     (invalid boolean in column {col}: use 1/0, true/false or có/không)"
+                    "giá trị đúng/sai không hợp lệ '{v}' ở cột {col}: dùng 1/0, true/false hoặc có/không"
                 ),
             )
         })
@@ -283,8 +279,7 @@ impl<'a> Row<'a> {
                     i,
                     format!(
                         "số không hợp lệ '{v}' ở cột {col}: dùng số nguyên không âm, không có dấu phân cách \
-                         hàng nghìn, ví dụ 50000 (invalid number in column {col}: use a plain non-negative \
-                         integer such as 50000)"
+                         hàng nghìn, ví dụ 50000"
                     ),
                 ))
             }
@@ -310,10 +305,7 @@ impl<'a> Row<'a> {
             let v = show(v);
             self.fail(
                 i,
-                format!(
-                    "ngày không hợp lệ '{v}' ở cột {col}: dùng YYYY-MM-DD hoặc dd/mm/yyyy \
-                     (invalid date in column {col}: use YYYY-MM-DD or dd/mm/yyyy)"
-                ),
+                format!("ngày không hợp lệ '{v}' ở cột {col}: dùng YYYY-MM-DD hoặc dd/mm/yyyy"),
             )
         })
     }
@@ -335,8 +327,7 @@ impl<'a> Row<'a> {
                     i,
                     format!(
                         "ngày không hợp lệ '{v}' ở cột {col}: dùng YYYY-MM-DD hoặc dd/mm/yyyy, có thể kèm giờ \
-                         HH:MM[:SS] (invalid date in column {col}: use YYYY-MM-DD or dd/mm/yyyy, optionally \
-                         with a time HH:MM[:SS])"
+                         HH:MM[:SS], hoặc yyyyMMddHHmmss như gói đồng bộ Cổng DVCQG"
                     ),
                 ))
             }
@@ -351,7 +342,7 @@ impl<'a> Row<'a> {
         let i = i.into();
         self.required(i)?;
         self.instant_with(i, false)?
-            .ok_or_else(|| self.fail(i, "thiếu giá trị bắt buộc (missing required value)".into()))
+            .ok_or_else(|| self.fail(i, "thiếu giá trị bắt buộc".into()))
     }
 
     fn choice<T: Choice>(&self, i: impl Into<usize>) -> Result<Option<T>, FieldError> {
@@ -369,10 +360,7 @@ impl<'a> Row<'a> {
             let expected = T::expected();
             self.fail(
                 i,
-                format!(
-                    "giá trị không hợp lệ '{v}' ở cột {col}: dùng một trong {expected} \
-                     (invalid value in column {col}: use one of {expected})"
-                ),
+                format!("giá trị không hợp lệ '{v}' ở cột {col}: dùng một trong {expected}"),
             )
         })
     }
@@ -399,8 +387,7 @@ impl<'a> Row<'a> {
                     i,
                     format!(
                         "kênh thực hiện không hợp lệ '{v}' ở cột {col}: dùng 1 (trực tiếp), 2 (trực tuyến) \
-                         hoặc 3 (bưu chính) (invalid channel in column {col}: use 1 in person, 2 online or \
-                         3 postal)"
+                         hoặc 3 (bưu chính)"
                     ),
                 )
             })
@@ -424,9 +411,7 @@ impl<'a> Row<'a> {
                     i,
                     format!(
                         "giá trị không hợp lệ '{v}' ở cột {col}: dùng 0 (không thanh toán trực tuyến), \
-                         1 (Cổng Dịch vụ công quốc gia) hoặc 2 (cổng thanh toán của địa phương) \
-                         (invalid value in column {col}: use 0 not paid online, 1 national portal or \
-                         2 local payment gateway)"
+                         1 (Cổng Dịch vụ công quốc gia) hoặc 2 (cổng thanh toán của địa phương)"
                     ),
                 ))
             }
@@ -442,8 +427,7 @@ impl<'a> Row<'a> {
             self.fail(
                 i,
                 format!(
-                    "tháng không hợp lệ '{v}' ở cột {col}: dùng YYYY-MM hoặc mm/yyyy, ví dụ 2023-10 \
-                     (invalid month in column {col}: use YYYY-MM or mm/yyyy, e.g. 2023-10)"
+                    "tháng không hợp lệ '{v}' ở cột {col}: dùng YYYY-MM hoặc mm/yyyy, ví dụ 2023-10"
                 ),
             )
         })
@@ -605,8 +589,7 @@ fn dossier(r: &Row<'_>, e: &mut Errors) -> Dossier {
             D::FinishedAt.into(),
             format!(
                 "trạng thái '{label}' cho biết hồ sơ đã kết thúc nhưng không có ngày kết thúc xử lý \
-                 (NgayKetThucXuLy), ngày trả (NgayTra) hay ngày từ chối (NgayTuChoi): thêm ngày đó \
-                 (the status says processing ended but no end date is given: add it)"
+                 (NgayKetThucXuLy), ngày trả (NgayTra) hay ngày từ chối (NgayTuChoi): thêm ngày đó"
             ),
         ));
     }
@@ -676,7 +659,7 @@ fn holiday(r: &Row<'_>, e: &mut Errors) -> Holiday {
     let date = match r.required(i).and_then(|_| r.date(i)) {
         Ok(Some(d)) => d,
         Ok(None) => {
-            e.0.push(r.fail(i, "thiếu ngày (missing date)".into()));
+            e.0.push(r.fail(i, "thiếu ngày".into()));
             Date::from_days(0)
         }
         Err(err) => {

@@ -481,8 +481,7 @@ impl CsvSource {
                 return Some(ctx.reject(
                     line,
                     None,
-                    "dấu ngoặc kép mở ở dòng này không được đóng đến hết tệp: đóng dấu ngoặc kép \
-                     (a quote opened on this line is never closed: close it)"
+                    "dấu ngoặc kép mở ở dòng này không được đóng đến hết tệp: đóng dấu ngoặc kép"
                         .to_string(),
                     raw_text(),
                 ));
@@ -500,8 +499,7 @@ impl CsvSource {
                     line,
                     column,
                     format!(
-                        "ô ở cột {col} không phải văn bản UTF-8: lưu tệp dưới dạng \"CSV UTF-8\" \
-                         (the cell in column {col} is not UTF-8 text: save the file as \"CSV UTF-8\")"
+                        "ô ở cột {col} không phải văn bản UTF-8: lưu tệp dưới dạng \"CSV UTF-8\""
                     ),
                     raw_text(),
                 ));
@@ -524,8 +522,7 @@ impl CsvSource {
                     line,
                     None,
                     format!(
-                        "dòng có {n} ô nhưng dòng tiêu đề có {width} cột: kiểm tra dấu phân cách và dấu ngoặc kép \
-                         (the row has {n} cells but the header has {width} columns: check separators and quotes)"
+                        "dòng có {n} ô nhưng dòng tiêu đề có {width} cột: kiểm tra dấu phân cách và dấu ngoặc kép"
                     ),
                     raw_text(),
                 ));

@@ -85,25 +85,15 @@ pub fn parse_event(file: &str, line: usize, text: &str) -> Result<DossierEvent, 
     let fail = |column: Option<&str>, reason: String| reject(line, file, column, reason, text);
     let object: Map<String, Value> = match serde_json::from_str(text) {
         Ok(Value::Object(o)) => o,
-        Ok(_) => {
-            return Err(fail(
-                None,
-                "dòng không phải một đối tượng JSON (not a JSON object)".into(),
-            ))
-        }
-        Err(e) => return Err(fail(None, format!("JSON không hợp lệ: {e} (invalid JSON)"))),
+        Ok(_) => return Err(fail(None, "dòng không phải một đối tượng JSON".into())),
+        Err(e) => return Err(fail(None, format!("JSON không hợp lệ: {e}"))),
     };
     let text_of = |key: &str| match object.get(key) {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    let missing = |key: &str| {
-        fail(
-            Some(key),
-            format!("thiếu giá trị bắt buộc ở cột {key} (missing required value)"),
-        )
-    };
+    let missing = |key: &str| fail(Some(key), format!("thiếu giá trị bắt buộc ở cột {key}"));
     let dossier_id = text_of("dossier_id").ok_or_else(|| missing("dossier_id"))?;
     let seq = match object.get("seq") {
         Some(Value::Number(n)) => n.as_i64().filter(|s| *s >= 0),
@@ -120,7 +110,7 @@ pub fn parse_event(file: &str, line: usize, text: &str) -> Result<DossierEvent, 
     if parse_instant(&at).is_none() {
         return Err(fail(
             Some("at"),
-            format!("thời điểm không hợp lệ '{at}' ở cột at: dùng 2024-03-08T14:30:00+07:00 hoặc 08/03/2024 14:30 (invalid date)"),
+            format!("thời điểm không hợp lệ '{at}' ở cột at: dùng 2024-03-08T14:30:00+07:00 hoặc 08/03/2024 14:30"),
         ));
     }
     let kind_text = text_of("type").ok_or_else(|| missing("type"))?;
@@ -128,7 +118,7 @@ pub fn parse_event(file: &str, line: usize, text: &str) -> Result<DossierEvent, 
         fail(
             Some("type"),
             format!(
-                "loại sự kiện '{kind_text}' không hợp lệ: dùng {} (invalid event type)",
+                "loại sự kiện '{kind_text}' không hợp lệ: dùng {}",
                 EventType::expected()
             ),
         )
@@ -161,7 +151,7 @@ pub fn read_events<R: BufRead>(
                 i + 1,
                 &file,
                 None,
-                format!("không đọc được dòng: {e} (unreadable line)"),
+                format!("không đọc được dòng: {e}"),
                 "",
             ))),
             Ok(text) if text.trim().is_empty() => None,
@@ -264,7 +254,7 @@ pub fn fold(events: &[DossierEvent]) -> Result<Dossier, FoldError> {
         }),
         _ => Err(FoldError {
             column: None,
-            reason: "không có dữ liệu hồ sơ (no dossier data)".into(),
+            reason: "không có dữ liệu hồ sơ".into(),
         }),
     }
 }

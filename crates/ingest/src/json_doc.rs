@@ -185,15 +185,14 @@ impl JsonDocSource {
             Ok(_) => Some(ctx.reject(
                 line,
                 None,
-                "bản ghi không phải một đối tượng JSON {…}: mỗi phần tử của data phải là một đối tượng \
-                 (the record is not a JSON object)"
+                "bản ghi không phải một đối tượng JSON {…}: mỗi phần tử của data phải là một đối tượng"
                     .to_string(),
                 raw(),
             )),
             Err(e) => Some(ctx.reject(
                 line,
                 None,
-                format!("bản ghi không phải JSON hợp lệ ({e}) (invalid JSON record)"),
+                format!("bản ghi không phải JSON hợp lệ ({e})"),
                 raw(),
             )),
         }

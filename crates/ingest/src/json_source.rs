@@ -55,10 +55,7 @@ pub(crate) fn record_item(
             return ctx.reject(
                 line,
                 Some(col),
-                format!(
-                    "giá trị ở cột {col} (khóa {key}) phải là chuỗi, số, true/false hoặc null \
-                     (the value in column {col} must be a string, number, boolean or null)"
-                ),
+                format!("giá trị ở cột {col} (khóa {key}) phải là chuỗi, số, true/false hoặc null"),
                 raw(),
             );
         };
@@ -67,8 +64,7 @@ pub(crate) fn record_item(
                 line,
                 Some(col),
                 format!(
-                    "cột {col} có hai giá trị khác nhau (tên tiếng Anh và tên đồng bộ): chỉ giữ một \
-                     (column {col} is given twice with different values: keep one key)"
+                    "cột {col} có hai giá trị khác nhau (tên tiếng Anh và tên đồng bộ): chỉ giữ một"
                 ),
                 raw(),
             );
@@ -214,8 +210,7 @@ impl JsonSource {
                         line,
                         None,
                         format!(
-                            "dòng {line} không phải JSON hợp lệ ({e}): mỗi dòng phải là một đối tượng JSON \
-                             (invalid JSON: write one JSON object per line)"
+                            "dòng {line} không phải JSON hợp lệ ({e}): mỗi dòng phải là một đối tượng JSON"
                         ),
                         raw(),
                     ))
@@ -226,8 +221,7 @@ impl JsonSource {
                     ctx.reject(
                         line,
                         None,
-                        "dòng không phải một đối tượng JSON {…}: mỗi dòng phải là một đối tượng \
-                     (the line is not a JSON object: write one object per line)"
+                        "dòng không phải một đối tượng JSON {…}: mỗi dòng phải là một đối tượng"
                             .to_string(),
                         raw(),
                     ),

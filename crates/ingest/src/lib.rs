@@ -215,7 +215,7 @@ pub struct Rejected {
     pub line: usize,
     /// The column at fault (English name), when one is.
     pub column: Option<String>,
-    /// Vietnamese first, then English in parentheses, saying what to do.
+    /// In Vietnamese: what is wrong, where, and what to do.
     pub reason: String,
     /// The row as text (CSV-quoted cells for CSV and XLSX, the line for JSON Lines).
     pub raw: String,
@@ -373,36 +373,23 @@ pub struct ReadOptions {
 /// errors: they are [`Item::Rejected`].
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("không đọc được tệp {file}: {source} (cannot read the file)")]
+    #[error("không đọc được tệp {file}: {source}")]
     Io {
         file: String,
         #[source]
         source: io::Error,
     },
-    #[error(
-        "dòng tiêu đề của tệp {file} không phải UTF-8: lưu lại dưới dạng \"CSV UTF-8\" \
-         (the CSV header is not UTF-8: save the file as \"CSV UTF-8\")"
-    )]
+    #[error("dòng tiêu đề của tệp {file} không phải UTF-8: lưu lại dưới dạng \"CSV UTF-8\"")]
     NotUtf8 { file: String },
-    #[error(
-        "tệp {file} không có dòng tiêu đề: dòng đầu tiên phải là tên cột \
-         (the file has no header row: the first row must name the columns)"
-    )]
+    #[error("tệp {file} không có dòng tiêu đề: dòng đầu tiên phải là tên cột")]
     NoHeader { file: String },
     #[error(
-        "tệp {file} không phải tệp Excel .xlsx đọc được ({message}): lưu lại thành .xlsx hoặc xuất CSV \
-         (not a readable .xlsx workbook: save it again as .xlsx or export CSV)"
+        "tệp {file} không phải tệp Excel .xlsx đọc được ({message}): lưu lại thành .xlsx hoặc xuất CSV"
     )]
     NotXlsx { file: String, message: String },
-    #[error(
-        "tệp {file} thiếu cột bắt buộc {columns}: thêm cột vào dòng tiêu đề \
-         (the header lacks the required columns {columns}: add them)"
-    )]
+    #[error("tệp {file} thiếu cột bắt buộc {columns}: thêm cột vào dòng tiêu đề")]
     MissingRequiredColumns { file: String, columns: String },
-    #[error(
-        "tệp {file} có cột {column} hai lần (cột thứ {first} và {second}): chỉ giữ một cột \
-         (column {column} appears twice in the header, positions {first} and {second}: keep one)"
-    )]
+    #[error("tệp {file} có cột {column} hai lần (cột thứ {first} và {second}): chỉ giữ một cột")]
     DuplicateColumn {
         file: String,
         column: String,
@@ -410,19 +397,15 @@ pub enum IngestError {
         second: usize,
     },
     #[error(
-        "loại dữ liệu không rõ '{0}': dùng units, procedures, dossiers, steps, feedback, counts hoặc holidays \
-         (unknown record kind)"
+        "loại dữ liệu không rõ '{0}': dùng units, procedures, dossiers, steps, feedback, counts hoặc holidays"
     )]
     UnknownKind(String),
     #[error(
         "tệp {file} không phải JSON đọc được ({message}): kiểm tra tệp là một tài liệu JSON (gói đồng bộ, \
-         mảng bản ghi) hoặc JSON Lines (invalid JSON document: check the file)"
+         mảng bản ghi) hoặc JSON Lines"
     )]
     NotJson { file: String, message: String },
-    #[error(
-        "tệp {file} là gói {service} ({what}), không phải {kind}: dùng chiso import {hint} \
-         (the payload is a {service} call: import it as {hint})"
-    )]
+    #[error("tệp {file} là gói {service} ({what}), không phải {kind}: dùng chiso import {hint}")]
     WrongService {
         file: String,
         service: String,
@@ -431,8 +414,7 @@ pub enum IngestError {
         hint: &'static str,
     },
     #[error(
-        "tệp {file} là câu trả lời lỗi của Cổng DVCQG (error_code {code}: {message}): không có dữ liệu để nhập \
-         (the portal answered with an error; there is no data in it)"
+        "tệp {file} là câu trả lời lỗi của Cổng DVCQG (error_code {code}: {message}): không có dữ liệu để nhập"
     )]
     PortalError {
         file: String,
@@ -440,8 +422,7 @@ pub enum IngestError {
         message: String,
     },
     #[error(
-        "tệp {file} lớn hơn {limit_mib} MiB cho một tài liệu JSON: chia thành nhiều tệp hoặc dùng JSON Lines \
-         (a single JSON document over the limit: split it or use JSON Lines)"
+        "tệp {file} lớn hơn {limit_mib} MiB cho một tài liệu JSON: chia thành nhiều tệp hoặc dùng JSON Lines"
     )]
     TooLarge { file: String, limit_mib: u64 },
 }
@@ -649,8 +630,7 @@ impl Ctx {
                         line,
                         Some(column),
                         format!(
-                            "trùng khóa '{key}' đã có ở dòng {first}: giữ dòng {first}, xóa hoặc sửa dòng này \
-                             (duplicate key in file, first seen on line {first}; that row is kept)"
+                            "trùng khóa '{key}' đã có ở dòng {first}: giữ dòng {first}, xóa hoặc sửa dòng này"
                         ),
                         raw(),
                     )
@@ -713,10 +693,7 @@ impl Ctx {
         self.reject(
             line,
             None,
-            format!(
-                "không đọc được phần còn lại của tệp từ dòng {line}: {error} \
-                 (read error: the rest of the file was not read; import it again)"
-            ),
+            format!("không đọc được phần còn lại của tệp từ dòng {line}: {error}"),
             String::new(),
         )
     }

@@ -144,8 +144,7 @@ pub(crate) fn dossier(map: &Map<String, Value>, synced: bool) -> Result<Vec<Deri
             let n = amount(value).ok_or_else(|| NestedError {
                 column: "fee_amount",
                 reason: format!(
-                    "số tiền không hợp lệ '{}' ở DanhSachLePhi[{i}].Gia: dùng số đồng, ví dụ 50000 \
-                     (invalid amount in DanhSachLePhi[{i}].Gia: use a number of VND such as 50000)",
+                    "số tiền không hợp lệ '{}' ở DanhSachLePhi[{i}].Gia: dùng số đồng, ví dụ 50000",
                     crate::build::show(&value.to_string())
                 ),
             })?;

@@ -92,21 +92,20 @@ impl Published {
 /// A file that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishedError {
-    #[error("không đọc được tệp {file}: {source} (cannot read the file)")]
+    #[error("không đọc được tệp {file}: {source}")]
     Io {
         file: String,
         #[source]
         source: std::io::Error,
     },
     #[error(
-        "tệp {file} quá lớn (hơn {} MB): kết quả công bố chỉ có vài trăm dòng, kiểm tra lại tệp \
-         (file too large)",
+        "tệp {file} quá lớn (hơn {} MB): kết quả công bố chỉ có vài trăm dòng, kiểm tra lại tệp",
         MAX_BYTES / (1024 * 1024)
     )]
     TooLarge { file: String },
     #[error(
         "tệp {file} không phải JSON đọc được ({message}, dòng {line}): lưu lại câu trả lời của \
-         Cổng nguyên văn (not readable JSON)"
+         Cổng nguyên văn"
     )]
     Json {
         file: String,
@@ -114,8 +113,7 @@ pub enum PublishedError {
         message: String,
     },
     #[error(
-        "tệp {file} là câu trả lời lỗi của Cổng (error_code {code}: {message}): lấy lại kết quả \
-         (the portal answered with an error)"
+        "tệp {file} là câu trả lời lỗi của Cổng (error_code {code}: {message}): lấy lại kết quả"
     )]
     PortalError {
         file: String,
@@ -124,35 +122,26 @@ pub enum PublishedError {
     },
     #[error(
         "tệp {file} không có danh sách kết quả: cần một mảng JSON các dòng, hoặc đối tượng có \
-         khóa result hoặc data là mảng đó (no rows found)"
+         khóa result hoặc data là mảng đó"
     )]
     NoRows { file: String },
     #[error(
         "tệp {file} không có dòng tiêu đề với cột TEN hoặc ID và các cột điểm CKMB, TDGQ, TTTT, \
-         CLGQ, MDHL, MDSH, TONG_SCORE trong {HEADER_SEARCH} dòng đầu (no header row found)"
+         CLGQ, MDHL, MDSH, TONG_SCORE trong {HEADER_SEARCH} dòng đầu"
     )]
     NoHeader { file: String },
-    #[error("tệp {file} không phải UTF-8: lưu lại dưới dạng \"CSV UTF-8\" (the CSV is not UTF-8)")]
+    #[error("tệp {file} không phải UTF-8: lưu lại dưới dạng \"CSV UTF-8\"")]
     NotUtf8 { file: String },
     #[error(
         "tệp {file} không phải tệp Excel .xlsx đọc được ({message}): lưu lại thành .xlsx hoặc \
-         xuất CSV (not a readable .xlsx workbook)"
+         xuất CSV"
     )]
     NotXlsx { file: String, message: String },
-    #[error(
-        "tệp {file} là trang HTML: mở bằng Excel rồi lưu thành .xlsx hoặc .csv (an HTML page \
-         cannot be read as results)"
-    )]
+    #[error("tệp {file} là trang HTML: mở bằng Excel rồi lưu thành .xlsx hoặc .csv")]
     Html { file: String },
-    #[error(
-        "tệp {file} ghi kỳ '{text}' không hợp lệ: dùng 2026-10, 2026-Q3, 2026-H1 hoặc 2026 \
-         (the period in the file cannot be read)"
-    )]
+    #[error("tệp {file} ghi kỳ '{text}' không hợp lệ: dùng 2026-10, 2026-Q3, 2026-H1 hoặc 2026")]
     BadPeriod { file: String, text: String },
-    #[error(
-        "tệp {file} không ghi kỳ báo cáo: cho biết kỳ bằng --period, ví dụ --period 2026-10 \
-         (the file carries no period: give --period)"
-    )]
+    #[error("tệp {file} không ghi kỳ báo cáo: cho biết kỳ bằng --period, ví dụ --period 2026-10")]
     NoPeriod { file: String },
 }
 
@@ -353,7 +342,7 @@ impl Reading<'_> {
             return Err(fail(
                 None,
                 "phần tử của danh sách không phải một dòng kết quả (đối tượng JSON {...}): xóa \
-                 hoặc sửa phần tử này (not an object)"
+                 hoặc sửa phần tử này"
                     .into(),
             ));
         }
@@ -370,7 +359,7 @@ impl Reading<'_> {
             return Err(fail(
                 None,
                 "dòng không có điểm nào (CKMB, TDGQ, TTTT, CLGQ, MDHL, MDSH, TONG_SCORE đều trống): \
-                 xóa dòng hoặc điền điểm (no score in the row)"
+                 xóa dòng hoặc điền điểm"
                     .into(),
             ));
         }
@@ -379,7 +368,7 @@ impl Reading<'_> {
                 Some(Field::Id),
                 format!(
                     "đơn vị {unit_code} kỳ {period} đã có ở dòng {first}: giữ dòng {first}, xóa \
-                     dòng này (the unit appears twice for the period)"
+                     dòng này"
                 ),
             ));
         }
@@ -408,14 +397,14 @@ impl Reading<'_> {
             return Err(if id.is_empty() {
                 (
                     Field::Id,
-                    "thiếu mã đơn vị (ID) và tên đơn vị (TEN): điền một trong hai (no unit)".into(),
+                    "thiếu mã đơn vị (ID) và tên đơn vị (TEN): điền một trong hai".into(),
                 )
             } else {
                 (
                     Field::Id,
                     format!(
                         "mã đơn vị '{}' không có trong danh mục đơn vị và dòng không ghi tên (TEN): \
-                         nhập danh mục đơn vị trước hoặc ghi tên đơn vị (unknown unit code)",
+                         nhập danh mục đơn vị trước hoặc ghi tên đơn vị",
                         shorten(id)
                     ),
                 )
@@ -433,7 +422,7 @@ impl Reading<'_> {
                 Field::Name,
                 format!(
                     "không có đơn vị nào tên '{}' trong danh mục: ghi mã định danh vào cột ID hoặc \
-                     nhập đơn vị vào danh mục (unknown unit name)",
+                     nhập đơn vị vào danh mục",
                     shorten(name)
                 ),
             )),
@@ -441,7 +430,7 @@ impl Reading<'_> {
                 Field::Name,
                 format!(
                     "không có đơn vị nào tên '{}' trong danh mục; gần nhất: {}: sửa tên hoặc ghi mã \
-                     định danh vào cột ID (unknown unit name)",
+                     định danh vào cột ID",
                     shorten(name),
                     list(&candidates)
                 ),
@@ -449,8 +438,7 @@ impl Reading<'_> {
             Lookup::Ambiguous(candidates) => Err((
                 Field::Name,
                 format!(
-                    "tên '{}' ứng với {} đơn vị: {}: ghi mã định danh vào cột ID (ambiguous unit \
-                     name)",
+                    "tên '{}' ứng với {} đơn vị: {}: ghi mã định danh vào cột ID",
                     shorten(name),
                     candidates.len(),
                     list(&candidates)
@@ -466,7 +454,7 @@ impl Reading<'_> {
             "" => None,
             text => Some(Period::parse(text).map_err(|_| {
                 format!(
-                    "kỳ '{}' không hợp lệ: dùng 2026-10, 2026-Q3, 2026-H1 hoặc 2026 (invalid period)",
+                    "kỳ '{}' không hợp lệ: dùng 2026-10, 2026-Q3, 2026-H1 hoặc 2026",
                     shorten(text)
                 )
             })?),
@@ -478,7 +466,7 @@ impl Reading<'_> {
             )),
             (Some(p), _) | (None, Some(p)) => Ok(p),
             (None, None) => Err(
-                "dòng không ghi kỳ báo cáo: điền cột KY hoặc cho biết kỳ bằng --period (no period)"
+                "dòng không ghi kỳ báo cáo: điền cột KY hoặc cho biết kỳ bằng --period"
                     .into(),
             ),
         }
@@ -507,7 +495,7 @@ fn score(text: &str) -> Result<Option<f64>, String> {
             Ok(Some(x))
         }
         _ => Err(format!(
-            "điểm '{}' không phải số từ 0 đến 100: ghi như 58,58 hoặc 58.58 (not a score)",
+            "điểm '{}' không phải số từ 0 đến 100: ghi như 58,58 hoặc 58.58",
             shorten(t)
         )),
     }
@@ -709,7 +697,7 @@ fn array_rows(file: &str, w: &mut Walker<'_>, table: &mut Table) {
                     at,
                     file,
                     None,
-                    "tệp kết thúc giữa danh sách (thiếu ']'): lấy lại tệp đầy đủ (truncated file)",
+                    "tệp kết thúc giữa danh sách (thiếu ']'): lấy lại tệp đầy đủ",
                     String::new(),
                 ));
                 return;
@@ -753,7 +741,7 @@ fn array_rows(file: &str, w: &mut Walker<'_>, table: &mut Table) {
                     None,
                     format!(
                         "không đọc được phần còn lại của tệp từ dòng {at}: {message}: sửa hoặc \
-                         lấy lại tệp (JSON error; the rest of the file was not read)"
+                         lấy lại tệp"
                     ),
                     String::new(),
                 ));
@@ -867,10 +855,7 @@ fn csv_rows(file: &str, bytes: &[u8]) -> Result<Table, PublishedError> {
                         line,
                         file,
                         None,
-                        format!(
-                            "không đọc được phần còn lại của tệp từ dòng {line}: {e} (read error; \
-                             the rest of the file was not read)"
-                        ),
+                        format!("không đọc được phần còn lại của tệp từ dòng {line}: {e}"),
                         String::new(),
                     ));
                 }

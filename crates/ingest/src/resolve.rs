@@ -60,16 +60,14 @@ impl Catalogue {
         {
             Some([(code, _)]) => Ok(code.clone()),
             Some(many) if many.len() > 1 => Err(format!(
-                "tên đơn vị '{}' khớp {} đơn vị: {}; ghi mã đơn vị (MaCoQuan) thay cho tên \
-                 (the unit name matches several units: give the unit code)",
+                "tên đơn vị '{}' khớp {} đơn vị: {}; ghi mã đơn vị (MaCoQuan) thay cho tên",
                 crate::build::show(name),
                 many.len(),
                 list(many.iter().map(|(c, n)| format!("{c} {n}")))
             )),
             _ => Err(format!(
                 "không tìm thấy đơn vị tên '{}' trong danh mục đơn vị: nhập danh mục đơn vị trước \
-                 (chiso import units) hoặc ghi mã đơn vị (no unit of that name in the catalogue: \
-                 import the units first or give the unit code)",
+                 (chiso import units) hoặc ghi mã đơn vị",
                 crate::build::show(name)
             )),
         }
@@ -79,8 +77,7 @@ impl Catalogue {
         let Some(found) = self.procedure_names.get(&fold_name(name)) else {
             return Err(format!(
                 "không tìm thấy thủ tục tên '{}' trong danh mục thủ tục: nhập danh mục thủ tục trước \
-                 (chiso import procedures) hoặc ghi mã thủ tục (MaTTHC) (no procedure of that name in \
-                 the catalogue: import the procedures first or give the procedure code)",
+                 (chiso import procedures) hoặc ghi mã thủ tục (MaTTHC)",
                 crate::build::show(name)
             ));
         };
@@ -104,8 +101,7 @@ impl Catalogue {
             return Ok((*code).clone());
         }
         Err(format!(
-            "tên thủ tục '{}' khớp {} thủ tục: {}; ghi mã thủ tục (MaTTHC) thay cho tên \
-             (the procedure name matches several procedures: give the procedure code)",
+            "tên thủ tục '{}' khớp {} thủ tục: {}; ghi mã thủ tục (MaTTHC) thay cho tên",
             crate::build::show(name),
             found.len(),
             list(found.iter().map(|(c, _)| c.clone()))
@@ -176,19 +172,16 @@ pub(crate) fn place_unit(
     }
     if !unit_name.is_empty() {
         return match catalogue {
-            Some(c) => c.unit_by_name(unit_name).map(|code| (code, Placement::UnitName)),
-            None => Err(
-                "hồ sơ chỉ ghi tên đơn vị: cần danh mục đơn vị để tra mã (the record names its unit \
-                 only: a unit catalogue is needed)"
-                    .to_string(),
-            ),
+            Some(c) => c
+                .unit_by_name(unit_name)
+                .map(|code| (code, Placement::UnitName)),
+            None => Err("hồ sơ chỉ ghi tên đơn vị: cần danh mục đơn vị để tra mã".to_string()),
         };
     }
     Err(
         "không xác định được đơn vị xử lý: hồ sơ không có mã đơn vị, gói không có madonvi, mã hồ sơ \
          không bắt đầu bằng mã một đơn vị đã biết và không có tên đơn vị (DonViXuLy); ghi mã đơn vị \
-         (MaCoQuan) hoặc gọi với ?MaDinhDanhDV= (no rule places this dossier in a unit: give the unit \
-         code)"
+         (MaCoQuan) hoặc gọi với ?MaDinhDanhDV="
             .to_string(),
     )
 }
@@ -201,11 +194,7 @@ pub(crate) fn place_procedure(
 ) -> Result<String, String> {
     match catalogue {
         Some(c) => c.procedure_by_name(name, unit),
-        None => Err(
-            "hồ sơ chỉ ghi tên thủ tục: cần danh mục thủ tục để tra mã (the record names its \
-             procedure only: a procedure catalogue is needed)"
-                .to_string(),
-        ),
+        None => Err("hồ sơ chỉ ghi tên thủ tục: cần danh mục thủ tục để tra mã".to_string()),
     }
 }
 

@@ -216,8 +216,7 @@ impl XlsxSource {
                             line,
                             column,
                             format!(
-                                "ô ở cột {col} có lỗi Excel {e}: sửa công thức hoặc nhập giá trị \
-                                 (Excel error {e} in column {col}: fix the formula or enter a value)"
+                                "ô ở cột {col} có lỗi Excel {e}: sửa công thức hoặc nhập giá trị"
                             ),
                             self.raw(r),
                         ));

@@ -29,10 +29,22 @@ const STAFF_HTML: &str = "<html><table><tr><td colspan=3>DANH SÁCH</td></tr><tr
 fn catalogue() -> Arc<Catalogue> {
     Arc::new(Catalogue::new(
         [
-            ("000.22.20.H53".to_string(), "Sở Tư pháp".to_string(), UnitKind::Department),
-            ("000.01.01.H53".to_string(), "UBND xã An Lạc".to_string(), UnitKind::Commune),
+            (
+                "000.22.20.H53".to_string(),
+                "Sở Tư pháp".to_string(),
+                UnitKind::Department,
+            ),
+            (
+                "000.01.01.H53".to_string(),
+                "UBND xã An Lạc".to_string(),
+                UnitKind::Commune,
+            ),
         ],
-        [("1.001".to_string(), "Chứng thực bản sao".to_string(), Some(ProcedureLevel::Commune))],
+        [(
+            "1.001".to_string(),
+            "Chứng thực bản sao".to_string(),
+            Some(ProcedureLevel::Commune),
+        )],
     ))
 }
 
@@ -43,7 +55,8 @@ fn check(kind: RecordKind, bytes: Vec<u8>) -> Result<(), TestCaseError> {
         catalogue: Some(catalogue()),
         unit: None,
     };
-    let Ok(mut reader) = from_reader_with(kind, "hostile.bin", None, Cursor::new(bytes), &options) else {
+    let Ok(mut reader) = from_reader_with(kind, "hostile.bin", None, Cursor::new(bytes), &options)
+    else {
         return Ok(());
     };
     let (mut accepted, mut rejected) = (0u64, 0u64);
@@ -126,10 +139,19 @@ fn the_undamaged_payloads_read_whole() {
         unit: None,
     };
     for (text, accepted) in [(ENVELOPE, 2), (STAFF_CSV, 2), (STAFF_HTML, 1)] {
-        let reader = from_reader_with(RecordKind::Dossiers, "ok", None, Cursor::new(text.as_bytes().to_vec()), &options)
-            .expect("readable");
+        let reader = from_reader_with(
+            RecordKind::Dossiers,
+            "ok",
+            None,
+            Cursor::new(text.as_bytes().to_vec()),
+            &options,
+        )
+        .expect("readable");
         let items: Vec<Item> = reader.collect();
-        let ok = items.iter().filter(|i| matches!(i, Item::Accepted { .. })).count();
+        let ok = items
+            .iter()
+            .filter(|i| matches!(i, Item::Accepted { .. }))
+            .count();
         assert_eq!(ok, accepted, "{items:?}");
     }
 }

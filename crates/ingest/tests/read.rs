@@ -363,8 +363,8 @@ OK2,U,P,1,2024-03-01,,,,50000,,
         missing.reason
     );
     assert!(
-        missing.reason.contains("(missing required value"),
-        "{}",
+        missing.reason.is_ascii() || !missing.reason.contains("(missing"),
+        "messages are Vietnamese only: {}",
         missing.reason
     );
     assert_eq!(missing.raw, ",U,P,1,2024-03-01,,,,,,");
@@ -379,7 +379,11 @@ OK2,U,P,1,2024-03-01,,,,50000,,
         "{}",
         date.reason
     );
-    assert!(date.reason.contains("(invalid date"), "{}", date.reason);
+    assert!(
+        !date.reason.contains("(invalid"),
+        "Vietnamese only: {}",
+        date.reason
+    );
     assert_eq!(date.raw, "BADDATE,U,P,1,31/02/2024,,,,,,");
 
     let status = rejection(&r, 5);
@@ -394,7 +398,7 @@ OK2,U,P,1,2024-03-01,,,,50000,,
     let flag = rejection(&r, 6);
     assert_eq!(flag.column.as_deref(), Some("synced"));
     assert!(
-        flag.reason.contains("'maybe'") && flag.reason.contains("(invalid boolean"),
+        flag.reason.contains("'maybe'") && flag.reason.contains("giá trị đúng/sai không hợp lệ"),
         "{}",
         flag.reason
     );
@@ -402,7 +406,7 @@ OK2,U,P,1,2024-03-01,,,,50000,,
     let number = rejection(&r, 7);
     assert_eq!(number.column.as_deref(), Some("fee_amount"));
     assert!(
-        number.reason.contains("'1.502'") && number.reason.contains("(invalid number"),
+        number.reason.contains("'1.502'") && number.reason.contains("số không hợp lệ"),
         "{}",
         number.reason
     );
@@ -417,7 +421,7 @@ OK2,U,P,1,2024-03-01,,,,50000,,
         duplicate.reason
     );
     assert!(
-        duplicate.reason.contains("(duplicate key in file"),
+        duplicate.reason.contains("trùng khóa"),
         "{}",
         duplicate.reason
     );
@@ -625,9 +629,7 @@ fn json_lines_with_a_broken_line() {
 
     let broken = rejection(&r, 3);
     assert_eq!(broken.column, None);
-    assert!(
-        broken.reason.contains("không phải JSON hợp lệ") && broken.reason.contains("(invalid JSON")
-    );
+    assert!(broken.reason.contains("không phải JSON hợp lệ"));
     assert!(broken.raw.starts_with("{\"id\": \"J2\""));
     assert!(rejection(&r, 5)
         .reason
@@ -1020,7 +1022,7 @@ fn an_unclosed_quote_is_reported_once() {
     let bad = rejection(&r, 3);
     assert!(
         bad.reason
-            .contains("(a quote opened on this line is never closed"),
+            .contains("dấu ngoặc kép mở ở dòng này không được đóng"),
         "{}",
         bad.reason
     );

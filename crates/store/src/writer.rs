@@ -24,9 +24,11 @@ pub enum Outcome {
 /// A record the store cannot accept.
 #[derive(Debug, thiserror::Error)]
 pub enum PutError {
-    #[error("đơn vị '{code}' ở cột {column} chưa có trong danh mục đơn vị: nhập tệp đơn vị trước (unknown unit)")]
+    #[error("đơn vị '{code}' ở cột {column} chưa có trong danh mục đơn vị: nhập tệp đơn vị trước")]
     UnknownUnit { column: &'static str, code: String },
-    #[error("thủ tục '{0}' ở cột procedure_code chưa có trong danh mục TTHC: nhập tệp thủ tục trước (unknown procedure)")]
+    #[error(
+        "thủ tục '{0}' ở cột procedure_code chưa có trong danh mục TTHC: nhập tệp thủ tục trước"
+    )]
     UnknownProcedure(String),
     #[error(transparent)]
     Store(#[from] StoreError),

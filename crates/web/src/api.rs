@@ -741,9 +741,7 @@ async fn sync(
     if !state.allow_sync {
         return sync_refusal(
             StatusCode::FORBIDDEN,
-            "chưa bật nhận đồng bộ: khởi động chiso serve --allow-unauthenticated-sync \
-             (sync pushes are off)"
-                .into(),
+            "chưa bật nhận đồng bộ: khởi động chiso serve --allow-unauthenticated-sync".into(),
         );
     }
     let unit = params.get("MaDinhDanhDV").map(str::to_string);

@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::http::{header, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use chiso_core::explain::{self as core_explain, RecordKind};
-use chiso_core::steps::ProcessingStep;
 use chiso_core::methodology::{Methodology, Rule};
 use chiso_core::period::Period;
 use chiso_core::scoring::{Basis, ScoreSheet, UnitScore};
+use chiso_core::steps::ProcessingStep;
 use chiso_core::time::Instant;
 use chiso_core::{engine::Explanation, format};
 
@@ -548,7 +548,11 @@ fn history_row(body: &mut String, history: &[ProcessingStep]) {
             "<li><time>{}</time> — {}{}{}{}</li>",
             s.at.vn(),
             esc(s.status.map_or("", |st| st.label_vi())),
-            if who.is_empty() { String::new() } else { format!(" — {who}") },
+            if who.is_empty() {
+                String::new()
+            } else {
+                format!(" — {who}")
+            },
             if s.content.trim().is_empty() {
                 String::new()
             } else {
