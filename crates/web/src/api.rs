@@ -675,6 +675,7 @@ async fn import(
             format,
             bytes: bytes.to_vec(),
             unit: None,
+            arrived_at: None,
         }
     };
     let outcome = state.run(move |ctx| imports::import(ctx, upload)).await?;
@@ -755,6 +756,11 @@ async fn sync(
         format: Some(chiso_ingest::Format::Json),
         bytes: bytes.to_vec(),
         unit,
+        arrived_at: Some(chiso_core::time::Instant::from_unix(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+        )),
     };
     match state.run(move |ctx| imports::import(ctx, upload)).await {
         Ok(outcome) => {

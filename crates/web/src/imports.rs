@@ -22,6 +22,9 @@ pub struct Upload {
     pub bytes: Vec<u8>,
     /// The unit of dossiers that name none (`?MaDinhDanhDV=`).
     pub unit: Option<String>,
+    /// A synchronisation push arrived at this instant: the data is
+    /// declared complete up to it (the as-of instant of the real-inputs issue).
+    pub arrived_at: Option<chiso_core::time::Instant>,
 }
 
 /// What an import did.
@@ -91,6 +94,9 @@ pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
         )
         .map_err(|e| Error::UnreadableFile(e.to_string()))?;
         let summary = store.import(reader, |_, _| {})?;
+        if let Some(at) = upload.arrived_at.filter(|_| summary.accepted() > 0) {
+            store.declare_as_of(at)?;
+        }
         let rejected = quarantined_since(store, before, &summary.file, &summary.kind)?;
         Ok(Outcome { summary, rejected })
     })
@@ -165,6 +171,7 @@ impl Form {
             format,
             bytes,
             unit: None,
+            arrived_at: None,
         })
     }
 }
