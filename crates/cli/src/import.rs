@@ -45,6 +45,15 @@ pub fn run(store: &mut Store, kind: RecordKind, files: &[std::path::PathBuf]) ->
 pub fn feed(store: &mut Store, files: &[std::path::PathBuf]) -> Result<u8> {
     let mut code = EXIT_OK;
     for path in files {
+        // Processing steps (CapNhatTienDoHoSoMC) go through the feed too.
+        let mut head = vec![0; 64 * 1024];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .unwrap_or(0);
+        if chiso_ingest::is_steps_payload(&head[..n]) {
+            code = code.max(run(store, RecordKind::Steps, std::slice::from_ref(path))?);
+            continue;
+        }
         let file = match std::fs::File::open(path) {
             Ok(f) => std::io::BufReader::new(f),
             Err(e) => {

@@ -1004,6 +1004,17 @@ pub fn from_reader_with(
     })
 }
 
+/// Whether content is the portal's processing steps (`CapNhatTienDoHoSoMC`)
+/// rather than dossier events: its service is named, or its first record
+/// has `ThoiDiemXuLy` and no `seq`. The feed routes such a payload to the
+/// steps (`RecordKind::Steps`).
+pub fn is_steps_payload(prefix: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&prefix[..prefix.len().min(SNIFF_BYTES)]);
+    let folded = text::fold_key(&head);
+    folded.contains("capnhattiendohosomc")
+        || (folded.contains("thoidiemxuly") && !head.contains("\"seq\""))
+}
+
 /// Bytes read ahead to recognise a format.
 const SNIFF_BYTES: usize = 64 * 1024;
 

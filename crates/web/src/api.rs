@@ -827,6 +827,31 @@ async fn events(
 ) -> ApiResult<FeedDoc> {
     let name = params.get("name").unwrap_or("luong-su-kien").to_string();
     let bytes = body_bytes(request).await?;
+    if chiso_ingest::is_steps_payload(&bytes) {
+        // Processing steps (CapNhatTienDoHoSoMC) go through the same feed.
+        let upload = Upload {
+            name,
+            kind: RecordKind::Steps,
+            format: None,
+            bytes: bytes.to_vec(),
+            unit: None,
+            arrived_at: None,
+        };
+        let outcome = state.run(move |ctx| imports::import(ctx, upload)).await?;
+        let s = &outcome.summary;
+        return Ok(Json(FeedDoc {
+            read: s.read,
+            new: s.inserted,
+            duplicates: s.replaced,
+            dossiers: 0,
+            waiting: Vec::new(),
+            rejected: outcome
+                .rejected
+                .into_iter()
+                .map(RejectedDto::from)
+                .collect(),
+        }));
+    }
     let doc = state
         .run(move |ctx| {
             ctx.importing(|store| {
