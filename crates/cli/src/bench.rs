@@ -19,7 +19,7 @@ fn import(
     store: &mut chiso_store::Store,
     kind: RecordKind,
     path: &Path,
-) -> Result<chiso_store::ImportSummary> {
+) -> Result<chiso_app::ImportSummary> {
     import_file(store, kind, path, false).map_err(|e| match e {
         ImportError::Unreadable(m) => anyhow::anyhow!(m),
         ImportError::Store(e) => e.into(),

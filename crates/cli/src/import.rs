@@ -6,9 +6,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use chiso_app::ImportSummary;
 use chiso_core::format::integer;
 use chiso_ingest::RecordKind;
-use chiso_store::{ImportSummary, Store};
+use chiso_store::Store;
 
 use crate::{EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
 
@@ -63,7 +64,8 @@ pub fn feed(store: &mut Store, files: &[std::path::PathBuf]) -> Result<u8> {
             }
         };
         let name = path.display().to_string();
-        let s = store.apply_feed(&name, chiso_ingest::events::read_events(&name, file))?;
+        let s =
+            chiso_app::apply_feed(store, &name, chiso_ingest::events::read_events(&name, file))?;
         println!(
             "{name}: đọc {} sự kiện — mới {}, trùng (bỏ qua) {}, từ chối {}; cập nhật {} hồ sơ, {} hồ sơ chờ thêm sự kiện",
             integer(s.read as i64),
@@ -148,20 +150,14 @@ pub fn import_file(
     path: &Path,
     progress: bool,
 ) -> Result<ImportSummary, ImportError> {
-    let options = chiso_ingest::ReadOptions {
-        catalogue: Some(std::sync::Arc::new(
-            store.name_catalogue().map_err(ImportError::Store)?,
-        )),
-        unit: None,
-    };
+    let options = chiso_app::read_options(&*store, None).map_err(ImportError::Store)?;
     let reader = chiso_ingest::open_with(kind, path, &options)
         .map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let mut bar = Progress::new(
         progress && std::io::stderr().is_terminal(),
         reader.total_bytes(),
     );
-    let summary = store
-        .import(reader, |rows, bytes| bar.show(rows, bytes))
+    let summary = chiso_app::import(store, reader, |rows, bytes| bar.show(rows, bytes))
         .map_err(ImportError::Store)?;
     bar.finish();
     Ok(summary)

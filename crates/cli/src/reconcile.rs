@@ -51,7 +51,7 @@ pub fn import(store: &mut Store, files: &[PathBuf], period: Option<&str>) -> Res
                 continue;
             }
         };
-        let s = store.import_published(&read)?;
+        let s = chiso_app::import_published(store, &read)?;
         let periods: std::collections::BTreeSet<String> =
             read.rows.iter().map(|r| r.period.code()).collect();
         let mut out = format!(

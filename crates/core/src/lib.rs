@@ -15,4 +15,5 @@ pub mod reconcile;
 pub mod records;
 pub mod scoring;
 pub mod steps;
+pub mod storage;
 pub mod time;

@@ -26,8 +26,8 @@ use chiso_core::scoring::Hierarchy;
 use chiso_core::time::{Date, Instant, Month};
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub use import::{FeedSummary, ImportSummary, FIRST_REJECTIONS};
-pub use writer::{BatchCounts, Outcome, PutError, Writer};
+pub use chiso_core::storage::{BatchCounts, Inventory, Outcome, QuarantinedRow};
+pub use writer::{PutError, Writer};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
@@ -54,31 +54,6 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// One rejected record kept aside with its reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuarantinedRow {
-    pub id: i64,
-    pub import_id: Option<i64>,
-    pub kind: String,
-    pub file: String,
-    pub line: i64,
-    pub column: Option<String>,
-    pub reason: String,
-    pub raw: String,
-}
-
-/// What the store holds, for `chiso status` and the freshness line.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Inventory {
-    pub units: i64,
-    pub procedures: i64,
-    pub dossiers: i64,
-    pub feedback: i64,
-    pub quarantined: i64,
-    pub first_received: Option<i64>,
-    pub latest_received: Option<i64>,
-}
 
 pub struct Store {
     conn: Connection,

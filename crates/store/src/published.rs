@@ -5,49 +5,11 @@
 
 use chiso_core::period::Period;
 use chiso_core::reconcile::PortalFigures;
-use chiso_ingest::published::{Published, PublishedRow};
 use rusqlite::params;
 
-use crate::{ImportSummary, PutError, Result, Store, Writer};
-
-/// The import kind of published figures (in `imports` and `quarantine`).
-pub const KIND: &str = "published";
+use crate::{PutError, Result, Store, Writer};
 
 impl Store {
-    /// Stores what was read from one file of published figures in one
-    /// transaction: rows replace those of the same unit and period, rejected
-    /// rows go to quarantine.
-    pub fn import_published(&mut self, published: &Published) -> Result<ImportSummary> {
-        let mut writer = self.writer(KIND, &published.file)?;
-        for row in &published.rows {
-            match writer.put_published(row) {
-                Ok(_) => {}
-                Err(PutError::Store(e)) => return Err(e),
-                Err(e) => writer.reject(row.line, e.column(), &e.to_string(), &row.raw)?,
-            }
-        }
-        for r in &published.rejected {
-            writer.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
-        }
-        let read = published.read() as u64;
-        let counts = writer.commit(read)?;
-        Ok(ImportSummary {
-            file: published.file.clone(),
-            kind: KIND.to_string(),
-            read,
-            inserted: counts.inserted,
-            replaced: counts.replaced,
-            rejected: counts.rejected,
-            first_rejections: published
-                .rejected
-                .iter()
-                .take(crate::FIRST_REJECTIONS)
-                .cloned()
-                .collect(),
-            ..ImportSummary::default()
-        })
-    }
-
     /// The published figures of a period, by unit code.
     pub fn published(&self, period: &Period) -> Result<Vec<PortalFigures>> {
         let mut stmt = self.connection().prepare_cached(
@@ -84,14 +46,15 @@ impl Writer<'_> {
     /// Puts one published row, replacing the unit's row for the same period.
     pub fn put_published(
         &mut self,
-        row: &PublishedRow,
+        period: &Period,
+        line: usize,
+        f: &PortalFigures,
     ) -> std::result::Result<crate::Outcome, PutError> {
-        let f = &row.figures;
         let unit = self.unit_id("ID", &f.unit_code)?;
         let replaced = self
             .tx
             .prepare_cached("DELETE FROM published_scores WHERE period = ?1 AND unit_id = ?2")?
-            .execute(params![row.period.code(), unit])?
+            .execute(params![period.code(), unit])?
             > 0;
         self.tx
             .prepare_cached(
@@ -101,9 +64,9 @@ impl Writer<'_> {
             )?
             .execute(params![
                 unit,
-                row.period.code(),
+                period.code(),
                 self.import_id,
-                row.line as i64,
+                line as i64,
                 f.name,
                 f.groups[0],
                 f.groups[1],

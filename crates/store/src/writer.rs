@@ -12,14 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::packed;
 use crate::rows::{self, day, instant};
 use crate::{Result, StoreError};
-
-/// What a put did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Inserted,
-    /// A record with the same key was replaced.
-    Replaced,
-}
+pub use chiso_core::storage::{BatchCounts, Outcome};
 
 /// A record the store cannot accept.
 #[derive(Debug, thiserror::Error)]
@@ -48,14 +41,6 @@ impl From<rusqlite::Error> for PutError {
     fn from(e: rusqlite::Error) -> Self {
         PutError::Store(e.into())
     }
-}
-
-/// Counts of one import batch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct BatchCounts {
-    pub inserted: u64,
-    pub replaced: u64,
-    pub rejected: u64,
 }
 
 pub struct Writer<'a> {

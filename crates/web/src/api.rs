@@ -857,7 +857,7 @@ async fn events(
             ctx.importing(|store| {
                 let before = imports::quarantine_mark(store)?;
                 let feed = chiso_ingest::events::read_events(&name, bytes.as_ref());
-                let s = store.apply_feed(&name, feed)?;
+                let s = chiso_app::apply_feed(store, &name, feed)?;
                 let rejected = imports::quarantined_since(store, before, &name, "events")?
                     .into_iter()
                     .map(RejectedDto::from)

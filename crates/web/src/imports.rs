@@ -4,8 +4,9 @@
 
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::http::StatusCode;
+use chiso_app::ImportSummary;
 use chiso_ingest::{Format, RecordKind};
-use chiso_store::{ImportSummary, QuarantinedRow, Store};
+use chiso_store::{QuarantinedRow, Store};
 
 use crate::error::Error;
 use crate::state::Ctx;
@@ -81,10 +82,7 @@ pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> 
 pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
     ctx.importing(|store| {
         let before = quarantine_mark(store)?;
-        let options = chiso_ingest::ReadOptions {
-            catalogue: Some(std::sync::Arc::new(store.name_catalogue()?)),
-            unit: upload.unit,
-        };
+        let options = chiso_app::read_options(&*store, upload.unit)?;
         let reader = chiso_ingest::from_reader_with(
             upload.kind,
             &upload.name,
@@ -93,7 +91,7 @@ pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
             &options,
         )
         .map_err(|e| Error::UnreadableFile(e.to_string()))?;
-        let summary = store.import(reader, |_, _| {})?;
+        let summary = chiso_app::import(store, reader, |_, _| {})?;
         if let Some(at) = upload.arrived_at.filter(|_| summary.accepted() > 0) {
             store.declare_as_of(at)?;
         }

@@ -28,7 +28,7 @@ use chiso_core::engine::{self, Explanation};
 use chiso_core::methodology::MethodologySet;
 use chiso_core::period::Period;
 use chiso_core::scoring::ScoreSheet;
-use chiso_store::{Inventory, Store, StoreError};
+use chiso_store::{Inventory, Store};
 
 use crate::error::Error;
 
@@ -55,7 +55,7 @@ pub struct AppState {
 struct Shared {
     db: PathBuf,
     pool: Mutex<Vec<Store>>,
-    /// Reads `PRAGMA data_version`; never writes.
+    /// Watches the data version (`Storage::data_version`); never writes.
     watcher: Mutex<Store>,
     cache: Mutex<Cache>,
     /// Held while a score sheet is computed, so concurrent requests for the
@@ -220,11 +220,8 @@ impl Shared {
 
     fn data_version(&self) -> Result<i64, Error> {
         let watcher = lock(&self.watcher);
-        let version = watcher
-            .connection()
-            .pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0))
-            .map_err(StoreError::from)?;
-        Ok(version)
+        let version = chiso_core::storage::Storage::data_version(&*watcher)?;
+        Ok(version as i64)
     }
 }
 

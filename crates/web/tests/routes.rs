@@ -1328,7 +1328,7 @@ fn publish_march(db: &std::path::Path) -> f64 {
     let read =
         chiso_ingest::published::read_bytes("cong.json", text.as_bytes(), &units, Some(march))
             .expect("readable");
-    let s = store.import_published(&read).expect("import");
+    let s = chiso_app::import_published(&mut store, &read).expect("import");
     assert_eq!((s.inserted, s.rejected), (3, 0));
     lost_on_sync
 }

@@ -25,7 +25,7 @@ fn setup(allow: bool) -> (tempfile::TempDir, std::path::PathBuf, Router) {
         (RecordKind::Procedures, "code,name,max_days\n1.001,Chứng thực,3\n"),
     ] {
         let reader = from_text(kind, "seed.csv", Format::Csv, text).expect("read");
-        store.import(reader, |_, _| {}).expect("import");
+        chiso_app::import(&mut store, reader, |_, _| {}).expect("import");
     }
     drop(store);
     let app = chiso_web::router_with(db.clone(), allow).expect("router");

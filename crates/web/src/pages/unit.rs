@@ -125,7 +125,7 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
         let mut steps = std::collections::HashMap::new();
         if e.record_kind == RecordKind::Dossier {
             for item in &e.items[paging.range(e.items.len())] {
-                let s = ctx.store().steps(&item.id)?;
+                let s = chiso_core::storage::Storage::steps(ctx.store(), &item.id)?;
                 if !s.is_empty() {
                     steps.insert(item.id.clone(), s);
                 }

@@ -64,7 +64,7 @@ fn store() -> Store {
     store
 }
 
-fn import(store: &mut Store, text: &str, period: Option<Period>) -> chiso_store::ImportSummary {
+fn import(store: &mut Store, text: &str, period: Option<Period>) -> chiso_app::ImportSummary {
     let units: Vec<Unit> = store
         .connection()
         .prepare("SELECT code, name FROM units")
@@ -81,7 +81,7 @@ fn import(store: &mut Store, text: &str, period: Option<Period>) -> chiso_store:
         .collect::<Result<_, _>>()
         .unwrap();
     let published = read_bytes("ketqua.json", text.as_bytes(), &units, period).unwrap();
-    store.import_published(&published).unwrap()
+    chiso_app::import_published(store, &published).unwrap()
 }
 
 const OCTOBER: &str = r#"{"error_code": "0", "message": "", "result": [
