@@ -8,6 +8,7 @@ pub mod explain;
 pub mod format;
 pub mod judge;
 pub mod measures;
+pub mod memory;
 pub mod methodology;
 pub mod names;
 pub mod period;

@@ -128,7 +128,7 @@ pub trait Storage: IndexStore {
     fn rebuild(&mut self) -> Result<(), Self::Error>;
     fn inventory(&self) -> Result<Inventory, Self::Error>;
     fn quarantine(&self) -> Result<Vec<QuarantinedRow>, Self::Error>;
-    fn clear_quarantine(&self) -> Result<usize, Self::Error>;
+    fn clear_quarantine(&mut self) -> Result<usize, Self::Error>;
     fn holidays(&self) -> Result<Vec<Holiday>, Self::Error>;
     /// The units and procedures of the catalogue, for resolving names.
     fn unit_list(&self) -> Result<Vec<Unit>, Self::Error>;
@@ -137,11 +137,11 @@ pub trait Storage: IndexStore {
     fn steps(&self, dossier_id: &str) -> Result<Vec<ProcessingStep>, Self::Error>;
     /// The shipped methodology versions and those added.
     fn methodologies(&self) -> Result<MethodologySet, Self::Error>;
-    fn add_methodology(&self, m: &Methodology, text: &str) -> Result<(), Self::Error>;
+    fn add_methodology(&mut self, m: &Methodology, text: &str) -> Result<(), Self::Error>;
     fn meta(&self, key: &str) -> Result<Option<String>, Self::Error>;
-    fn set_meta(&self, key: &str, value: &str) -> Result<(), Self::Error>;
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), Self::Error>;
     /// Declares the data complete up to `at` (a synchronisation's arrival).
-    fn declare_as_of(&self, at: Instant) -> Result<(), Self::Error>;
+    fn declare_as_of(&mut self, at: Instant) -> Result<(), Self::Error>;
     /// The data's as-of instant (see [`IndexStore::data_as_of`]).
     fn as_of(&self) -> Result<Option<Instant>, Self::Error>;
     /// The portal's published figures of a period.
@@ -151,4 +151,26 @@ pub trait Storage: IndexStore {
     /// A number that changes whenever any writer (in any process or node)
     /// commits: caches are keyed by it.
     fn data_version(&self) -> Result<u64, Self::Error>;
+}
+
+impl<E> Put<E> {
+    /// A record naming a unit the catalogue does not have.
+    pub fn unknown_unit(column: &'static str, code: &str) -> Put<E> {
+        Put::Rejected {
+            column: Some(column),
+            reason: format!(
+                "đơn vị '{code}' ở cột {column} chưa có trong danh mục đơn vị: nhập tệp đơn vị trước"
+            ),
+        }
+    }
+
+    /// A dossier naming a procedure the catalogue does not have.
+    pub fn unknown_procedure(code: &str) -> Put<E> {
+        Put::Rejected {
+            column: Some("procedure_code"),
+            reason: format!(
+                "thủ tục '{code}' ở cột procedure_code chưa có trong danh mục TTHC: nhập tệp thủ tục trước"
+            ),
+        }
+    }
 }

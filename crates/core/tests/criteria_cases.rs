@@ -2,15 +2,16 @@
 //! §2 / §2b, judged through the same functions the engine uses.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 
 use chiso_core::calendar::Calendar;
+use chiso_core::calendar::Holiday;
 use chiso_core::engine::{self, IndexStore, UnitRecords};
-use chiso_core::measures::{self, Accumulator, Measure, ProcedureId, UnitId};
+use chiso_core::measures::{self, Measure, ProcedureId, UnitId};
+use chiso_core::memory::MemoryStore;
 use chiso_core::methodology::MethodologySet;
 use chiso_core::period::Period;
 use chiso_core::records::*;
-use chiso_core::scoring::Hierarchy;
+use chiso_core::storage::Storage;
 use chiso_core::time::{parse_instant, Date, Instant};
 
 fn at(text: &str) -> Instant {
@@ -338,64 +339,26 @@ fn feedback_cases() {
     );
 }
 
-/// The storage interface over plain vectors: lets the engine run on records.
-struct Records {
-    units: Vec<(UnitId, Unit)>,
+/// The reference backend holding these records (units and procedures by id).
+fn memory(
+    mut units: Vec<(UnitId, Unit)>,
     procedures: HashMap<ProcedureId, Procedure>,
     records: UnitRecords,
-}
-
-impl IndexStore for Records {
-    type Error = Infallible;
-    fn hierarchy(&self) -> Result<Hierarchy, Infallible> {
-        Ok(Hierarchy::new(self.units.clone()))
-    }
-    fn catalogue(&self) -> Result<HashMap<ProcedureId, Procedure>, Infallible> {
-        Ok(self.procedures.clone())
-    }
-    fn calendar(&self) -> Result<Calendar, Infallible> {
-        Ok(calendar())
-    }
-    fn own_accumulators(
-        &self,
-        period: &Period,
-    ) -> Result<HashMap<UnitId, Accumulator>, Infallible> {
-        Ok(engine::accumulate_records(
-            &self.hierarchy()?,
-            &self.procedures,
-            &calendar(),
-            &self.records,
-            period,
-        ))
-    }
-    fn data_as_of(&self, _: Instant) -> Result<Option<Instant>, Infallible> {
-        Ok(self.records.as_of())
-    }
-    fn records_for(&self, units: &[UnitId], _: &Period) -> Result<UnitRecords, Infallible> {
-        let codes: Vec<&str> = self
-            .units
-            .iter()
-            .filter(|(id, _)| units.contains(id))
-            .map(|(_, u)| u.code.as_str())
-            .collect();
-        Ok(UnitRecords {
-            dossiers: self
-                .records
-                .dossiers
-                .iter()
-                .filter(|d| codes.contains(&d.unit_code.as_str()))
-                .cloned()
-                .collect(),
-            feedback: self
-                .records
-                .feedback
-                .iter()
-                .filter(|f| codes.contains(&f.unit_code.as_str()))
-                .cloned()
-                .collect(),
-            counts: vec![],
-        })
-    }
+) -> MemoryStore {
+    units.sort_by_key(|(id, _)| *id);
+    let mut procedures: Vec<(ProcedureId, Procedure)> = procedures.into_iter().collect();
+    procedures.sort_by_key(|(id, _)| *id);
+    let holidays = vec![Holiday {
+        date: day("2024-03-05"),
+        name: "nghỉ".into(),
+    }];
+    MemoryStore::with_records(
+        units.into_iter().map(|(_, u)| u).collect(),
+        procedures.into_iter().map(|(_, p)| p).collect(),
+        holidays,
+        records,
+    )
+    .expect("valid records")
 }
 
 fn unit(code: &str, parent: Option<&str>, kind: UnitKind) -> Unit {
@@ -411,7 +374,7 @@ fn unit(code: &str, parent: Option<&str>, kind: UnitKind) -> Unit {
     }
 }
 
-fn small_province() -> Records {
+fn small_province() -> MemoryStore {
     let units = vec![
         (1, unit("P", None, UnitKind::Province)),
         (2, unit("A", Some("P"), UnitKind::Commune)),
@@ -438,11 +401,7 @@ fn small_province() -> Records {
         };
         records.dossiers.push(d);
     }
-    Records {
-        units,
-        procedures: [(1, p)].into_iter().collect(),
-        records,
-    }
+    memory(units, [(1, p)].into_iter().collect(), records)
 }
 
 #[test]
@@ -465,8 +424,14 @@ fn parent_equals_the_sum_of_its_children() {
     let store = small_province();
     let period = Period::parse("2024-06").unwrap();
     let h = store.hierarchy().unwrap();
-    let values =
-        engine::rolled_up_measures(&store, &h, &store.procedures, &calendar(), &period).unwrap();
+    let values = engine::rolled_up_measures(
+        &store,
+        &h,
+        &store.catalogue().unwrap(),
+        &calendar(),
+        &period,
+    )
+    .unwrap();
     for m in [
         Measure::DossiersReceived,
         Measure::TimelinessTotal,
@@ -490,7 +455,12 @@ fn a_range_across_the_switch_is_scored_with_the_version_in_force_at_its_end() {
     // Data up to the end of 2025, so that every period below is over in it.
     let mut later = Dossier::new("HS9", "B", "1.000001", at("2025-12-31 08:00"));
     later.finished_at = Some(at("2025-12-31 23:59:59"));
-    store.records.dossiers.push(later);
+    {
+        use chiso_core::storage::Batch;
+        let mut batch = store.batch("dossiers", "later").unwrap();
+        batch.put_dossier(&later).unwrap();
+        batch.commit(1).unwrap();
+    }
     let set = MethodologySet::builtin();
     let score = |p: &str| {
         engine::score(&store, &set, &Period::parse(p).unwrap())
@@ -514,7 +484,7 @@ fn a_range_across_the_switch_is_scored_with_the_version_in_force_at_its_end() {
 /// A province whose data ends on Friday 30/10/2026 at 10:00 (the latest
 /// instant any record reports), with open dossiers due before that instant,
 /// later the same day and in November, and an open feedback item.
-fn province_ending_30_october() -> Records {
+fn province_ending_30_october() -> MemoryStore {
     let units = vec![
         (1, unit("P", None, UnitKind::Province)),
         (2, unit("A", Some("P"), UnitKind::Commune)),
@@ -570,17 +540,13 @@ fn province_ending_30_october() -> Records {
         dislikes: 0,
         repeated: false,
     });
-    Records {
-        units,
-        procedures: [(1, p)].into_iter().collect(),
-        records,
-    }
+    memory(units, [(1, p)].into_iter().collect(), records)
 }
 
 #[test]
 fn the_data_is_as_of_the_latest_instant_its_records_report() {
     let store = province_ending_30_october();
-    assert_eq!(store.records.as_of(), Some(at("2026-10-30 10:00")));
+    assert_eq!(store.as_of().unwrap(), Some(at("2026-10-30 10:00")));
     assert_eq!(UnitRecords::default().as_of(), None);
 }
 
@@ -636,9 +602,11 @@ fn a_period_past_the_data_is_judged_as_of_the_data() {
     // Judged at the period's end instead, the open dossiers due later count as late.
     let at_end = engine::accumulate_records(
         &store.hierarchy().unwrap(),
-        &store.procedures,
+        &store.catalogue().unwrap(),
         &calendar(),
-        &store.records,
+        &store
+            .records_for(&[1, 2], &Period::parse("2026-Q4").unwrap())
+            .unwrap(),
         &Period::parse("2026-Q4").unwrap(),
     );
     assert_eq!(at_end[&2].values.get(Measure::TimelinessLate), 3);
@@ -687,11 +655,13 @@ fn a_period_after_the_data_or_without_data_is_refused() {
         assert!(text.contains("30/10/2026") && text.contains(p), "{text}");
         assert!(engine::explain(&store, &set, &Period::parse(p).unwrap(), "A", "2.1").is_err());
     }
-    let empty = Records {
-        units: store.units.clone(),
-        procedures: store.procedures.clone(),
-        records: UnitRecords::default(),
-    };
+    let empty = MemoryStore::with_records(
+        store.unit_list().unwrap(),
+        store.procedure_list().unwrap(),
+        vec![],
+        UnitRecords::default(),
+    )
+    .expect("valid");
     let e = engine::score(&empty, &set, &Period::parse("2026-10").unwrap()).unwrap_err();
     assert!(matches!(
         e,

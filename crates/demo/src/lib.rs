@@ -842,15 +842,12 @@ fn generate_counts(cfg: &DemoConfig, bp: &Blueprint, plan: &VolumePlan) -> Vec<U
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, HashMap, HashSet};
-    use std::convert::Infallible;
 
-    use chiso_core::engine::{self, IndexStore, UnitRecords};
+    use chiso_core::engine::{self, UnitRecords};
     use chiso_core::judge;
-    use chiso_core::measures::{Accumulator, ProcedureId, UnitId};
     use chiso_core::methodology::MethodologySet;
     use chiso_core::period::{Period, PeriodKind};
     use chiso_core::records::{Channel, DossierStatus};
-    use chiso_core::scoring::Hierarchy;
 
     use super::*;
 
@@ -1089,50 +1086,6 @@ mod tests {
         assert!((0.1..0.3).contains(&share(|p| p.online_level == OnlineLevel::None)));
     }
 
-    /// An in-memory store over the demo records, to score them with the engine.
-    struct MemoryStore {
-        hierarchy: Hierarchy,
-        catalogue: HashMap<ProcedureId, Procedure>,
-        calendar: Calendar,
-        records: UnitRecords,
-    }
-
-    impl IndexStore for MemoryStore {
-        type Error = Infallible;
-
-        fn hierarchy(&self) -> Result<Hierarchy, Infallible> {
-            Ok(self.hierarchy.clone())
-        }
-        fn catalogue(&self) -> Result<HashMap<ProcedureId, Procedure>, Infallible> {
-            Ok(self.catalogue.clone())
-        }
-        fn calendar(&self) -> Result<Calendar, Infallible> {
-            Ok(self.calendar.clone())
-        }
-        fn own_accumulators(
-            &self,
-            period: &Period,
-        ) -> Result<HashMap<UnitId, Accumulator>, Infallible> {
-            Ok(engine::accumulate_records(
-                &self.hierarchy,
-                &self.catalogue,
-                &self.calendar,
-                &self.records,
-                period,
-            ))
-        }
-        fn data_as_of(&self, _until: Instant) -> Result<Option<Instant>, Infallible> {
-            Ok(self.records.as_of())
-        }
-        fn records_for(
-            &self,
-            _units: &[UnitId],
-            _period: &Period,
-        ) -> Result<UnitRecords, Infallible> {
-            Ok(self.records.clone())
-        }
-    }
-
     #[test]
     fn scores_spread_under_766_2026() {
         let cfg = DemoConfig {
@@ -1141,30 +1094,17 @@ mod tests {
             ..DemoConfig::default()
         };
         let (province, list) = all(&cfg);
-        let store = MemoryStore {
-            hierarchy: Hierarchy::new(
-                province
-                    .units
-                    .iter()
-                    .cloned()
-                    .enumerate()
-                    .map(|(i, u)| (i as UnitId, u))
-                    .collect(),
-            ),
-            catalogue: province
-                .procedures
-                .iter()
-                .cloned()
-                .enumerate()
-                .map(|(i, p)| (i as ProcedureId, p))
-                .collect(),
-            calendar: Calendar::new(province.holidays.iter().map(|h| h.date)),
-            records: UnitRecords {
+        let store = chiso_core::memory::MemoryStore::with_records(
+            province.units.clone(),
+            province.procedures.clone(),
+            province.holidays.clone(),
+            UnitRecords {
                 dossiers: list,
                 feedback: province.feedback.clone(),
                 counts: province.counts.clone(),
             },
-        };
+        )
+        .expect("the demo's records are all valid");
         let methodologies = MethodologySet::builtin();
         let quarter = Period::months(
             PeriodKind::Quarter,

@@ -94,7 +94,7 @@ impl Storage for Store {
     fn quarantine(&self) -> Result<Vec<QuarantinedRow>, StoreError> {
         Store::quarantine(self)
     }
-    fn clear_quarantine(&self) -> Result<usize, StoreError> {
+    fn clear_quarantine(&mut self) -> Result<usize, StoreError> {
         Store::clear_quarantine(self)
     }
     fn holidays(&self) -> Result<Vec<Holiday>, StoreError> {
@@ -119,16 +119,16 @@ impl Storage for Store {
     fn methodologies(&self) -> Result<MethodologySet, StoreError> {
         Store::methodologies(self)
     }
-    fn add_methodology(&self, m: &Methodology, text: &str) -> Result<(), StoreError> {
+    fn add_methodology(&mut self, m: &Methodology, text: &str) -> Result<(), StoreError> {
         Store::add_methodology(self, m, text)
     }
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Store::meta(self, key)
     }
-    fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         Store::set_meta(self, key, value)
     }
-    fn declare_as_of(&self, at: Instant) -> Result<(), StoreError> {
+    fn declare_as_of(&mut self, at: Instant) -> Result<(), StoreError> {
         Store::declare_as_of(self, at)
     }
     fn as_of(&self) -> Result<Option<Instant>, StoreError> {

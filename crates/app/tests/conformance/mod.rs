@@ -1,0 +1,431 @@
+//! The conformance suite of the storage contract (`chiso_core::storage`):
+//! one set of checks every backend must pass, written once, generic over
+//! the backend. A backend's test file includes this module and calls
+//! [`run_all`] with a way to make an empty store; the figures are compared
+//! with the in-memory reference backend (`chiso_core::memory::MemoryStore`),
+//! which recomputes everything from the raw records.
+//!
+//! Checks: the same score JSON byte for byte as the reference for every
+//! period kind; counters equal the raw recomputation; incremental equals
+//! rebuild with replaced records; imports are idempotent; feed events in
+//! any order and repeated give the same dossiers; the quarantine accounts
+//! for every row (read = accepted + rejected); steps before or after their
+//! dossier.
+
+#![allow(dead_code)]
+
+use chiso_app::ImportSummary;
+use chiso_core::engine::{self, IndexStore};
+use chiso_core::memory::MemoryStore;
+use chiso_core::period::Period;
+use chiso_core::records::Dossier;
+use chiso_core::scoring::document;
+use chiso_core::storage::Storage;
+use chiso_demo::{DemoConfig, DemoProvince};
+use chiso_ingest::{Format, Record, RecordKind};
+
+/// A small generated province: its tables and its dossiers.
+pub struct Province {
+    pub province: DemoProvince,
+    pub dossiers: Vec<Dossier>,
+}
+
+pub fn province(seed: u64, dossiers: usize) -> Province {
+    let cfg = DemoConfig {
+        seed,
+        dossiers,
+        ..DemoConfig::default()
+    };
+    let province = chiso_demo::generate(&cfg);
+    let dossiers = chiso_demo::dossiers(&cfg, &province).collect();
+    Province { province, dossiers }
+}
+
+/// Records as the CSV a user would import.
+pub fn csv(kind: RecordKind, records: impl IntoIterator<Item = Record>) -> String {
+    let mut text = kind.csv_header();
+    text.push('\n');
+    for r in records {
+        text.push_str(&r.to_csv_row());
+        text.push('\n');
+    }
+    text
+}
+
+/// Imports one CSV text through the application layer.
+pub fn import<S: Storage>(store: &mut S, kind: RecordKind, name: &str, text: &str) -> ImportSummary
+where
+    S::Error: std::fmt::Debug,
+{
+    let options = chiso_app::read_options(store, None).expect("catalogue");
+    let reader = chiso_ingest::from_reader_with(
+        kind,
+        name,
+        Some(Format::Csv),
+        std::io::Cursor::new(text.as_bytes().to_vec()),
+        &options,
+    )
+    .expect("readable");
+    chiso_app::import(store, reader, |_, _| {}).expect("import")
+}
+
+/// Loads a province: catalogues, then `dossiers`, then feedback and counts.
+pub fn load<S: Storage>(store: &mut S, p: &Province, dossiers: &[Dossier])
+where
+    S::Error: std::fmt::Debug,
+{
+    let t = &p.province;
+    import(
+        store,
+        RecordKind::Units,
+        "units.csv",
+        &csv(RecordKind::Units, t.units.iter().cloned().map(Record::Unit)),
+    );
+    import(
+        store,
+        RecordKind::Procedures,
+        "procedures.csv",
+        &csv(
+            RecordKind::Procedures,
+            t.procedures.iter().cloned().map(Record::Procedure),
+        ),
+    );
+    import(
+        store,
+        RecordKind::Holidays,
+        "holidays.csv",
+        &csv(
+            RecordKind::Holidays,
+            t.holidays.iter().cloned().map(Record::Holiday),
+        ),
+    );
+    import(
+        store,
+        RecordKind::Dossiers,
+        "dossiers.csv",
+        &csv(
+            RecordKind::Dossiers,
+            dossiers.iter().cloned().map(Record::Dossier),
+        ),
+    );
+    import(
+        store,
+        RecordKind::Feedback,
+        "feedback.csv",
+        &csv(
+            RecordKind::Feedback,
+            t.feedback.iter().cloned().map(Record::Feedback),
+        ),
+    );
+    import(
+        store,
+        RecordKind::Counts,
+        "counts.csv",
+        &csv(
+            RecordKind::Counts,
+            t.counts.iter().cloned().map(Record::Counts),
+        ),
+    );
+}
+
+/// Every kind of period over the demo's year.
+pub const PERIODS: &[&str] = &[
+    "2026-10",
+    "2026-03",
+    "2026-Q1",
+    "2026-Q3",
+    "2026-H1",
+    "2025",
+    "2026-09:ytd",
+    "2026-01-01..2026-02-15",
+    "2025-11-10..2026-04-20",
+];
+
+/// The score document of every period, as the CLI and the API serialise it.
+pub fn scores<S: IndexStore + Storage>(store: &S) -> Vec<(String, String)>
+where
+    <S as IndexStore>::Error: std::fmt::Debug,
+{
+    let set = store.methodologies().expect("methodologies");
+    PERIODS
+        .iter()
+        .map(|p| {
+            let period = Period::parse(p).expect("period");
+            let json = match engine::score(store, &set, &period) {
+                Ok(sheet) => serde_json::to_string(&document::build(&sheet, None)).expect("json"),
+                Err(e) => format!("error: {e}"),
+            };
+            (p.to_string(), json)
+        })
+        .collect()
+}
+
+fn assert_same(what: &str, a: &[(String, String)], b: &[(String, String)]) {
+    for ((p, x), (_, y)) in a.iter().zip(b) {
+        assert!(
+            x == y,
+            "{what}, period {p}: the backend and the reference differ\n{}\n{}",
+            &x[..x.len().min(300)],
+            &y[..y.len().min(300)]
+        );
+    }
+}
+
+/// The same province gives the reference's score documents, byte for byte.
+pub fn same_scores_as_the_reference<S: Storage>(mut store: S, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    let mut reference = MemoryStore::new();
+    load(&mut reference, p, &p.dossiers);
+    load(&mut store, p, &p.dossiers);
+    let kept = scores(&store);
+    let scored = kept.iter().filter(|(_, j)| j.contains("\"total\"")).count();
+    assert_eq!(scored, PERIODS.len(), "every period is scored: {kept:?}");
+    assert_same("same data", &kept, &scores(&reference));
+}
+
+/// Counters (whatever the backend maintains) equal a recomputation from
+/// its own raw records, for every period kind.
+pub fn counters_equal_raw_recomputation<S: Storage>(mut store: S, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    load(&mut store, p, &p.dossiers);
+    let h = store.hierarchy().expect("hierarchy");
+    let catalogue = store.catalogue().expect("catalogue");
+    let cal = store.calendar().expect("calendar");
+    let ids: Vec<_> = h.units.iter().map(|(id, _)| *id).collect();
+    for code in PERIODS {
+        let period = Period::parse(code).expect("period");
+        let kept =
+            engine::rolled_up_measures(&store, &h, &catalogue, &cal, &period).expect("measures");
+        let records = store.records_for(&ids, &period).expect("records");
+        let own = engine::accumulate_records(&h, &catalogue, &cal, &records, &period);
+        let catalogue_values =
+            chiso_core::measures::catalogue_values(catalogue.values(), &period, &cal, h.top_kind());
+        for (id, a) in h.roll_up(own, &period) {
+            let raw = a.finish(&catalogue, &catalogue_values);
+            assert!(
+                kept.get(&id) == Some(&raw),
+                "{code}: unit {id}: counters differ from the raw records"
+            );
+        }
+    }
+}
+
+/// Importing replaced records incrementally equals a rebuild, and equals
+/// the reference given only the final records.
+pub fn incremental_equals_rebuild<S: Storage>(mut store: S, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    load(&mut store, p, &p.dossiers);
+    // A second file replacing one dossier in five: later, finished, online.
+    let changed: Vec<Dossier> = p
+        .dossiers
+        .iter()
+        .step_by(5)
+        .map(|d| {
+            let mut d = d.clone();
+            d.finished_at = Some(d.received_at.add_seconds(40 * 86_400));
+            d.status = chiso_core::records::DossierStatus::Finished;
+            d.channel = chiso_core::records::Channel::Online;
+            d.synced = !d.synced;
+            d
+        })
+        .collect();
+    let s = import(
+        &mut store,
+        RecordKind::Dossiers,
+        "again.csv",
+        &csv(
+            RecordKind::Dossiers,
+            changed.iter().cloned().map(Record::Dossier),
+        ),
+    );
+    assert_eq!(
+        s.replaced,
+        changed.len() as u64,
+        "every changed dossier replaces one"
+    );
+    let incremental = scores(&store);
+    store.rebuild().expect("rebuild");
+    assert_same("incremental vs rebuild", &incremental, &scores(&store));
+
+    let mut finals = p.dossiers.clone();
+    for d in &changed {
+        if let Some(x) = finals.iter_mut().find(|x| x.id == d.id) {
+            *x = d.clone();
+        }
+    }
+    let mut reference = MemoryStore::new();
+    load(&mut reference, p, &finals);
+    assert_same(
+        "incremental vs reference",
+        &incremental,
+        &scores(&reference),
+    );
+}
+
+/// The same file twice changes nothing but the counts: all replaced.
+pub fn imports_are_idempotent<S: Storage>(mut store: S, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    load(&mut store, p, &p.dossiers);
+    let before = scores(&store);
+    let inventory = store.inventory().expect("inventory");
+    let text = csv(
+        RecordKind::Dossiers,
+        p.dossiers.iter().cloned().map(Record::Dossier),
+    );
+    let s = import(&mut store, RecordKind::Dossiers, "dossiers.csv", &text);
+    assert_eq!(
+        (s.inserted, s.replaced, s.rejected),
+        (0, p.dossiers.len() as u64, 0)
+    );
+    assert_eq!(scores(&store), before);
+    assert_eq!(
+        store.inventory().expect("inventory").dossiers,
+        inventory.dossiers
+    );
+}
+
+/// Every row is accepted or rejected; rejected rows are in the quarantine
+/// with their file, line and reason.
+pub fn quarantine_accounts_for_every_row<S: Storage>(mut store: S, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    load(&mut store, p, &[]);
+    let good = &p.dossiers[0];
+    let mut text = csv(RecordKind::Dossiers, [Record::Dossier(good.clone())]);
+    let mut bad_unit = good.clone();
+    bad_unit.id = "BAD-UNIT".into();
+    bad_unit.unit_code = "NO.SUCH.UNIT".into();
+    let mut bad_procedure = good.clone();
+    bad_procedure.id = "BAD-PROC".into();
+    bad_procedure.procedure_code = "9.999999".into();
+    text.push_str(&Record::Dossier(bad_unit).to_csv_row());
+    text.push('\n');
+    text.push_str(&Record::Dossier(bad_procedure).to_csv_row());
+    text.push_str("\nBROKEN,,,,not a date\n");
+    let before = store.quarantine().expect("quarantine").len();
+    let s = import(&mut store, RecordKind::Dossiers, "mixed.csv", &text);
+    assert_eq!(s.read, 4);
+    assert_eq!((s.accepted(), s.rejected), (1, 3));
+    assert_eq!(s.read, s.accepted() + s.rejected);
+    let q = store.quarantine().expect("quarantine");
+    assert_eq!(q.len() - before, 3);
+    let lines: Vec<i64> = q[before..].iter().map(|r| r.line).collect();
+    assert_eq!(lines, [3, 4, 5]);
+    assert!(q[before..]
+        .iter()
+        .all(|r| r.file == "mixed.csv" && !r.reason.is_empty()));
+    assert_eq!(q[before].column.as_deref(), Some("unit_code"));
+    assert_eq!(q[before + 1].column.as_deref(), Some("procedure_code"));
+}
+
+/// Events in any order and repeated make the same dossiers as in order once.
+pub fn feed_order_and_duplicates<S: Storage, F: Fn() -> S>(make: F, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    let unit = &p
+        .province
+        .units
+        .iter()
+        .find(|u| u.parent_code.is_some())
+        .expect("unit")
+        .code;
+    let procedure = &p.province.procedures[0].code;
+    let events: Vec<String> = (0..30)
+        .flat_map(|i| {
+            let id = format!("EV-{i}");
+            vec![
+                format!(r#"{{"dossier_id":"{id}","seq":1,"at":"2026-03-02T08:00:00+07:00","type":"received","unit_code":"{unit}","procedure_code":"{procedure}","due_at":"2026-03-06"}}"#),
+                format!(r#"{{"dossier_id":"{id}","seq":2,"at":"2026-03-0{}T10:00:00+07:00","type":"finished"}}"#, 3 + i % 6),
+            ]
+        })
+        .collect();
+    let apply = |store: &mut S, lines: &[String]| {
+        let text = lines.join("\n");
+        let feed = chiso_ingest::events::read_events("feed", text.as_bytes());
+        chiso_app::apply_feed(store, "feed", feed).expect("feed")
+    };
+    let mut in_order = make();
+    load(&mut in_order, p, &[]);
+    apply(&mut in_order, &events);
+    let mut shuffled = make();
+    load(&mut shuffled, p, &[]);
+    let reversed: Vec<String> = events.iter().rev().cloned().collect();
+    apply(&mut shuffled, &reversed[..20]);
+    let s = apply(&mut shuffled, &events);
+    assert_eq!(s.duplicates, 20, "events already applied are duplicates");
+    assert_eq!(scores(&in_order), scores(&shuffled));
+    assert_eq!(in_order.inventory().expect("inventory").dossiers, 30);
+}
+
+/// Steps before or after their dossier, and sent twice, give the same scores.
+pub fn steps_in_any_order<S: Storage, F: Fn() -> S>(make: F, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    let open: Vec<&Dossier> = p
+        .dossiers
+        .iter()
+        .filter(|d| d.finished_at.is_none())
+        .take(20)
+        .collect();
+    let steps: Vec<Record> = open
+        .iter()
+        .map(|d| {
+            Record::Step(chiso_core::steps::ProcessingStep {
+                dossier_id: d.id.clone(),
+                at: d.received_at.add_seconds(7200),
+                status: Some(chiso_core::records::DossierStatus::Finished),
+                handler: "Lê C".into(),
+                title: String::new(),
+                department: String::new(),
+                content: String::new(),
+                started_at: None,
+                due_at: None,
+            })
+        })
+        .collect();
+    let text = csv(RecordKind::Steps, steps);
+    let mut first = make();
+    import(
+        &mut first,
+        RecordKind::Units,
+        "u",
+        &csv(
+            RecordKind::Units,
+            p.province.units.iter().cloned().map(Record::Unit),
+        ),
+    );
+    import(&mut first, RecordKind::Steps, "steps.csv", &text);
+    load(&mut first, p, &p.dossiers);
+    let mut after = make();
+    load(&mut after, p, &p.dossiers);
+    import(&mut after, RecordKind::Steps, "steps.csv", &text);
+    let again = import(&mut after, RecordKind::Steps, "steps.csv", &text);
+    assert_eq!(again.inserted, 0, "steps already kept");
+    assert_eq!(scores(&first), scores(&after));
+}
+
+/// All checks on a fresh store each, from `make`.
+pub fn run_all<S: Storage, F: Fn() -> S>(make: F)
+where
+    S::Error: std::fmt::Debug,
+{
+    let p = province(766, 4_000);
+    same_scores_as_the_reference(make(), &p);
+    counters_equal_raw_recomputation(make(), &p);
+    incremental_equals_rebuild(make(), &p);
+    imports_are_idempotent(make(), &p);
+    quarantine_accounts_for_every_row(make(), &p);
+    feed_order_and_duplicates(&make, &p);
+    steps_in_any_order(&make, &p);
+}
