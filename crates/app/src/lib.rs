@@ -10,9 +10,12 @@
 //! - [`apply_feed`]: dossier events kept per (dossier, seq), each touched
 //!   dossier folded from all its events;
 //! - [`import_published`]: the portal's published figures;
-//! - [`read_options`]: the catalogues a reader resolves names against.
+//! - [`read_options`]: the catalogues a reader resolves names against;
+//! - [`report::build`]: the official report of a period.
 //!
 //! Never knows: SQL, HTTP, the terminal.
+
+pub mod report;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -232,7 +232,7 @@ mod tests {
         let m = error(&[
             "explain",
             "--period",
-            "1",
+            "2026-10",
             "--unit",
             "X",
             "--criterion",
@@ -241,6 +241,11 @@ mod tests {
             "x",
         ]);
         assert!(m.contains("cần một số nguyên không âm"), "{m}");
+        let m = error(&["score", "--period", "2026-13"]);
+        assert!(
+            m.contains("kỳ báo cáo không hợp lệ '2026-13'"),
+            "parsed at the edge: {m}"
+        );
         let m = error(&["demo", "--seed", "xyz"]);
         assert!(
             m.starts_with("giá trị 'xyz' không dùng được cho --seed <SỐ>: cần một số nguyên"),

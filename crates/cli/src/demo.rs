@@ -75,7 +75,13 @@ pub fn run(
     }
     let latest = cfg.first_month.add(cfg.months as i32 - 1);
     println!();
-    output::rank(&store, &latest.iso(), None, None, Format::Table)?;
+    output::rank(
+        &store,
+        &chiso_core::period::Period::month(latest),
+        None,
+        None,
+        Format::Table,
+    )?;
     let db_arg = if db == Path::new("chiso.db") {
         String::new()
     } else {

@@ -11,6 +11,7 @@ mod import;
 mod methodologies;
 mod output;
 mod reconcile;
+mod report;
 mod table;
 
 use std::path::PathBuf;
@@ -68,7 +69,7 @@ enum Command {
     Score {
         /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
         #[arg(long, value_name = "KỲ")]
-        period: String,
+        period: chiso_core::period::Period,
         /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
         #[arg(long, value_name = "ĐƠN_VỊ")]
         unit: Option<String>,
@@ -80,7 +81,7 @@ enum Command {
     Rank {
         /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
         #[arg(long, value_name = "KỲ")]
-        period: String,
+        period: chiso_core::period::Period,
         /// Chỉ các đơn vị trực thuộc đơn vị này (mã hoặc tên).
         #[arg(long, value_name = "ĐƠN_VỊ")]
         parent: Option<String>,
@@ -95,7 +96,7 @@ enum Command {
     Explain {
         /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
         #[arg(long, value_name = "KỲ")]
-        period: String,
+        period: chiso_core::period::Period,
         /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
         #[arg(long, value_name = "ĐƠN_VỊ")]
         unit: String,
@@ -113,7 +114,7 @@ enum Command {
     Reconcile {
         /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
         #[arg(long, value_name = "KỲ")]
-        period: String,
+        period: chiso_core::period::Period,
         /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
         #[arg(long, value_name = "ĐƠN_VỊ")]
         unit: Option<String>,
@@ -152,7 +153,7 @@ enum Command {
     /// Chạy bảng điều khiển web và API JSON.
     Serve(chiso_web::ServeArgs),
     /// Công văn và phụ lục: Excel, Word, PDF, Markdown hoặc CSV.
-    Report(chiso_report::ReportArgs),
+    Report(report::ReportArgs),
     /// Các phiên bản bộ chỉ số (phương pháp tính).
     Methodology {
         #[command(subcommand)]
@@ -362,7 +363,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Report(args) => {
-            chiso_report::run(&open_existing(&cli.db)?, &args)?;
+            report::run(&open_existing(&cli.db)?, &args)?;
             Ok(EXIT_OK)
         }
         Command::Methodology { action } => methodologies::run(&cli.db, action),

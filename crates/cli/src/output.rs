@@ -17,8 +17,8 @@ use chiso_store::Store;
 use crate::table::Table;
 use crate::{methodologies, Format};
 
-pub fn sheet(store: &Store, period: &str) -> Result<(ScoreSheet, Methodology)> {
-    let period = Period::parse(period)?;
+pub fn sheet(store: &Store, period: &Period) -> Result<(ScoreSheet, Methodology)> {
+    let period = *period;
     let set = methodologies::load(store)?;
     let sheet = engine::score(store, &set, &period)?;
     let m = set
@@ -74,7 +74,7 @@ pub fn unit_code(store: &Store, text: &str) -> Result<String> {
     Ok(store.hierarchy()?.find(text)?.code.clone())
 }
 
-pub fn score(store: &Store, period: &str, unit: Option<&str>, fmt: Format) -> Result<()> {
+pub fn score(store: &Store, period: &Period, unit: Option<&str>, fmt: Format) -> Result<()> {
     let unit = unit.map(|u| unit_code(store, u)).transpose()?;
     let unit = unit.as_deref();
     let (sheet, m) = sheet(store, period)?;
@@ -99,7 +99,7 @@ pub fn score(store: &Store, period: &str, unit: Option<&str>, fmt: Format) -> Re
 
 pub fn rank(
     store: &Store,
-    period: &str,
+    period: &Period,
     parent: Option<&str>,
     kind: Option<&str>,
     fmt: Format,
@@ -394,13 +394,13 @@ fn write_csv(sheet: &ScoreSheet, m: &Methodology, unit: Option<&str>) -> Result<
 
 pub fn explain(
     store: &Store,
-    period: &str,
+    period: &Period,
     unit: &str,
     criterion: &str,
     limit: usize,
     fmt: Format,
 ) -> Result<()> {
-    let p = Period::parse(period)?;
+    let p = *period;
     let unit = unit_code(store, unit)?;
     let set = methodologies::load(store)?;
     let e = engine::explain(store, &set, &p, &unit, criterion)?;

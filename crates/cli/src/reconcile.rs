@@ -98,8 +98,8 @@ pub fn import(store: &mut Store, files: &[PathBuf], period: Option<&str>) -> Res
 }
 
 /// `chiso reconcile --period P [--unit CODE] [--format table|json|csv]`.
-pub fn run(store: &Store, period: &str, unit: Option<&str>, fmt: Format) -> Result<()> {
-    let period = Period::parse(period)?;
+pub fn run(store: &Store, period: &Period, unit: Option<&str>, fmt: Format) -> Result<()> {
+    let period = *period;
     let set = methodologies::load(store)?;
     let mut portal = store.published(&period)?;
     if portal.is_empty() {

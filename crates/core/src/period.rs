@@ -44,6 +44,16 @@ pub struct PeriodError {
     pub text: String,
 }
 
+impl std::str::FromStr for Period {
+    type Err = PeriodError;
+
+    /// The forms of [`Period::parse`]: what the command line and the web's
+    /// query strings are parsed with, at the edge.
+    fn from_str(text: &str) -> Result<Period, PeriodError> {
+        Period::parse(text)
+    }
+}
+
 /// Why a period cannot be judged on the data at hand.
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum NotJudgeable {

@@ -12,8 +12,6 @@
 //! signer = "Nguyễn Văn A"
 //! ```
 
-use std::path::Path;
-
 use chiso_core::time::Date;
 use serde::Deserialize;
 
@@ -67,21 +65,6 @@ pub fn parse_date(text: &str) -> Result<Date, ReportError> {
 }
 
 impl LetterInfo {
-    /// Reads a config file.
-    pub fn from_file(path: &Path) -> Result<LetterInfo, ReportError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ReportError::Config {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        Self::from_toml(&text).map_err(|e| match e {
-            ReportError::Config { message, .. } => ReportError::Config {
-                path: path.display().to_string(),
-                message,
-            },
-            other => other,
-        })
-    }
-
     /// Parses the text of a config file.
     pub fn from_toml(text: &str) -> Result<LetterInfo, ReportError> {
         let config = |message: String| ReportError::Config {

@@ -6,8 +6,8 @@ mod common;
 
 use std::io::{Cursor, Read};
 
-use chiso_report::{build, render, run, Format, PartKind, ReportArgs, ReportRequest};
-use clap::Parser;
+use chiso_app::report::build;
+use chiso_report::{render, Format, ReportRequest};
 
 fn report() -> chiso_report::Report {
     build(&common::store(), &common::request()).expect("report")
@@ -78,74 +78,13 @@ fn csv_numbers_are_plain() {
     );
 }
 
-#[derive(Parser)]
-struct Cli {
-    #[command(flatten)]
-    report: ReportArgs,
-}
-
-fn args(line: &[&str]) -> ReportArgs {
-    Cli::try_parse_from(std::iter::once("report").chain(line.iter().copied()))
-        .expect("options")
-        .report
-}
-
 #[test]
-fn options_become_the_request() {
-    let a = args(&[
-        "--period",
-        "2024-03",
-        "--kind",
-        "department",
-        "--appendix",
-        "ranking,letter",
-        "--number",
-        "7/VP",
-        "--date",
-        "05/04/2024",
-        "--unit",
-        "000.00.10.H99",
-    ]);
-    let r = ReportRequest::from_args(&a).expect("request");
-    assert_eq!(r.parts, [PartKind::Ranking, PartKind::Letter]);
-    assert_eq!(r.kinds, [chiso_core::records::UnitKind::Department]);
-    assert_eq!(r.letter.number.as_deref(), Some("7/VP"));
-    assert_eq!(
-        r.letter.date.map(|d| d.iso()).as_deref(),
-        Some("2024-04-05")
-    );
-    assert_eq!(r.unit.as_deref(), Some("000.00.10.H99"));
-    assert!(
-        ReportRequest::from_args(&args(&["--period", "2024-03", "--date", "31/02/2024"])).is_err()
-    );
-    assert!(ReportRequest::from_args(&args(&["--period", "2024-13"])).is_err());
-    assert_eq!(
-        Format::from_path(std::path::Path::new("a/b.DOCX")).expect("format"),
-        Format::Docx
-    );
-    assert!(Format::from_path(std::path::Path::new("b.txt")).is_err());
-}
-
-#[test]
-fn run_writes_the_file_named_by_out() {
-    let dir = tempfile::tempdir().expect("dir");
-    let out = dir.path().join("bao-cao.xlsx");
-    let out_text = out.to_string_lossy().into_owned();
-    run(
-        &common::store(),
-        &args(&["--period", "2024-03", "--out", &out_text]),
-    )
-    .expect("run");
-    let bytes = std::fs::read(&out).expect("written");
-    assert!(bytes.starts_with(b"PK"));
-    let binary_to_stdout = run(
-        &common::store(),
-        &args(&["--period", "2024-03", "--format", "pdf"]),
-    );
-    assert!(binary_to_stdout.is_err());
+fn an_unknown_unit_is_refused() {
     let unknown = ReportRequest {
         unit: Some("X".into()),
         ..common::request()
     };
     assert!(build(&common::store(), &unknown).is_err());
+    assert_eq!("DOCX".parse::<Format>().expect("format"), Format::Docx);
+    assert!("txt".parse::<Format>().is_err());
 }

@@ -5,7 +5,8 @@ mod common;
 
 use std::path::PathBuf;
 
-use chiso_report::{build, render, Format, PartKind};
+use chiso_app::report::build;
+use chiso_report::{render, Format, PartKind};
 
 fn check(name: &str, parts: &[PartKind], adjust: impl FnOnce(&mut chiso_report::ReportRequest)) {
     let store = common::store();

@@ -7,12 +7,13 @@ use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
+use chiso_app::report::build;
 use chiso_core::engine;
 use chiso_core::measures::Measure;
 use chiso_core::period::Period;
 use chiso_core::scoring::{ScoreSheet, UnitScore};
 use chiso_report::model::{Block, Cell, Row, Table};
-use chiso_report::{build, render, Format};
+use chiso_report::{render, Format};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9

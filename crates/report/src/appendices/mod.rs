@@ -26,8 +26,9 @@ use crate::config::Letter;
 use crate::model::{Align, Block, Cell, Column, HeaderCell, PartKind, Report};
 use crate::{ReportError, ReportRequest};
 
-/// What the report is computed from (no storage here: the caller scored).
-pub(crate) struct Input<'a> {
+/// What the appendices are computed from: the engine's score sheets of the period
+/// and of the one before, the hierarchy, the methodologies.
+pub struct Input<'a> {
     pub request: &'a ReportRequest,
     pub methodologies: &'a MethodologySet,
     pub hierarchy: &'a Hierarchy,

@@ -14,10 +14,9 @@ use crate::model::Report;
 use crate::ReportError;
 
 /// An output format.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     /// Markdown (văn bản), to paste or to read in a terminal.
-    #[value(name = "md")]
     Markdown,
     /// CSV: the tables, numbers with a decimal point, for other programs.
     Csv,
@@ -76,6 +75,19 @@ impl Format {
             .into_iter()
             .find(|f| f.extension() == ext || (ext == "markdown" && *f == Format::Markdown))
             .ok_or_else(|| ReportError::UnknownFormat(path.display().to_string()))
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = ReportError;
+
+    /// `md` (`markdown`), `csv`, `xlsx`, `docx`, `pdf`, case-insensitive.
+    fn from_str(text: &str) -> Result<Format, ReportError> {
+        let t = text.trim().to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.extension() == t || (t == "markdown" && *f == Format::Markdown))
+            .ok_or_else(|| ReportError::UnknownFormat(text.to_string()))
     }
 }
 

@@ -5,9 +5,11 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chiso_app::report::ReportFailure;
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::UnitLookupError;
 use chiso_report::{Format, ReportError, ReportRequest};
+use chiso_store::StoreError;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};
@@ -36,9 +38,18 @@ impl From<ReportError> for Error {
             ReportError::Unit(
                 UnitLookupError::NotFound { text, .. } | UnitLookupError::Ambiguous { text, .. },
             ) => Error::UnknownUnit(text),
-            ReportError::Engine(e) => e.into(),
             ReportError::UnknownMethodology(m) => Error::UnknownMethodology(m),
             other => Error::internal(other),
+        }
+    }
+}
+
+impl From<ReportFailure<StoreError>> for Error {
+    fn from(e: ReportFailure<StoreError>) -> Self {
+        match e {
+            ReportFailure::Store(e) => e.into(),
+            ReportFailure::Engine(e) => e.into(),
+            ReportFailure::Report(e) => e.into(),
         }
     }
 }
@@ -63,7 +74,7 @@ pub async fn download(
                 let sheet = ctx.sheet(&period)?;
                 request.unit = Some(access::resolve_unit(scope, &sheet, code)?.code.clone());
             }
-            let report = chiso_report::build(ctx.store(), &request)?;
+            let report = chiso_app::report::build(ctx.store(), &request)?;
             let bytes = chiso_report::render(&report, format)?;
             Ok((
                 report.file_name(format.extension()),
