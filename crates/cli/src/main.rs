@@ -229,6 +229,7 @@ fn main() -> ExitCode {
 /// Lets a write to a closed pipe (`chiso score … | head`) end the process
 /// quietly, as for any Unix filter, instead of a panic in `println!`. Not for
 /// `serve`, whose sockets report a closed peer as an error to handle.
+#[allow(unsafe_code)] // the one unsafe call of the workspace (workspace lints deny it elsewhere)
 fn quiet_on_closed_pipe() {
     #[cfg(unix)]
     // SAFETY: restores the default disposition of one signal before any

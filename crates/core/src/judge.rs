@@ -55,6 +55,18 @@ impl DossierTimeliness {
     }
 }
 
+/// The end of processing (§3): finished, else returned, else, for a dossier
+/// waiting for a supplement, the request; never before reception. `None`
+/// while the dossier is open. Backends store it so that they can skip
+/// dossiers ended before a period without restating the rule.
+pub fn end_of_processing(d: &Dossier) -> Option<Instant> {
+    let mut end = d.finished_at.or(d.returned_at);
+    if end.is_none() && d.status == DossierStatus::SupplementRequested {
+        end = d.supplement_requested_at;
+    }
+    end.map(|e| e.max(d.received_at))
+}
+
 /// Timeliness of a dossier under methodology §3.
 pub fn dossier_timeliness(
     d: &Dossier,
@@ -62,11 +74,7 @@ pub fn dossier_timeliness(
     cal: &Calendar,
 ) -> DossierTimeliness {
     let received = d.received_at;
-    let mut end = d.finished_at.or(d.returned_at);
-    if end.is_none() && d.status == DossierStatus::SupplementRequested {
-        end = d.supplement_requested_at;
-    }
-    let end = end.map(|e| e.max(received));
+    let end = end_of_processing(d);
     let clamp = |at: Instant| {
         let at = at.max(received);
         end.map_or(at, |e| at.min(e))

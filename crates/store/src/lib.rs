@@ -34,7 +34,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_2.sql"),
     include_str!("schema_3.sql"),
     include_str!("schema_4.sql"),
+    include_str!("schema_5.sql"),
 ];
+
+/// The migration after which `dossiers.ended_at` is filled from the core.
+const ENDED_AT_MIGRATION: usize = 5;
 
 /// Meta key of the as-of instant a source declared (Unix seconds).
 const DECLARED_AS_OF: &str = "data_as_of";
@@ -89,6 +93,9 @@ impl Store {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.unchecked_transaction()?;
             tx.execute_batch(sql)?;
+            if i + 1 == ENDED_AT_MIGRATION {
+                fill_ended_at(&tx)?;
+            }
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
         }
@@ -476,6 +483,27 @@ impl CounterRows {
         }
         out
     }
+}
+
+/// Fills `dossiers.ended_at` of a database made before migration 5.
+fn fill_ended_at(tx: &rusqlite::Transaction) -> Result<()> {
+    let mut ends = Vec::new();
+    {
+        let mut stmt = tx.prepare(&format!("{} ", rows::DOSSIER_SELECT))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let d = rows::dossier_from_row(r)?;
+            ends.push((
+                d.id.clone(),
+                chiso_core::judge::end_of_processing(&d).map(|e| e.unix()),
+            ));
+        }
+    }
+    let mut update = tx.prepare("UPDATE dossiers SET ended_at = ?2 WHERE id = ?1")?;
+    for (id, end) in ends {
+        update.execute(params![id, end])?;
+    }
+    Ok(())
 }
 
 impl IndexStore for Store {

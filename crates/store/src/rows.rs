@@ -206,10 +206,7 @@ pub(crate) fn each_open_at(
     mut f: impl FnMut(Record),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{DOSSIER_SELECT} WHERE d.received_at <= ?1 AND \
-         COALESCE(d.finished_at, d.returned_at, \
-                  CASE WHEN d.status = 'supplement_requested' THEN d.supplement_requested_at END, \
-                  ?1 + 1) > ?1"
+        "{DOSSIER_SELECT} WHERE d.received_at <= ?1 AND (d.ended_at IS NULL OR d.ended_at > ?1)"
     ))?;
     let mut rows = stmt.query([cutoff.unix()])?;
     while let Some(r) = rows.next()? {
@@ -252,8 +249,7 @@ pub(crate) fn each_record(
     // nowhere in it (methodology §3); the end is that of `judge::dossier_timeliness`.
     let mut stmt = conn.prepare_cached(&format!(
         "{DOSSIER_SELECT} WHERE {} AND d.received_at <= ?2 AND NOT (d.received_at < ?3 AND \
-         COALESCE(d.finished_at, d.returned_at, \
-                  CASE WHEN d.status = 'supplement_requested' THEN d.supplement_requested_at END, ?3) < ?3)",
+         d.ended_at IS NOT NULL AND d.ended_at < ?3)",
         unit_filter("d.unit_id")
     ))?;
     let mut rows = stmt.query((unit, end, start))?;

@@ -286,8 +286,8 @@ impl<'a> Writer<'a> {
                 "INSERT INTO dossiers(id, unit_id, procedure_id, channel, submitted_at, received_at, due_at, finished_at, \
                  returned_at, status, supplement_requests, supplement_requested_at, supplement_days, synced, fee_amount, \
                  paid_online, e_result, digitized, reused_data, vneid_verified, handler_named, personal_store_synced, \
-                 citizen_data_used, rating, complaint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
-                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT(id) DO NOTHING",
+                 citizen_data_used, rating, complaint, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
+                 ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(id) DO NOTHING",
             )?
             .execute(params![
                 d.id,
@@ -314,7 +314,8 @@ impl<'a> Writer<'a> {
                 d.personal_store_synced,
                 d.citizen_data_used,
                 d.rating.map(|r| r.code()),
-                d.complaint
+                d.complaint,
+                instant(chiso_core::judge::end_of_processing(d)),
             ])
     }
 

@@ -594,3 +594,40 @@ fn a_cut_period_from_counters_equals_the_raw_records() {
         assert!(corrected > 0, "{t}: open dossiers fall due after the data");
     }
 }
+
+#[test]
+fn a_database_from_before_the_end_column_is_migrated_and_scores_the_same() {
+    let (dir, store) = store();
+    let set = store.methodologies().unwrap();
+    let periods = ["2024-03", "2024-02-10..2024-04-20", "2024-Q1"];
+    let score = |s: &Store| -> Vec<String> {
+        periods
+            .iter()
+            .map(|p| {
+                let sheet = engine::score(s, &set, &Period::parse(p).unwrap()).unwrap();
+                format!(
+                    "{:?}",
+                    sheet.units.iter().map(|u| u.total).collect::<Vec<_>>()
+                )
+            })
+            .collect()
+    };
+    let before = score(&store);
+    // The file as the previous schema left it: no end-of-processing column filled.
+    store
+        .connection()
+        .execute_batch("ALTER TABLE dossiers DROP COLUMN ended_at; PRAGMA user_version = 4;")
+        .unwrap();
+    drop(store);
+    let store = Store::open(&dir.path().join("test.db")).unwrap();
+    let (filled, ended): (i64, i64) = store
+        .connection()
+        .query_row(
+            "SELECT count(ended_at), count(*) FILTER (WHERE finished_at IS NOT NULL OR returned_at IS NOT NULL) FROM dossiers",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(filled >= ended && ended > 0, "{filled} {ended}");
+    assert_eq!(score(&store), before);
+}
