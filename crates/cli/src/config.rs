@@ -432,7 +432,7 @@ mod tests {
             Config::resolve(&flags, env(&[])).expect_err("unknown key")
         );
         assert!(e.contains("dòng 2") && e.contains("port"), "{e}");
-        let e = Config::resolve(&Flags::default(), env(&[("CHISO_LOG", "loud=")]))
+        let e = Config::resolve(&Flags::default(), env(&[("CHISO_LOG", "chiso=verbose")]))
             .expect_err("bad filter")
             .to_string();
         assert!(e.contains("biến môi trường CHISO_LOG"), "{e}");

@@ -324,7 +324,10 @@ async fn liveness_is_always_ok_and_readiness_follows_the_database_file() {
     let (_dir, db, app) = setup();
     let live = get(&app, "/healthz").await;
     assert_eq!((live.status, live.body.as_str()), (StatusCode::OK, "ok"));
-    assert!(live.request_id.is_some(), "probes go through the middleware too");
+    assert!(
+        live.request_id.is_some(),
+        "probes go through the middleware too"
+    );
     let ready = |r: &Reply| -> Value { serde_json::from_str(&r.body).expect("json") };
 
     let r = get(&app, "/readyz").await;
