@@ -57,9 +57,10 @@ pub struct Setting<T> {
 /// How log lines are written (to standard error).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
-    /// One line of text per event, for people and journald.
+    // One line of text per event, for people and journald. (Plain comments:
+    // doc comments would become English help text of the values.)
     Text,
-    /// One JSON object per event, for log collectors.
+    // One JSON object per event, for log collectors.
     Json,
 }
 

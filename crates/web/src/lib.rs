@@ -53,7 +53,7 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
     /// Địa chỉ lắng nghe (máy:cổng), mặc định 127.0.0.1:8080.
-    #[arg(long)]
+    #[arg(long, value_name = "MÁY:CỔNG")]
     pub addr: Option<String>,
     /// Nhận đồng bộ kiểu Cổng DVCQG (/api/v1/sync/…) không cần xác thực.
     /// Mặc định tắt: khi chưa có tài khoản, ai kết nối được máy chủ cũng
