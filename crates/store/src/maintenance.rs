@@ -30,12 +30,6 @@ pub enum SchemaState {
     Ahead { found: i64, expected: i64 },
 }
 
-impl SchemaState {
-    pub fn is_current(&self) -> bool {
-        matches!(self, SchemaState::Current { .. })
-    }
-}
-
 /// Opens an existing file for reading and writing, never creating it.
 fn open_existing(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
