@@ -125,3 +125,75 @@ pub fn backup(source: &Path, dest: &Path) -> Result<BackupReport> {
         bytes: (pages * page_size) as u64,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    #[test]
+    fn the_schema_state_is_read_without_creating_or_migrating() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("s.db");
+        assert!(schema_state(&db).is_err(), "no file");
+        assert!(!db.exists(), "a probe never creates the file");
+
+        let store = Store::open(&db).expect("store");
+        let expected = MIGRATIONS.len() as i64;
+        assert_eq!(
+            schema_state(&db).expect("state"),
+            SchemaState::Current { version: expected }
+        );
+        for (version, state) in [
+            (
+                expected - 1,
+                SchemaState::Behind {
+                    found: expected - 1,
+                    expected,
+                },
+            ),
+            (
+                expected + 1,
+                SchemaState::Ahead {
+                    found: expected + 1,
+                    expected,
+                },
+            ),
+        ] {
+            store
+                .connection()
+                .pragma_update(None, "user_version", version)
+                .expect("pragma");
+            assert_eq!(schema_state(&db).expect("state"), state);
+            let found: i64 = store
+                .connection()
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .expect("version");
+            assert_eq!(found, version, "not migrated by the probe");
+        }
+        drop(store);
+
+        let junk = dir.path().join("junk.db");
+        std::fs::write(&junk, vec![7u8; 4096]).expect("write");
+        assert!(schema_state(&junk).is_err(), "not a database");
+    }
+
+    #[test]
+    fn a_backup_of_a_missing_file_fails_without_creating_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (source, dest) = (dir.path().join("none.db"), dir.path().join("copy.db"));
+        assert!(backup(&source, &dest).is_err());
+        assert!(!source.exists());
+
+        let store = Store::open(&source).expect("store");
+        store.set_meta("k", "v").expect("meta");
+        let report = backup(&source, &dest).expect("backup");
+        assert_eq!(
+            report.bytes,
+            std::fs::metadata(&dest).expect("copy").len(),
+            "the size is the file's"
+        );
+        let copy = Store::open(&dest).expect("copy opens");
+        assert_eq!(copy.meta("k").expect("meta").as_deref(), Some("v"));
+    }
+}
