@@ -1,13 +1,18 @@
 //! `chiso`: the command line. Parses arguments (with Vietnamese help and
-//! errors, [`args`]), opens the store and hands over to the command modules;
-//! errors are reported here with their context.
+//! errors, [`args`]), resolves the configuration ([`config`]: file,
+//! environment, flags) and starts the logs ([`logging`]), opens the store
+//! and hands over to the command modules; errors are reported here with
+//! their context.
 
 mod args;
+mod backup;
 mod bench;
+mod config;
 mod demo;
 mod export;
 mod forms;
 mod import;
+mod logging;
 mod methodologies;
 mod output;
 mod reconcile;
@@ -36,9 +41,18 @@ pub const EXIT_UNREADABLE: u8 = 4;
                   Kỳ báo cáo: 2024-03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm), 2024-03:ytd (từ đầu năm), 2024-01-01..2024-02-15."
 )]
 struct Cli {
-    /// Tệp cơ sở dữ liệu SQLite.
-    #[arg(long, global = true, default_value = "chiso.db", value_name = "TỆP")]
-    db: PathBuf,
+    /// Tệp cơ sở dữ liệu SQLite (mặc định chiso.db, hoặc theo CHISO_DB, tệp cấu hình).
+    #[arg(long, global = true, value_name = "TỆP")]
+    db: Option<String>,
+    /// Tệp cấu hình (mặc định chiso.toml trong thư mục hiện tại nếu có, hoặc CHISO_CONFIG).
+    #[arg(long, global = true, value_name = "TỆP")]
+    config: Option<PathBuf>,
+    /// Bộ lọc nhật ký: error, warn, info, debug, trace, hoặc theo mô-đun (warn,chiso_web=debug).
+    #[arg(long, global = true, value_name = "BỘ_LỌC")]
+    log: Option<String>,
+    /// Dạng nhật ký (ghi ra stderr): text hoặc json.
+    #[arg(long, global = true, value_enum, value_name = "DẠNG")]
+    log_format: Option<config::LogFormat>,
     #[command(subcommand)]
     command: Command,
 }
@@ -152,6 +166,17 @@ enum Command {
     },
     /// Chạy bảng điều khiển web và API JSON.
     Serve(chiso_web::ServeArgs),
+    /// Sao lưu cơ sở dữ liệu SQLite đang chạy (an toàn khi máy chủ đang ghi).
+    Backup {
+        /// Tệp bản sao.
+        #[arg(long, value_name = "TỆP")]
+        out: PathBuf,
+        /// Ghi đè tệp bản sao đã có.
+        #[arg(long)]
+        force: bool,
+    },
+    /// In cấu hình đang dùng và nguồn của từng giá trị (mật khẩu được che).
+    Config,
     /// Công văn và phụ lục: Excel, Word, PDF, Markdown hoặc CSV.
     Report(report::ReportArgs),
     /// Các phiên bản bộ chỉ số (phương pháp tính).
@@ -209,6 +234,24 @@ pub enum Format {
     Csv,
 }
 
+impl Cli {
+    /// What the command line says about the configuration.
+    fn flags(&self) -> config::Flags {
+        let serve = match &self.command {
+            Command::Serve(args) => Some(args),
+            _ => None,
+        };
+        config::Flags {
+            config: self.config.clone(),
+            db: self.db.clone(),
+            addr: serve.and_then(|a| a.addr.clone()),
+            log: self.log.clone(),
+            log_format: self.log_format,
+            allow_unauthenticated_sync: serve.is_some_and(|a| a.allow_unauthenticated_sync),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match args::parse() {
         Ok(cli) => cli,
@@ -217,7 +260,22 @@ fn main() -> ExitCode {
     if !matches!(cli.command, Command::Serve(_)) {
         quiet_on_closed_pipe();
     }
-    match run(cli) {
+    let config = match config::Config::resolve(&cli.flags(), |name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("lỗi: {e:#}");
+            return ExitCode::from(1);
+        }
+    };
+    logging::init(&config);
+    let started = std::time::Instant::now();
+    let result = run(cli, &config);
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        ok = result.is_ok(),
+        "lệnh xong"
+    );
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("lỗi: {e:#}");
@@ -258,11 +316,13 @@ fn open_existing(db: &std::path::Path) -> Result<chiso_store::Store> {
     open(db)
 }
 
-fn run(cli: Cli) -> Result<u8> {
+fn run(cli: Cli, config: &config::Config) -> Result<u8> {
+    let db = || config.sqlite_path();
     match cli.command {
         Command::Init => {
-            open(&cli.db)?;
-            println!("Đã tạo cơ sở dữ liệu {}", cli.db.display());
+            let db = db()?;
+            open(&db)?;
+            println!("Đã tạo cơ sở dữ liệu {}", db.display());
             Ok(EXIT_OK)
         }
         Command::Import {
@@ -271,7 +331,7 @@ fn run(cli: Cli) -> Result<u8> {
             period,
         } => {
             if reconcile::is_published(&kind) {
-                return reconcile::import(&mut open(&cli.db)?, &files, period.as_deref());
+                return reconcile::import(&mut open(&db()?)?, &files, period.as_deref());
             }
             let kind = chiso_ingest::RecordKind::parse(&kind).with_context(|| {
                 format!("loại dữ liệu không rõ '{kind}': dùng units, procedures, dossiers, feedback, counts, holidays hoặc published")
@@ -279,15 +339,15 @@ fn run(cli: Cli) -> Result<u8> {
             if period.is_some() {
                 anyhow::bail!("--period chỉ dùng khi nhập kết quả công bố: chiso import published TỆP --period 2026-10");
             }
-            import::run(&mut open(&cli.db)?, kind, &files)
+            import::run(&mut open(&db()?)?, kind, &files)
         }
-        Command::Feed { files } => import::feed(&mut open(&cli.db)?, &files),
+        Command::Feed { files } => import::feed(&mut open(&db()?)?, &files),
         Command::Score {
             period,
             unit,
             format,
         } => {
-            output::score(&open_existing(&cli.db)?, &period, unit.as_deref(), format)?;
+            output::score(&open_existing(&db()?)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Rank {
@@ -297,7 +357,7 @@ fn run(cli: Cli) -> Result<u8> {
             format,
         } => {
             output::rank(
-                &open_existing(&cli.db)?,
+                &open_existing(&db()?)?,
                 &period,
                 parent.as_deref(),
                 kind.as_deref(),
@@ -313,7 +373,7 @@ fn run(cli: Cli) -> Result<u8> {
             format,
         } => {
             output::explain(
-                &open_existing(&cli.db)?,
+                &open_existing(&db()?)?,
                 &period,
                 &unit,
                 &criterion,
@@ -327,16 +387,16 @@ fn run(cli: Cli) -> Result<u8> {
             unit,
             format,
         } => {
-            reconcile::run(&open_existing(&cli.db)?, &period, unit.as_deref(), format)?;
+            reconcile::run(&open_existing(&db()?)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Quarantine { export, clear } => {
-            output::quarantine(&open_existing(&cli.db)?, export.as_deref(), clear)?;
+            output::quarantine(&open_existing(&db()?)?, export.as_deref(), clear)?;
             Ok(EXIT_OK)
         }
         Command::Rebuild => {
             let started = std::time::Instant::now();
-            open_existing(&cli.db)?
+            open_existing(&db()?)?
                 .rebuild()
                 .context("không tính lại được các số đo")?;
             println!(
@@ -346,7 +406,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Status => {
-            output::status(&open_existing(&cli.db)?)?;
+            output::status(&open_existing(&db()?)?)?;
             Ok(EXIT_OK)
         }
         Command::Demo {
@@ -355,19 +415,36 @@ fn run(cli: Cli) -> Result<u8> {
             export,
             force,
         } => {
-            demo::run(&cli.db, seed, dossiers, export.as_deref(), force)?;
+            demo::run(&db()?, seed, dossiers, export.as_deref(), force)?;
             Ok(EXIT_OK)
         }
-        Command::Serve(args) => {
-            open_existing(&cli.db)?;
-            chiso_web::serve(&cli.db, &args)?;
+        Command::Serve(_) => {
+            let db = db()?;
+            open_existing(&db)?;
+            chiso_web::serve(
+                &db,
+                &config.addr.value,
+                config.allow_unauthenticated_sync.value,
+            )?;
+            Ok(EXIT_OK)
+        }
+        Command::Backup { out, force } => {
+            if config::is_postgres(&config.db.value) {
+                bail!(
+                    "chiso backup chỉ sao lưu SQLite; với PostgreSQL dùng pg_dump (xem docs/operations.md)"
+                );
+            }
+            backup::run(&db()?, &out, force)
+        }
+        Command::Config => {
+            print!("{}", config.render());
             Ok(EXIT_OK)
         }
         Command::Report(args) => {
-            report::run(&open_existing(&cli.db)?, &args)?;
+            report::run(&open_existing(&db()?)?, &args)?;
             Ok(EXIT_OK)
         }
-        Command::Methodology { action } => methodologies::run(&cli.db, action),
+        Command::Methodology { action } => methodologies::run(&db()?, action),
         Command::Forms { action } => forms::run(action),
         Command::Bench {
             dossiers,

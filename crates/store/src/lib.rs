@@ -5,6 +5,7 @@
 //! PostgreSQL backend would implement the same trait.
 
 mod import;
+mod maintenance;
 mod packed;
 mod published;
 mod rows;
@@ -27,6 +28,7 @@ use chiso_core::time::{Date, Instant, Month};
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use chiso_core::storage::{BatchCounts, Inventory, Outcome, QuarantinedRow};
+pub use maintenance::{backup, schema_state, BackupReport, SchemaState};
 pub use writer::{PutError, Writer};
 
 const MIGRATIONS: &[&str] = &[
@@ -55,6 +57,8 @@ pub enum StoreError {
     },
     #[error("dữ liệu hỏng trong bảng {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
+    #[error("bản sao {path} không toàn vẹn (PRAGMA quick_check): {detail}")]
+    DamagedCopy { path: String, detail: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

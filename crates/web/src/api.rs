@@ -858,6 +858,8 @@ async fn events(
                 let before = imports::quarantine_mark(store)?;
                 let feed = chiso_ingest::events::read_events(&name, bytes.as_ref());
                 let s = chiso_app::apply_feed(store, &name, feed)?;
+                ctx.metrics()
+                    .import_rows("events", s.new + s.duplicates, s.rejected);
                 let rejected = imports::quarantined_since(store, before, &name, "events")?
                     .into_iter()
                     .map(RejectedDto::from)

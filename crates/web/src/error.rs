@@ -3,8 +3,8 @@
 //!
 //! The API renders an [`Error`] as `{"error": {"code": "...", "message": "..."}}`;
 //! pages render it as an HTML page ([`crate::pages::error_page`]). Internal
-//! failures (database, a panicking computation) are logged to stderr with
-//! their whole chain and shown only as a generic message.
+//! failures (database, a panicking computation) are logged (`tracing`, with
+//! the request id) with their whole chain and shown only as a generic message.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -112,10 +112,11 @@ impl Error {
         Error::Internal(e.into())
     }
 
-    /// Logs internal errors (with their chain) to stderr; others are the caller's.
+    /// Logs internal errors (with their chain, in the request's span, so
+    /// with its request id); others are the caller's.
     pub fn log(&self) {
         if let Error::Internal(e) = self {
-            eprintln!("chiso-web: lỗi nội bộ: {e:#}");
+            tracing::error!(error = format!("{e:#}"), "lỗi nội bộ");
         }
     }
 

@@ -78,7 +78,9 @@ pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> 
     }
 }
 
-/// Imports an upload (one at a time) and collects the rows it rejected.
+/// Imports an upload (one at a time) and collects the rows it rejected;
+/// the rows are counted in the server's metrics (every upload and sync push
+/// of the server comes here).
 pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
     ctx.importing(|store| {
         let before = quarantine_mark(store)?;
@@ -92,6 +94,8 @@ pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
         )
         .map_err(|e| Error::UnreadableFile(e.to_string()))?;
         let summary = chiso_app::import(store, reader, |_, _| {})?;
+        ctx.metrics()
+            .import_rows(&summary.kind, summary.accepted(), summary.rejected);
         if let Some(at) = upload.arrived_at.filter(|_| summary.accepted() > 0) {
             store.declare_as_of(at)?;
         }

@@ -11,6 +11,8 @@
 //!   `/api/openapi.json`;
 //! - [`charts`]: inline SVG gauges, trend and bar charts;
 //! - [`state`]: the connection pool and the caches keyed by data version;
+//! - [`ops`]: `/healthz`, `/readyz`, `/metrics` ([`metrics`]) and the
+//!   middleware that gives every request an id, a log line and its counts;
 //! - [`access`]: which units a request may see. Every handler that names a
 //!   unit resolves it through [`access::resolve_unit`] and every list goes
 //!   through [`access::Scope::permits`], so limiting a user to a subtree of
@@ -29,7 +31,9 @@ pub mod charts;
 pub mod error;
 pub mod html;
 pub mod imports;
+pub mod metrics;
 pub mod openapi;
+pub mod ops;
 pub mod pages;
 pub mod params;
 pub mod ranking;
@@ -41,12 +45,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-/// `chiso serve` options.
+/// The address served when no flag, variable or configuration file names one.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// `chiso serve` options (the command line's; the configuration file and
+/// the environment may give them too).
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
-    /// Địa chỉ lắng nghe (máy:cổng).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub addr: String,
+    /// Địa chỉ lắng nghe (máy:cổng), mặc định 127.0.0.1:8080.
+    #[arg(long, value_name = "MÁY:CỔNG")]
+    pub addr: Option<String>,
     /// Nhận đồng bộ kiểu Cổng DVCQG (/api/v1/sync/…) không cần xác thực.
     /// Mặc định tắt: khi chưa có tài khoản, ai kết nối được máy chủ cũng
     /// đẩy được hồ sơ vào.
@@ -61,28 +69,25 @@ pub fn router(db: PathBuf) -> anyhow::Result<axum::Router> {
 }
 
 /// The application; `allow_sync` turns on the unauthenticated sync pushes.
+/// Every request, operations routes included, goes through [`ops::observe`].
 pub fn router_with(db: PathBuf, allow_sync: bool) -> anyhow::Result<axum::Router> {
-    Ok(routes::app(
-        state::AppState::open(&db)?.allowing_sync(allow_sync),
-    ))
+    let state = state::AppState::open(&db)?.allowing_sync(allow_sync);
+    let app = routes::app(state.clone()).merge(ops::routes(state.clone()));
+    Ok(ops::observed(app, state))
 }
 
-/// Serves the dashboard and the API on the database at `db` until Ctrl-C.
-pub fn serve(db: &Path, args: &ServeArgs) -> anyhow::Result<()> {
-    let app = router_with(db.to_path_buf(), args.allow_unauthenticated_sync)?;
+/// Serves the dashboard and the API on the database at `db`, listening on
+/// `addr`, until Ctrl-C or SIGTERM (as systemd and docker stop a service).
+pub fn serve(db: &Path, addr: &str, allow_sync: bool) -> anyhow::Result<()> {
+    let app = router_with(db.to_path_buf(), allow_sync)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("không khởi động được bộ chạy bất đồng bộ")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&args.addr)
-            .await
-            .with_context(|| {
-                format!(
-                    "không mở được địa chỉ {}: cổng đã được dùng hoặc địa chỉ không hợp lệ",
-                    args.addr
-                )
-            })?;
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!("không mở được địa chỉ {addr}: cổng đã được dùng hoặc địa chỉ không hợp lệ")
+        })?;
         let addr = listener
             .local_addr()
             .context("không đọc được địa chỉ đang nghe")?;
@@ -91,14 +96,37 @@ pub fn serve(db: &Path, args: &ServeArgs) -> anyhow::Result<()> {
             db.display()
         );
         println!("Mở http://{addr} trong trình duyệt (API: http://{addr}/api/v1, Ctrl-C để dừng)");
+        tracing::info!(%addr, db = %db.display(), allow_sync, "máy chủ bắt đầu nhận yêu cầu");
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                // If the signal cannot be installed, serve until killed.
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            })
+            .with_graceful_shutdown(stopped())
             .await
-            .context("máy chủ dừng do lỗi")
+            .context("máy chủ dừng do lỗi")?;
+        tracing::info!("máy chủ đã dừng");
+        Ok(())
     })
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM. A signal that cannot be
+/// installed never resolves (the server then runs until killed).
+async fn stopped() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }

@@ -13,7 +13,8 @@
 //! A new version empties the caches, so a result is never served for data it
 //! was not computed from. Finished response bodies of the read-only routes
 //! are kept the same way ([`AppState::memo`]): a repeated request costs a
-//! version check and a map lookup on the async thread.
+//! version check and a map lookup on the async thread. Every lookup of the
+//! sheet, explanation and response caches is counted ([`Metrics::cache`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -28,9 +29,11 @@ use chiso_core::engine::{self, Explanation};
 use chiso_core::methodology::MethodologySet;
 use chiso_core::period::Period;
 use chiso_core::scoring::ScoreSheet;
+use chiso_core::time::Instant;
 use chiso_store::{Inventory, Store};
 
 use crate::error::Error;
+use crate::metrics::{CacheKind, Metrics};
 
 /// Connections kept open between requests.
 const POOL_SIZE: usize = 16;
@@ -66,6 +69,7 @@ struct Shared {
     /// Uploads are imported one at a time, so the rows each one put in
     /// quarantine can be told apart.
     importing: Mutex<()>,
+    metrics: Metrics,
 }
 
 #[derive(Default)]
@@ -73,6 +77,8 @@ struct Cache {
     version: i64,
     methodologies: Option<Arc<MethodologySet>>,
     inventory: Option<Arc<Inventory>>,
+    /// The data's as-of instant, once read.
+    as_of: Option<Option<Instant>>,
     sheets: HashMap<Period, Arc<ScoreSheet>>,
     explanations: HashMap<(Period, String, String), Arc<Explanation>>,
     responses: HashMap<String, Memo>,
@@ -140,6 +146,7 @@ impl AppState {
                 scoring: Mutex::new(()),
                 explaining: Mutex::new(()),
                 importing: Mutex::new(()),
+                metrics: Metrics::default(),
             }),
             allow_sync: false,
         })
@@ -149,6 +156,16 @@ impl AppState {
     pub fn allowing_sync(mut self, allow: bool) -> AppState {
         self.allow_sync = allow;
         self
+    }
+
+    /// The database file this state serves.
+    pub fn db(&self) -> &Path {
+        &self.shared.db
+    }
+
+    /// The server's counters.
+    pub fn metrics(&self) -> &Metrics {
+        &self.shared.metrics
     }
 
     /// Runs `work` on a blocking thread with a pooled store. A panic in
@@ -186,9 +203,11 @@ impl AppState {
             let mut cache = lock(&self.shared.cache);
             cache.sync(version);
             if let Some(memo) = cache.responses.get(&key) {
+                self.shared.metrics.cache(CacheKind::Response, true);
                 return Ok(memo.clone());
             }
         }
+        self.shared.metrics.cache(CacheKind::Response, false);
         self.run(move |ctx| {
             let memo = work(ctx)?;
             let mut cache = ctx.cache();
@@ -237,6 +256,22 @@ impl Ctx<'_> {
         self.store
     }
 
+    /// The server's counters.
+    pub fn metrics(&self) -> &Metrics {
+        &self.shared.metrics
+    }
+
+    /// The data's as-of instant ([`Store::as_of`], one pass over the
+    /// records), read once per data version.
+    pub fn as_of(&self) -> Result<Option<Instant>, Error> {
+        if let Some(at) = self.cache().as_of {
+            return Ok(at);
+        }
+        let at = self.store.as_of()?;
+        self.cache().as_of = Some(at);
+        Ok(at)
+    }
+
     /// The shipped methodology versions and those added to the database.
     pub fn methodologies(&self) -> Result<Arc<MethodologySet>, Error> {
         if let Some(m) = self.cache().methodologies.clone() {
@@ -261,6 +296,7 @@ impl Ctx<'_> {
     pub fn sheet(&self, period: &Period) -> Result<Arc<ScoreSheet>, Error> {
         let set = self.methodologies()?;
         self.cached(
+            CacheKind::Sheet,
             &self.shared.scoring,
             |c| &mut c.sheets,
             *period,
@@ -279,6 +315,7 @@ impl Ctx<'_> {
         let set = self.methodologies()?;
         let key = (*period, unit.to_string(), criterion.to_string());
         self.cached(
+            CacheKind::Explanation,
             &self.shared.explaining,
             |c| &mut c.explanations,
             key,
@@ -311,6 +348,7 @@ impl Ctx<'_> {
     /// emptied before the new value goes in.
     fn cached<K: Hash + Eq, V>(
         &self,
+        kind: CacheKind,
         compute_lock: &Mutex<()>,
         map: impl Fn(&mut Cache) -> &mut HashMap<K, Arc<V>>,
         key: K,
@@ -318,11 +356,15 @@ impl Ctx<'_> {
         compute: impl FnOnce() -> Result<V, Error>,
     ) -> Result<Arc<V>, Error> {
         if let Some(v) = map(&mut self.cache()).get(&key) {
+            self.shared.metrics.cache(kind, true);
             return Ok(v.clone());
         }
         let _computing = lock(compute_lock);
-        if let Some(v) = map(&mut self.cache()).get(&key) {
-            return Ok(v.clone());
+        // Computed meanwhile by the request this one waited for.
+        let ready = map(&mut self.cache()).get(&key).cloned();
+        self.shared.metrics.cache(kind, ready.is_some());
+        if let Some(v) = ready {
+            return Ok(v);
         }
         let value = Arc::new(compute()?);
         let mut cache = self.cache();
