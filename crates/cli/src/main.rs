@@ -57,6 +57,20 @@ struct Cli {
     command: Command,
 }
 
+/// `chiso serve` options (the command line's; the configuration file and
+/// the environment may give them too).
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Địa chỉ lắng nghe (máy:cổng), mặc định 127.0.0.1:8080.
+    #[arg(long, value_name = "MÁY:CỔNG")]
+    addr: Option<String>,
+    /// Nhận đồng bộ kiểu Cổng DVCQG (/api/v1/sync/…) không cần xác thực.
+    /// Mặc định tắt: khi chưa có tài khoản, ai kết nối được máy chủ cũng
+    /// đẩy được hồ sơ vào.
+    #[arg(long)]
+    allow_unauthenticated_sync: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Tạo cơ sở dữ liệu trống.
@@ -165,7 +179,7 @@ enum Command {
         force: bool,
     },
     /// Chạy bảng điều khiển web và API JSON.
-    Serve(chiso_web::ServeArgs),
+    Serve(ServeArgs),
     /// Sao lưu cơ sở dữ liệu SQLite đang chạy (an toàn khi máy chủ đang ghi).
     Backup {
         /// Tệp bản sao.

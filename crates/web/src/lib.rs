@@ -48,20 +48,6 @@ use anyhow::Context;
 /// The address served when no flag, variable or configuration file names one.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-/// `chiso serve` options (the command line's; the configuration file and
-/// the environment may give them too).
-#[derive(clap::Args, Debug)]
-pub struct ServeArgs {
-    /// Địa chỉ lắng nghe (máy:cổng), mặc định 127.0.0.1:8080.
-    #[arg(long, value_name = "MÁY:CỔNG")]
-    pub addr: Option<String>,
-    /// Nhận đồng bộ kiểu Cổng DVCQG (/api/v1/sync/…) không cần xác thực.
-    /// Mặc định tắt: khi chưa có tài khoản, ai kết nối được máy chủ cũng
-    /// đẩy được hồ sơ vào.
-    #[arg(long)]
-    pub allow_unauthenticated_sync: bool,
-}
-
 /// The whole application on the database at `db` (created if missing), the
 /// sync pushes off.
 pub fn router(db: PathBuf) -> anyhow::Result<axum::Router> {
