@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use chiso_core::methodology::{Methodology, MethodologySet, Rule};
+use chiso_core::methodology::{Methodology, MethodologySet};
 use chiso_core::period::Period;
 use chiso_core::time::Date;
 use chiso_store::Store;
@@ -97,10 +97,7 @@ fn show(m: &Methodology) {
             chiso_core::format::decimal(g.max, 0)
         );
         for c in m.criteria.iter().filter(|c| c.group == g.id) {
-            let rule = match &c.rule {
-                Rule::Linear => "tuyến tính".to_string(),
-                r => r.describe(year),
-            };
+            let rule = c.rule.describe(year);
             let no_data = c.no_data.label_vi();
             println!(
                 "  {:<4} {:<62} {:>5} điểm  {}; không có dữ liệu: {}{}",

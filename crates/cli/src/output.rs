@@ -309,7 +309,7 @@ fn print_unit(sheet: &ScoreSheet, m: &Methodology, u: &UnitScore) {
         {
             let mut notes = Vec::new();
             match &s.basis {
-                Basis::NoData(p) => notes.push(format!("không có dữ liệu: {}", p.label_vi())),
+                Basis::NoData(p) => notes.push(p.note_vi()),
                 Basis::Inherited(from) => notes.push(format!("lấy theo {from}")),
                 Basis::Measured => {}
             }

@@ -175,13 +175,26 @@ impl Rule {
         (max * ratio.max(0.0) / t).min(max)
     }
 
+    /// How the rule turns a ratio into points, in Vietnamese, for a year
+    /// (the one wording every output uses).
     pub fn describe(&self, year: i32) -> String {
         match self {
-            Rule::Linear => "tuyến tính (tỷ lệ × điểm tối đa)".to_string(),
-            _ => format!(
-                "đạt tối đa khi tỷ lệ ≥ {}%",
-                crate::format::decimal(self.threshold(year) * 100.0, 0)
+            Rule::Linear => "tuyến tính: tỷ lệ × điểm tối đa".to_string(),
+            Rule::Threshold(t) => format!(
+                "đủ điểm khi tỷ lệ ≥ {}%, dưới đó tỷ lệ × tối đa / ngưỡng",
+                crate::format::decimal(t * 100.0, 0)
             ),
+            Rule::Target(table) => {
+                let years: Vec<String> = table
+                    .iter()
+                    .map(|(y, t)| format!("{y}: {}%", crate::format::decimal(t * 100.0, 0)))
+                    .collect();
+                format!(
+                    "đủ điểm khi đạt ngưỡng của năm ({}); năm {year}: {}%",
+                    years.join(", "),
+                    crate::format::decimal(self.threshold(year) * 100.0, 0)
+                )
+            }
         }
     }
 }
@@ -214,6 +227,11 @@ impl NoData {
             NoData::Full => "tính đủ điểm",
             NoData::Zero => "0 điểm",
         }
+    }
+
+    /// The note shown where a criterion had no data: "không có dữ liệu: …".
+    pub fn note_vi(self) -> String {
+        format!("không có dữ liệu: {}", self.label_vi())
     }
 }
 

@@ -365,11 +365,7 @@ fn criteria_of(m: &Methodology, s: &UnitScore, group: &str) -> Vec<CriterionGap>
                 _ => None,
             },
             note: match &cs.basis {
-                Basis::NoData(NoData::Exclude) => {
-                    Some("không có dữ liệu: không tính, điểm tối đa của nhóm giảm".into())
-                }
-                Basis::NoData(NoData::Full) => Some("không có dữ liệu: tính đủ điểm".into()),
-                Basis::NoData(NoData::Zero) => Some("không có dữ liệu: 0 điểm".into()),
+                Basis::NoData(policy) => Some(policy.note_vi()),
                 Basis::Inherited(from) => Some(format!("lấy kết quả của {from}")),
                 Basis::Measured => None,
             },

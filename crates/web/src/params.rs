@@ -151,7 +151,7 @@ pub fn parse_period(text: &str) -> Result<Period, Error> {
     {
         return Err(invalid());
     }
-    let period = Period::parse(text).map_err(|_| invalid())?;
+    let period: Period = text.parse().map_err(|_| invalid())?;
     if !YEARS.contains(&period.from.year()) || !YEARS.contains(&period.to.year()) {
         return Err(invalid());
     }

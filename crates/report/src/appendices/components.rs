@@ -3,7 +3,6 @@
 //! maximum, ratio, counts, the previous period and the peers' average.
 
 use chiso_core::format;
-use chiso_core::methodology::NoData;
 use chiso_core::scoring::{Basis, CriterionScore, UnitScore};
 
 use super::{col, group_ratio, hc, percent, points, Context};
@@ -220,14 +219,7 @@ fn criterion_note(ctx: &Context, s: &CriterionScore) -> String {
     let mut parts = Vec::new();
     match &s.basis {
         Basis::Measured => {}
-        Basis::NoData(policy) => parts.push(
-            match policy {
-                NoData::Exclude => "Không có dữ liệu, không tính điểm",
-                NoData::Full => "Không có dữ liệu, tính đủ điểm",
-                NoData::Zero => "Không có dữ liệu, tính 0 điểm",
-            }
-            .to_string(),
-        ),
+        Basis::NoData(policy) => parts.push(capitalised(&policy.note_vi())),
         Basis::Inherited(code) => {
             let name = ctx
                 .sheet
@@ -249,4 +241,13 @@ fn criterion_note(ctx: &Context, s: &CriterionScore) -> String {
         ));
     }
     parts.join("; ")
+}
+
+/// A note as the first words of a table cell.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

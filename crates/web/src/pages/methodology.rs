@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Html;
 use chiso_core::format;
-use chiso_core::methodology::{Methodology, Rule};
+use chiso_core::methodology::Methodology;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};
@@ -156,24 +156,7 @@ fn criteria(body: &mut String, m: &Methodology, year: i32, query: &str) {
          <th>Chỉ tiêu</th><th>Nguồn</th></tr></thead><tbody>",
     );
     for c in &m.criteria {
-        let rule = match &c.rule {
-            Rule::Linear => "tuyến tính: tỷ lệ × điểm tối đa".to_string(),
-            Rule::Threshold(t) => format!(
-                "đủ điểm khi tỷ lệ ≥ {}%, dưới đó tỷ lệ × tối đa / ngưỡng",
-                format::decimal(t * 100.0, 0)
-            ),
-            Rule::Target(table) => {
-                let years: Vec<String> = table
-                    .iter()
-                    .map(|(y, t)| format!("{y}: {}%", format::decimal(t * 100.0, 0)))
-                    .collect();
-                format!(
-                    "đủ điểm khi đạt ngưỡng của năm ({}); năm {year}: {}%",
-                    years.join(", "),
-                    format::decimal(c.rule.threshold(year) * 100.0, 0)
-                )
-            }
-        };
+        let rule = c.rule.describe(year);
         let no_data = c.no_data.label_vi();
         let levels = if c.levels.is_empty() {
             "mọi cấp".to_string()

@@ -249,9 +249,7 @@ fn criteria_table(
         {
             let mut notes = Vec::new();
             match &s.basis {
-                Basis::NoData(policy) => {
-                    notes.push(format!("không có dữ liệu: {}", policy.label_vi()))
-                }
+                Basis::NoData(policy) => notes.push(policy.note_vi()),
                 Basis::Inherited(from) => {
                     let name = sheet.unit(from).map_or(from.as_str(), |p| p.name.as_str());
                     notes.push(format!("lấy theo kết quả của {}", esc(name)));
