@@ -41,11 +41,10 @@ fn with_note(label: String, as_of: Option<Instant>) -> String {
     }
 }
 
-/// A CSV writer for people's spreadsheets: UTF-8 with a byte order mark,
-/// so that Excel shows Vietnamese.
-pub fn csv_writer<W: Write>(mut w: W) -> Result<csv::Writer<W>> {
-    w.write_all("\u{feff}".as_bytes())?;
-    Ok(csv::Writer::from_writer(w))
+/// A CSV writer for people's spreadsheets (`chiso_report::people_csv`:
+/// byte order mark, formula cells neutralised).
+pub fn csv_writer<W: Write>(w: W) -> Result<chiso_report::people_csv::PeopleCsv<W>> {
+    Ok(chiso_report::people_csv::PeopleCsv::new(w)?)
 }
 
 /// The `as_of` cell of CSV rows: the instant a period the data stops inside

@@ -320,7 +320,7 @@ fn detail(out: &mut String, n: usize, u: &UnitGap, rec: &Reconciliation) {
 
 /// One row per unit and group (and the total), UTF-8 with a BOM for Excel.
 fn csv(rec: &Reconciliation) -> Result<String> {
-    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
+    let mut w = chiso_report::people_csv::PeopleCsv::new(Vec::new())?;
     w.write_record([
         "period",
         "unit_code",
@@ -367,5 +367,5 @@ fn csv(rec: &Reconciliation) -> Result<String> {
         }
     }
     let bytes = w.into_inner().context("không ghi được CSV")?;
-    Ok(format!("\u{feff}{}", String::from_utf8(bytes)?))
+    Ok(String::from_utf8(bytes)?)
 }

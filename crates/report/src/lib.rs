@@ -26,6 +26,7 @@
 mod appendices;
 pub mod config;
 pub mod model;
+pub mod people_csv;
 pub mod render;
 
 use chiso_core::period::{Period, PeriodError};

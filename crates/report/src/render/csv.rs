@@ -8,9 +8,7 @@ use crate::model::{Block, Cell, Report, Row};
 use crate::ReportError;
 
 pub(crate) fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
-    let mut w = ::csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer("\u{feff}".as_bytes().to_vec());
+    let mut w = crate::people_csv::PeopleCsv::new(Vec::new())?;
     let mut first = true;
     for part in &report.parts {
         let titles: Vec<&str> = part
@@ -46,7 +44,7 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
             }
         }
     }
-    w.into_inner().map_err(|e| ReportError::Io(e.into_error()))
+    Ok(w.into_inner()?)
 }
 
 /// A cell for other programs.
