@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use chiso_core::engine;
 use chiso_core::format::{decimal, integer};
 use chiso_core::period::Period;
-use chiso_demo::DemoConfig;
+use chiso_demo::{DemoConfig, Scope};
 
 use crate::import::{import_file, ImportError};
 use crate::{demo, methodologies};
@@ -26,21 +26,20 @@ fn import(
     })
 }
 
-pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
-    let dir: PathBuf = dir
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("chiso-bench-{dossiers}")));
+pub fn run(cfg: &DemoConfig, dir: Option<&Path>) -> Result<()> {
+    let scope = match cfg.scope {
+        Scope::Province => "",
+        Scope::National => "national-",
+    };
+    let dir: PathBuf = dir.map(Path::to_path_buf).unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("chiso-bench-{scope}{}", cfg.dossiers))
+    });
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-    let cfg = DemoConfig {
-        seed,
-        dossiers,
-        ..DemoConfig::default()
-    };
 
     let t = Instant::now();
-    let province = chiso_demo::generate(&cfg);
-    let n = demo::write_csv(&dir, &cfg, &province)?;
+    let province = chiso_demo::generate(cfg);
+    let n = demo::write_csv(&dir, cfg, &province)?;
     let generate_s = t.elapsed().as_secs_f64();
     let csv_bytes = std::fs::metadata(dir.join("dossiers.csv"))?.len();
     println!(
