@@ -1,6 +1,7 @@
-//! `chiso bench`: import rate, rebuild time and scoring time on a generated
-//! province, measured with the real code paths (CSV reader, store writer,
-//! engine). A benchmark, never a test: it prints figures, it asserts nothing.
+//! `chiso bench`: import rate, rebuild time, database size and scoring time
+//! on a generated province (or, with `--national`, the nation), measured
+//! with the real code paths (CSV reader, store writer, engine). A
+//! benchmark, never a test: it prints figures, it asserts nothing.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -100,6 +101,16 @@ pub fn run(cfg: &DemoConfig, dir: Option<&Path>) -> Result<()> {
         "Tính lại toàn bộ số đo (chiso rebuild): {} giây",
         decimal(rebuild_s, 2)
     );
+    // The database with its write-ahead log, as it stands after the import.
+    let database_bytes: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", db.display())).ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "Cơ sở dữ liệu SQLite (cả tệp WAL): {} MB",
+        integer((database_bytes / 1_000_000) as i64)
+    );
 
     let set = methodologies::load(&store)?;
     let mut month = cfg.first_month;
@@ -139,7 +150,7 @@ pub fn run(cfg: &DemoConfig, dir: Option<&Path>) -> Result<()> {
     );
     let report = serde_json::json!({
         "dossiers": n, "csv_bytes": csv_bytes, "generate_seconds": generate_s,
-        "parse_seconds": parse_s, "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s,
+        "parse_seconds": parse_s, "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s, "database_bytes": database_bytes,
         "scoring_12_months_ms": scoring_ms, "units": units,
         "per_month_ms": per_month.iter().map(|(m, ms, _)| serde_json::json!({"month": m.iso(), "ms": ms})).collect::<Vec<_>>(),
         "database": db.display().to_string(),
