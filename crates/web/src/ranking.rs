@@ -62,12 +62,11 @@ pub fn sections<'a>(sheet: &'a ScoreSheet, scope: Scope, level: &Level) -> Vec<S
     out
 }
 
-/// Whether the sheet is the nation's: several provinces side by side at the
-/// top (each ranked among all of them, as the national portal ranks 34).
-pub fn is_national(sheet: &ScoreSheet) -> bool {
-    sheet
-        .units
-        .iter()
+/// Whether the sheet, as `scope` sees it, is the nation's: several provinces
+/// side by side at the top (each ranked among all of them, as the national
+/// portal ranks 34).
+pub fn is_national(sheet: &ScoreSheet, scope: Scope) -> bool {
+    access::visible(scope, sheet)
         .filter(|u| u.kind == UnitKind::Province && u.parent.is_none())
         .nth(1)
         .is_some()

@@ -61,7 +61,8 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
         .ok_or_else(|| Error::UnknownMethodology(sheet.methodology.clone()))?;
     let mut sections = ranking::sections(&sheet, scope, &level);
     // The nation's first page: the top units only, each linking down.
-    let national = level.kind.is_none() && level.parent.is_none() && ranking::is_national(&sheet);
+    let national =
+        level.kind.is_none() && level.parent.is_none() && ranking::is_national(&sheet, scope);
     if national {
         sections.retain(|s| s.first().parent.is_none());
     }
