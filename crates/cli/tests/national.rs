@@ -63,13 +63,13 @@ fn national_demo_then_the_national_ranking_of_34_provinces() {
     }
     assert!(rows.iter().any(|r| &r[3] == "UBND thành phố Hồ Chí Minh"));
 
-    // The table says it as the portal does: "1/34".
+    // The table says it as the portal does: "1/34", and the places gained or lost.
     let table = stdout(&chiso(
         &db,
         &["rank", "--period", "2026-10", "--kind", "tỉnh"],
     ));
     assert!(
-        table.contains(" 1/34") && table.contains("34/34"),
+        table.contains(" 1/34") && table.contains("34/34") && table.contains("Thay đổi hạng"),
         "{table}"
     );
 
