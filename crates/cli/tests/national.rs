@@ -76,7 +76,7 @@ fn national_demo_then_the_national_ranking_of_34_provinces() {
     // Ministries among ministries; a province's communes among themselves.
     let ministries = ranking(&db, &["--kind", "ministry"]);
     assert!(ministries.len() >= 10);
-    assert!(ministries.iter().all(|r| &r[5] == ""));
+    assert!(ministries.iter().all(|r| r[5].is_empty()));
     let communes = ranking(&db, &["--parent", "000.00.00.H24", "--kind", "commune"]);
     assert_eq!(communes.len(), 126, "Hà Nội's communes and wards");
     assert!(communes.iter().all(|r| &r[5] == "000.00.00.H24"));
