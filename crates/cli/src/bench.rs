@@ -1,6 +1,7 @@
-//! `chiso bench`: import rate, rebuild time and scoring time on a generated
-//! province, measured with the real code paths (CSV reader, store writer,
-//! engine). A benchmark, never a test: it prints figures, it asserts nothing.
+//! `chiso bench`: import rate, rebuild time, database size and scoring time
+//! on a generated province (or, with `--national`, the nation), measured
+//! with the real code paths (CSV reader, store writer, engine). A
+//! benchmark, never a test: it prints figures, it asserts nothing.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -9,7 +10,7 @@ use anyhow::{Context, Result};
 use chiso_core::engine;
 use chiso_core::format::{decimal, integer};
 use chiso_core::period::Period;
-use chiso_demo::DemoConfig;
+use chiso_demo::{DemoConfig, Scope};
 
 use crate::import::{import_file, ImportError};
 use crate::{demo, methodologies};
@@ -26,21 +27,20 @@ fn import(
     })
 }
 
-pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
-    let dir: PathBuf = dir
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("chiso-bench-{dossiers}")));
+pub fn run(cfg: &DemoConfig, dir: Option<&Path>) -> Result<()> {
+    let scope = match cfg.scope {
+        Scope::Province => "",
+        Scope::National => "national-",
+    };
+    let dir: PathBuf = dir.map(Path::to_path_buf).unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("chiso-bench-{scope}{}", cfg.dossiers))
+    });
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-    let cfg = DemoConfig {
-        seed,
-        dossiers,
-        ..DemoConfig::default()
-    };
 
     let t = Instant::now();
-    let province = chiso_demo::generate(&cfg);
-    let n = demo::write_csv(&dir, &cfg, &province)?;
+    let province = chiso_demo::generate(cfg);
+    let n = demo::write_csv(&dir, cfg, &province)?;
     let generate_s = t.elapsed().as_secs_f64();
     let csv_bytes = std::fs::metadata(dir.join("dossiers.csv"))?.len();
     println!(
@@ -101,6 +101,16 @@ pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
         "Tính lại toàn bộ số đo (chiso rebuild): {} giây",
         decimal(rebuild_s, 2)
     );
+    // The database file, and the write-ahead log not yet folded into it.
+    let size = |suffix: &str| {
+        std::fs::metadata(format!("{}{suffix}", db.display())).map_or(0, |m| m.len())
+    };
+    let (database_bytes, wal_bytes) = (size(""), size("-wal"));
+    println!(
+        "Cơ sở dữ liệu SQLite: tệp chính {} MB, tệp WAL chưa gộp {} MB",
+        integer((database_bytes / 1_000_000) as i64),
+        integer((wal_bytes / 1_000_000) as i64)
+    );
 
     let set = methodologies::load(&store)?;
     let mut month = cfg.first_month;
@@ -140,7 +150,7 @@ pub fn run(dossiers: usize, dir: Option<&Path>, seed: u64) -> Result<()> {
     );
     let report = serde_json::json!({
         "dossiers": n, "csv_bytes": csv_bytes, "generate_seconds": generate_s,
-        "parse_seconds": parse_s, "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s,
+        "parse_seconds": parse_s, "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s, "database_bytes": database_bytes, "wal_bytes": wal_bytes,
         "scoring_12_months_ms": scoring_ms, "units": units,
         "per_month_ms": per_month.iter().map(|(m, ms, _)| serde_json::json!({"month": m.iso(), "ms": ms})).collect::<Vec<_>>(),
         "database": db.display().to_string(),

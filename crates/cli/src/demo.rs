@@ -1,4 +1,5 @@
-//! `chiso demo`: a realistic province, generated deterministically, loaded
+//! `chiso demo`: a realistic province (or, with `--national`, the nation's
+//! 34 provinces and the ministries), generated deterministically, loaded
 //! through the same writer as imports, then the latest month's ranking.
 
 use std::path::Path;
@@ -7,7 +8,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use chiso_core::format::integer;
 use chiso_core::records::Dossier;
-use chiso_demo::{DemoConfig, DemoProvince};
+use chiso_demo::{DemoConfig, DemoProvince, Scope};
 use chiso_ingest::{Record, RecordKind};
 use chiso_store::Store;
 
@@ -25,13 +26,26 @@ pub fn remove_db(db: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn run(
-    db: &Path,
-    seed: u64,
-    dossiers: usize,
-    export_dir: Option<&Path>,
-    force: bool,
-) -> Result<()> {
+/// Dossiers of the national picture when `--dossiers` is not given: small
+/// enough to generate in a minute, enough for every province to be ranked.
+const NATIONAL_DOSSIERS: usize = 200_000;
+
+/// The demo asked for: one province or the nation, `dossiers` or the default.
+pub fn config(seed: u64, dossiers: Option<usize>, national: bool) -> DemoConfig {
+    let (scope, default) = if national {
+        (Scope::National, NATIONAL_DOSSIERS)
+    } else {
+        (Scope::Province, DemoConfig::default().dossiers)
+    };
+    DemoConfig {
+        seed,
+        scope,
+        dossiers: dossiers.unwrap_or(default),
+        ..DemoConfig::default()
+    }
+}
+
+pub fn run(db: &Path, cfg: &DemoConfig, export_dir: Option<&Path>, force: bool) -> Result<()> {
     if db.exists() && !force {
         let store = crate::open(db)?;
         let is_demo = store.meta("demo")?.is_some();
@@ -44,19 +58,21 @@ pub fn run(
     }
     remove_db(db)?;
     let started = Instant::now();
-    let cfg = DemoConfig {
-        seed,
-        dossiers,
-        ..DemoConfig::default()
-    };
-    let province = chiso_demo::generate(&cfg);
+    let province = chiso_demo::generate(cfg);
     let mut store = crate::open(db)?;
-    let n = load(&mut store, &province, chiso_demo::dossiers(&cfg, &province))?;
-    store.set_meta("demo", &format!("seed={seed}"))?;
-    // The province is generated as it stands at the end of its last month.
+    let n = load(&mut store, &province, chiso_demo::dossiers(cfg, &province))?;
+    let (what, meta) = match cfg.scope {
+        Scope::Province => ("tỉnh mẫu", format!("seed={}", cfg.seed)),
+        Scope::National => (
+            "dữ liệu mẫu toàn quốc",
+            format!("seed={};national", cfg.seed),
+        ),
+    };
+    store.set_meta("demo", &meta)?;
+    // The picture is generated as it stands at the end of its last month.
     store.declare_as_of(cfg.now())?;
     println!(
-        "Đã tạo tỉnh mẫu trong {} ({} đơn vị, {} TTHC, {} hồ sơ, {} PAKN) trong {:.1} giây.",
+        "Đã tạo {what} trong {} ({} đơn vị, {} TTHC, {} hồ sơ, {} PAKN) trong {:.1} giây.",
         db.display(),
         integer(province.units.len() as i64),
         integer(province.procedures.len() as i64),
@@ -67,7 +83,7 @@ pub fn run(
     if let Some(dir) = export_dir {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-        write_csv(dir, &cfg, &province)?;
+        write_csv(dir, cfg, &province)?;
         println!(
             "Đã ghi dữ liệu mẫu dạng CSV vào {} (nhập lại bằng 'chiso import …').",
             dir.display()
@@ -75,13 +91,28 @@ pub fn run(
     }
     let latest = cfg.first_month.add(cfg.months as i32 - 1);
     println!();
-    output::rank(
-        &store,
-        &chiso_core::period::Period::month(latest),
-        None,
-        None,
-        Format::Table,
-    )?;
+    match cfg.scope {
+        Scope::Province => output::rank(
+            &store,
+            &chiso_core::period::Period::month(latest),
+            None,
+            None,
+            Format::Table,
+        )?,
+        Scope::National => {
+            // The national ranking: provinces among provinces, ministries
+            // among ministries; each province's units with --parent.
+            for kind in ["province", "ministry"] {
+                output::rank(
+                    &store,
+                    &chiso_core::period::Period::month(latest),
+                    None,
+                    Some(kind),
+                    Format::Table,
+                )?;
+            }
+        }
+    }
     let db_arg = if db == Path::new("chiso.db") {
         String::new()
     } else {
@@ -98,6 +129,12 @@ pub fn run(
         latest.year(),
         (latest.number() - 1) / 3 + 1
     );
+    if cfg.scope == Scope::National {
+        println!(
+            "  chiso{db_arg} rank --period {} --parent <mã tỉnh>           sở, ngành và xã, phường của một tỉnh",
+            latest.iso()
+        );
+    }
     println!("  chiso{db_arg} serve                                  bảng điều khiển tại http://127.0.0.1:8080");
     println!(
         "  chiso{db_arg} report --period {} --format docx --out phu-luc.docx   công văn và phụ lục",

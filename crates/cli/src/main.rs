@@ -163,14 +163,18 @@ enum Command {
     Rebuild,
     /// Cơ sở dữ liệu đang chứa gì và số liệu mới đến ngày nào.
     Status,
-    /// Tạo một tỉnh mẫu thực tế và in bảng xếp hạng tháng gần nhất.
+    /// Tạo một tỉnh mẫu thực tế (hoặc toàn quốc) và in bảng xếp hạng tháng gần nhất.
     Demo {
         /// Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).
         #[arg(long, default_value_t = 2026, value_name = "SỐ")]
         seed: u64,
-        /// Số hồ sơ (gần đúng).
-        #[arg(long, default_value_t = 300_000, value_name = "SỐ")]
-        dossiers: usize,
+        /// Số hồ sơ (gần đúng; mặc định 300.000, toàn quốc 200.000).
+        #[arg(long, value_name = "SỐ")]
+        dossiers: Option<usize>,
+        /// Toàn quốc: 34 tỉnh, thành phố với các sở, ngành và khoảng 3.300 xã, phường, cùng các
+        /// bộ, ngành.
+        #[arg(long)]
+        national: bool,
         /// Ghi thêm dữ liệu mẫu thành các tệp CSV (đúng định dạng nhập) vào thư mục này.
         #[arg(long, value_name = "THƯ_MỤC")]
         export: Option<PathBuf>,
@@ -214,6 +218,9 @@ enum Command {
         /// Hạt giống ngẫu nhiên.
         #[arg(long, default_value_t = 7, value_name = "SỐ")]
         seed: u64,
+        /// Sinh dữ liệu toàn quốc (34 tỉnh, thành phố và các bộ, ngành) thay cho một tỉnh.
+        #[arg(long)]
+        national: bool,
     },
 }
 
@@ -426,10 +433,12 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
         Command::Demo {
             seed,
             dossiers,
+            national,
             export,
             force,
         } => {
-            demo::run(&db()?, seed, dossiers, export.as_deref(), force)?;
+            let cfg = demo::config(seed, dossiers, national);
+            demo::run(&db()?, &cfg, export.as_deref(), force)?;
             Ok(EXIT_OK)
         }
         Command::Serve(_) => {
@@ -464,8 +473,12 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             dossiers,
             dir,
             seed,
+            national,
         } => {
-            bench::run(dossiers, dir.as_deref(), seed)?;
+            bench::run(
+                &demo::config(seed, Some(dossiers), national),
+                dir.as_deref(),
+            )?;
             Ok(EXIT_OK)
         }
     }

@@ -64,6 +64,16 @@ fn rank_text(u: &UnitScore) -> String {
     }
 }
 
+/// Places gained since the previous period ("+2", "-1", "="), "-" without a rank then or now.
+fn rank_change_text(u: &UnitScore) -> String {
+    match u.rank.zip(u.previous_rank) {
+        Some((now, before)) if before > now => format!("+{}", before - now),
+        Some((now, before)) if before < now => format!("-{}", now - before),
+        Some(_) => "=".into(),
+        None => "-".into(),
+    }
+}
+
 fn delta(u: &UnitScore) -> String {
     or_dash(u.delta, format::signed)
 }
@@ -209,7 +219,12 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
                 .iter()
                 .map(|g| format!("N{} /{}", g.id, format::decimal(g.max, 0))),
         );
-        headers.extend(["Kỳ trước".into(), "Tăng/giảm".into(), "Xếp hạng".into()]);
+        headers.extend([
+            "Kỳ trước".into(),
+            "Tăng/giảm".into(),
+            "Xếp hạng".into(),
+            "Thay đổi hạng".into(),
+        ]);
         let header_refs: Vec<&str> = headers.iter().map(|s| s.as_str()).collect();
         let mut right = vec![true, false, false];
         right.extend(std::iter::repeat_n(true, headers.len() - 3));
@@ -222,7 +237,12 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
                 points(u.total),
             ];
             row.extend(u.groups.iter().map(|g| points(g.points)));
-            row.extend([points(u.previous_total), delta(u), rank_text(u)]);
+            row.extend([
+                points(u.previous_total),
+                delta(u),
+                rank_text(u),
+                rank_change_text(u),
+            ]);
             t.row(row);
         }
         if let Some(avg) = members
@@ -242,7 +262,7 @@ fn print_ranking(sheet: &ScoreSheet, m: &Methodology, keep: impl Fn(&UnitScore) 
                     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
                 row.push(points(avg));
             }
-            row.extend([String::new(), String::new(), String::new()]);
+            row.extend([String::new(), String::new(), String::new(), String::new()]);
             t.row(row);
         }
         print!("{}", t.render());

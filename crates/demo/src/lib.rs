@@ -10,6 +10,13 @@
 //! streams the dossiers (hồ sơ) in order of reception, so that millions of
 //! them never sit in memory.
 //!
+//! With [`Scope::National`] the same machinery draws the nation instead: the
+//! 34 provinces and centrally-run cities of today with their real names,
+//! each with its departments and its communes and wards (3,321 in all,
+//! distributed as they are), and the ministries (bộ, ngành) as top units.
+//! Each province has a quality of its own that its units vary around, so
+//! the national ranking spreads; volumes follow population.
+//!
 //! Everything follows from [`DemoConfig`]: the same configuration gives the
 //! same records, byte for byte, on every platform.
 //!
@@ -37,11 +44,26 @@ use tables::{Owner, Who};
 /// Mã định danh of the demo province's People's Committee (UBND tỉnh).
 pub const PROVINCE_CODE: &str = "000.00.00.H99";
 
+/// Which picture the demo draws.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// One fictional province (tỉnh Sơn Thủy) with its departments, about a
+    /// hundred communes and its former units as history.
+    #[default]
+    Province,
+    /// The nation (toàn quốc): today's 34 provinces and centrally-run cities
+    /// (real names, QCVN 102 codes), each with its departments and its
+    /// communes and wards (3,321 in all), and the ministries (bộ, ngành).
+    National,
+}
+
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DemoConfig {
     /// Seed of every random choice: the same seed gives the same province.
     pub seed: u64,
+    /// One province or the nation.
+    pub scope: Scope,
     /// Approximate number of dossiers over the whole span (default 300,000).
     pub dossiers: usize,
     /// First month with dossiers (default 11/2025).
@@ -54,6 +76,7 @@ impl Default for DemoConfig {
     fn default() -> Self {
         DemoConfig {
             seed: 766,
+            scope: Scope::Province,
             dossiers: 300_000,
             first_month: Month::new(2025, 11),
             months: 12,
@@ -71,6 +94,14 @@ impl DemoConfig {
     /// Dossiers and feedback whose processing would end later are still open.
     pub fn now(&self) -> Instant {
         self.last_month().last_day().end()
+    }
+
+    /// First group of dossier ids and of feedback ids after `PA.`.
+    fn id_prefix(&self) -> &'static str {
+        match self.scope {
+            Scope::Province => tables::PROVINCE_SUFFIX,
+            Scope::National => tables::NATIONAL_PREFIX,
+        }
     }
 
     fn month_list(&self) -> Vec<Month> {
@@ -140,6 +171,8 @@ mod tag {
     pub const FEEDBACK: u64 = 6;
     pub const COUNTS: u64 = 7;
     pub const DOSSIERS: u64 = 8;
+    /// A province's quality and optional departments (national picture).
+    pub const PROVINCE: u64 = 9;
     /// Procedure codes do not depend on the seed: a fixed stream.
     pub const CODES_SEED: u64 = 0x7474_6863_0766;
 }
@@ -194,8 +227,13 @@ pub(crate) struct Profile {
 }
 
 impl Profile {
-    fn draw(rng: &mut Rng) -> Profile {
-        let quality = rng.uniform(0.0, 1.05);
+    /// A unit's behaviour: its hidden quality is uniform, or, given the
+    /// quality of its province (`centre`), spread around it.
+    fn draw(rng: &mut Rng, centre: Option<f64>) -> Profile {
+        let quality = match centre {
+            None => rng.uniform(0.0, 1.05),
+            Some(c) => (c + 0.2 * rng.normal()).clamp(0.0, 1.05),
+        };
         // A trait that goes from `bad` at quality 0 to `good` at quality 1.
         let mut q = |bad: f64, good: f64| {
             let x = (quality + 0.15 * rng.normal()).clamp(0.0, 1.0);
@@ -317,28 +355,161 @@ impl Blueprint {
     fn new(cfg: &DemoConfig) -> Blueprint {
         let holidays = holidays();
         let cal = Calendar::new(holidays.iter().map(|h| h.date));
-        let suffix = tables::PROVINCE_SUFFIX;
-        let province = PROVINCE_CODE;
-        let mut units = vec![unit(
-            province.to_string(),
-            tables::PROVINCE_NAME.to_string(),
-            UnitKind::Province,
-            None,
-        )];
+        let specs = tables::procedure_specs(cfg.scope);
+        let (procedures, extras) = catalogue(cfg, &cal, &specs);
+        let mut b = Builder {
+            cfg,
+            specs,
+            units: Vec::new(),
+            handlers: Vec::new(),
+        };
+        match cfg.scope {
+            Scope::Province => b.demo_province(),
+            Scope::National => b.nation(),
+        }
+        Blueprint {
+            units: b.units,
+            procedures,
+            extras,
+            holidays,
+            handlers: b.handlers,
+        }
+    }
+}
 
-        // Sở, ban, ngành of today, and the departments merged into them on 1 March 2025.
-        let dept_code = |i: usize| format!("000.00.{:02}.{suffix}", i + 1);
+/// Builds the units and their handlers, one province at a time: the same
+/// departments and communes for the demo province and for each of the 34.
+struct Builder<'a> {
+    cfg: &'a DemoConfig,
+    specs: Vec<&'static tables::ProcedureSpec>,
+    units: Vec<Unit>,
+    handlers: Vec<Handler>,
+}
+
+/// A commune, ward or special zone about to be built.
+struct CommuneSpec {
+    code: String,
+    name: String,
+    ward: bool,
+    /// Typical population of a commune of its province.
+    population: f64,
+    /// Bounds of its population.
+    bounds: (i64, i64),
+}
+
+impl Builder<'_> {
+    fn profile(&self, code: &str, centre: Option<f64>) -> Profile {
+        Profile::draw(
+            &mut Rng::derive(self.cfg.seed, &[tag::PROFILE, hash_str(code)]),
+            centre,
+        )
+    }
+
+    /// Procedures (indices into the catalogue) owned by `owner`.
+    fn owned(&self, owner: Owner) -> Vec<usize> {
+        (0..self.specs.len())
+            .filter(|p| self.specs[*p].owner == owner)
+            .collect()
+    }
+
+    /// Today's departments of a province (those `keep` lets through), named
+    /// by `name`, with their handlers.
+    fn departments(
+        &mut self,
+        province: &str,
+        suffix: &str,
+        name: impl Fn(&str) -> String,
+        mut keep: impl FnMut(usize) -> bool,
+        centre: Option<f64>,
+    ) {
         for (i, spec) in tables::DEPARTMENTS.iter().enumerate() {
+            if !keep(i) {
+                continue;
+            }
+            let code = department_code(i, suffix);
             let mut u = unit(
-                dept_code(i),
-                spec.name.to_string(),
+                code.clone(),
+                name(spec.name),
                 UnitKind::Department,
                 Some(province),
             );
             u.valid_from = spec.formed_2025.map(|(m, d)| ymd(2025, m, d));
             u.scored = spec.scored;
-            units.push(u);
+            self.units.push(u);
+            let owned = self.owned(Owner::Department(i));
+            if owned.is_empty() {
+                continue;
+            }
+            self.handlers.push(Handler {
+                profile: self.profile(&code, centre),
+                code,
+                weight: spec.weight,
+                procedures: owned,
+                population: None,
+                verified: (0.0, 0.0),
+            });
         }
+    }
+
+    /// A commune or ward of today (from 1 July 2025).
+    fn commune_unit(&mut self, province: &str, c: &CommuneSpec) {
+        let mut u = unit(
+            c.code.clone(),
+            c.name.clone(),
+            UnitKind::Commune,
+            Some(province),
+        );
+        u.valid_from = Some(ymd(2025, 7, 1));
+        self.units.push(u);
+    }
+
+    /// The handlers of a province's communes and wards, whose volumes
+    /// together weigh [`tables::COMMUNES_WEIGHT`].
+    fn commune_handlers(&mut self, communes: Vec<CommuneSpec>, centre: Option<f64>) {
+        let mut built = Vec::new();
+        for c in communes {
+            let mut rng = Rng::derive(self.cfg.seed, &[tag::HANDLES, hash_str(&c.code)]);
+            let handled: Vec<usize> = (0..self.specs.len())
+                .filter(|p| {
+                    let spec = self.specs[*p];
+                    spec.owner == Owner::Communes
+                        && (tables::always_at_communes(spec.field) || rng.chance(0.85))
+                })
+                .collect();
+            // Size: skewed, wards larger.
+            let size = (0.35 + 2.6 * rng.unit() * rng.unit()) * if c.ward { 1.4 } else { 1.0 };
+            let population = ((c.population * size) as i64).clamp(c.bounds.0, c.bounds.1);
+            let verified = (rng.uniform(0.35, 0.65), rng.uniform(0.008, 0.025));
+            built.push(Handler {
+                profile: self.profile(&c.code, centre),
+                code: c.code,
+                weight: population as f64 * rng.uniform(0.8, 1.25),
+                procedures: handled,
+                population: Some(population),
+                verified,
+            });
+        }
+        let total: f64 = built.iter().map(|h| h.weight).sum();
+        for mut h in built {
+            h.weight *= tables::COMMUNES_WEIGHT / total;
+            self.handlers.push(h);
+        }
+    }
+
+    /// The fictional province Sơn Thủy with its former departments and
+    /// districts kept as history.
+    fn demo_province(&mut self) {
+        let suffix = tables::PROVINCE_SUFFIX;
+        let province = PROVINCE_CODE;
+        self.units.push(unit(
+            province.to_string(),
+            tables::PROVINCE_NAME.to_string(),
+            UnitKind::Province,
+            None,
+        ));
+
+        // Sở, ban, ngành of today, and the departments merged into them on 1 March 2025.
+        self.departments(province, suffix, str::to_string, |_| true, None);
         for (i, (name, successor)) in tables::FORMER_DEPARTMENTS.iter().enumerate() {
             let mut u = unit(
                 format!("000.00.{:02}.{suffix}", 61 + i),
@@ -347,17 +518,17 @@ impl Blueprint {
                 Some(province),
             );
             u.valid_to = Some(ymd(2025, 2, 28));
-            u.successor_code = Some(dept_code(*successor));
-            units.push(u);
+            u.successor_code = Some(department_code(*successor, suffix));
+            self.units.push(u);
         }
 
         // Former districts (cấp huyện, until 30 June 2025) and today's communes and wards on their territory.
-        let mut names = Rng::derive(cfg.seed, &[tag::NAMES]);
+        let mut names = Rng::derive(self.cfg.seed, &[tag::NAMES]);
         let mut used: HashSet<String> = tables::FORMER_DISTRICTS
             .iter()
             .map(|d| d.1.to_string())
             .collect();
-        let mut communes: Vec<(String, bool)> = Vec::new(); // (code, is ward)
+        let mut communes = Vec::new();
         for (i, (kind, name, count)) in tables::FORMER_DISTRICTS.iter().enumerate() {
             let group = 31 + i;
             let city = *kind == "thành phố";
@@ -370,22 +541,12 @@ impl Blueprint {
             );
             district.valid_to = Some(ymd(2025, 6, 30));
             district.successor_code = Some(first_commune);
-            units.push(district);
+            self.units.push(district);
             for j in 0..*count {
                 let commune_name = if j == 0 {
                     name.to_string()
                 } else {
-                    loop {
-                        let candidate = format!(
-                            "{} {}",
-                            names.pick(tables::NAME_FIRST),
-                            names.pick(tables::NAME_SECOND)
-                        );
-                        let (a, b) = candidate.split_once(' ').unwrap_or(("", ""));
-                        if a != b && used.insert(candidate.clone()) {
-                            break candidate;
-                        }
-                    }
+                    place_name(&mut names, &mut used)
                 };
                 let ward = if city {
                     j * 10 < count * 7
@@ -393,76 +554,127 @@ impl Blueprint {
                     j == 0 && names.chance(0.3) || names.chance(0.06)
                 };
                 let label = if ward { "phường" } else { "xã" };
-                let code = format!("000.{group:02}.{:02}.{suffix}", j + 1);
-                let mut u = unit(
-                    code.clone(),
-                    format!("UBND {label} {commune_name}"),
-                    UnitKind::Commune,
-                    Some(province),
-                );
-                u.valid_from = Some(ymd(2025, 7, 1));
-                units.push(u);
-                communes.push((code, ward));
+                let commune = CommuneSpec {
+                    code: format!("000.{group:02}.{:02}.{suffix}", j + 1),
+                    name: format!("UBND {label} {commune_name}"),
+                    ward,
+                    population: 13_000.0,
+                    bounds: (5_000, 40_000),
+                };
+                self.commune_unit(province, &commune);
+                communes.push(commune);
             }
         }
+        self.commune_handlers(communes, None);
+    }
 
-        let (procedures, extras) = catalogue(cfg, &cal);
-
-        // Who handles what, and how well.
-        let mut handlers = Vec::new();
-        let profile =
-            |code: &str| Profile::draw(&mut Rng::derive(cfg.seed, &[tag::PROFILE, hash_str(code)]));
-        for (i, spec) in tables::DEPARTMENTS.iter().enumerate() {
-            let code = dept_code(i);
-            let owned: Vec<usize> = (0..procedures.len())
-                .filter(|p| tables::PROCEDURES[*p].owner == Owner::Department(i))
+    /// The nation: the 34 provinces, each with its departments and communes
+    /// and a quality of its own that its units vary around (so that some
+    /// provinces do well and some badly), then the ministries. Volumes follow
+    /// population; the ministries handle [`tables::MINISTRIES_SHARE`] of them.
+    fn nation(&mut self) {
+        let seed = self.cfg.seed;
+        let mut nation_weight = 0.0;
+        for spec in tables::PROVINCES {
+            let suffix = spec.suffix;
+            let code = format!("000.00.00.{suffix}");
+            let place = format!("{} {}", spec.kind, spec.name);
+            self.units.push(unit(
+                code.clone(),
+                format!("UBND {place}"),
+                UnitKind::Province,
+                None,
+            ));
+            let mut rng = Rng::derive(seed, &[tag::PROVINCE, hash_str(&code)]);
+            let centre = Some(rng.uniform(0.1, 0.95));
+            let first = self.handlers.len();
+            self.departments(
+                &code,
+                suffix,
+                |name| format!("{} {place}", name.strip_suffix(" tỉnh").unwrap_or(name)),
+                |i| !tables::OPTIONAL_DEPARTMENTS.contains(&i) || rng.chance(0.6),
+                centre,
+            );
+            let mut names = Rng::derive(seed, &[tag::NAMES, hash_str(&code)]);
+            let mut used = HashSet::new();
+            let typical = spec.population as f64 * 1000.0 / spec.communes as f64;
+            let regular = spec.communes - spec.special_zones.len();
+            let communes: Vec<CommuneSpec> = (0..spec.communes)
+                .map(|k| {
+                    let ward = k < spec.wards;
+                    let (name, population) = match k.checked_sub(regular) {
+                        Some(z) => (
+                            format!("UBND đặc khu {}", spec.special_zones[z]),
+                            typical * 0.3,
+                        ),
+                        None => {
+                            let label = if ward { "phường" } else { "xã" };
+                            let name = place_name(&mut names, &mut used);
+                            (format!("UBND {label} {name}"), typical)
+                        }
+                    };
+                    CommuneSpec {
+                        code: format!("000.{:02}.{:02}.{suffix}", 31 + k / 50, k % 50 + 1),
+                        name,
+                        ward,
+                        population,
+                        bounds: (1_000, 400_000),
+                    }
+                })
                 .collect();
-            if owned.is_empty() {
-                continue;
+            for c in &communes {
+                self.commune_unit(&code, c);
             }
-            handlers.push(Handler {
-                profile: profile(&code),
+            self.commune_handlers(communes, centre);
+            let weight: f64 = self.handlers[first..].iter().map(|h| h.weight).sum();
+            for h in &mut self.handlers[first..] {
+                h.weight *= spec.population as f64 / weight;
+            }
+            nation_weight += spec.population as f64;
+        }
+
+        let first = self.handlers.len();
+        for (i, (name, suffix, weight)) in tables::MINISTRIES.iter().enumerate() {
+            let code = format!("000.00.00.{suffix}");
+            self.units.push(unit(
+                code.clone(),
+                name.to_string(),
+                UnitKind::Ministry,
+                None,
+            ));
+            self.handlers.push(Handler {
+                profile: self.profile(&code, None),
                 code,
-                weight: spec.weight,
-                procedures: owned,
+                weight: *weight,
+                procedures: self.owned(Owner::Ministry(i)),
                 population: None,
                 verified: (0.0, 0.0),
             });
         }
-        let mut commune_handlers = Vec::new();
-        for (code, ward) in &communes {
-            let mut rng = Rng::derive(cfg.seed, &[tag::HANDLES, hash_str(code)]);
-            let handled: Vec<usize> = (0..procedures.len())
-                .filter(|p| {
-                    let spec = &tables::PROCEDURES[*p];
-                    spec.owner == Owner::Communes
-                        && (tables::always_at_communes(spec.field) || rng.chance(0.85))
-                })
-                .collect();
-            // Size: skewed, wards larger.
-            let size = (0.35 + 2.6 * rng.unit() * rng.unit()) * if *ward { 1.4 } else { 1.0 };
-            let population = ((13_000.0 * size) as i64).clamp(5_000, 40_000);
-            let verified = (rng.uniform(0.35, 0.65), rng.uniform(0.008, 0.025));
-            commune_handlers.push(Handler {
-                profile: profile(code),
-                code: code.clone(),
-                weight: population as f64 * rng.uniform(0.8, 1.25),
-                procedures: handled,
-                population: Some(population),
-                verified,
-            });
+        let weight: f64 = self.handlers[first..].iter().map(|h| h.weight).sum();
+        let target = nation_weight * tables::MINISTRIES_SHARE / (1.0 - tables::MINISTRIES_SHARE);
+        for h in &mut self.handlers[first..] {
+            h.weight *= target / weight;
         }
-        let commune_total: f64 = commune_handlers.iter().map(|h| h.weight).sum();
-        for mut h in commune_handlers {
-            h.weight *= tables::COMMUNES_WEIGHT / commune_total;
-            handlers.push(h);
-        }
-        Blueprint {
-            units,
-            procedures,
-            extras,
-            holidays,
-            handlers,
+    }
+}
+
+/// Mã định danh of a province's department.
+fn department_code(index: usize, suffix: &str) -> String {
+    format!("000.00.{:02}.{suffix}", index + 1)
+}
+
+/// A two-syllable place name not used yet (in `used`).
+fn place_name(rng: &mut Rng, used: &mut HashSet<String>) -> String {
+    loop {
+        let candidate = format!(
+            "{} {}",
+            rng.pick(tables::NAME_FIRST),
+            rng.pick(tables::NAME_SECOND)
+        );
+        let (a, b) = candidate.split_once(' ').unwrap_or(("", ""));
+        if a != b && used.insert(candidate.clone()) {
+            return candidate;
         }
     }
 }
@@ -470,10 +682,13 @@ impl Blueprint {
 /// The procedure catalogue: stable codes and names, seeded attributes, and
 /// announcement dates spread over the months so that criteria 1.1-1.3 have
 /// data every month (most on time, some late).
-fn catalogue(cfg: &DemoConfig, cal: &Calendar) -> (Vec<Procedure>, Vec<ProcedureExtra>) {
+fn catalogue(
+    cfg: &DemoConfig,
+    cal: &Calendar,
+    specs: &[&tables::ProcedureSpec],
+) -> (Vec<Procedure>, Vec<ProcedureExtra>) {
     let mut codes_rng = Rng::derive(tag::CODES_SEED, &[]);
     let mut codes = HashSet::new();
-    let specs = tables::PROCEDURES;
     // Which procedures are announced when: a seeded order over the months.
     let mut order: Vec<usize> = (0..specs.len()).collect();
     let mut shuffle = Rng::derive(cfg.seed, &[tag::CATALOGUE]);
@@ -503,6 +718,7 @@ fn catalogue(cfg: &DemoConfig, cal: &Calendar) -> (Vec<Procedure>, Vec<Procedure
         p.level = Some(match spec.owner {
             Owner::Department(_) => ProcedureLevel::Province,
             Owner::Communes => ProcedureLevel::Commune,
+            Owner::Ministry(_) => ProcedureLevel::Ministry,
         });
         p.field = spec.field.to_string();
         let r = rng.unit();
@@ -795,7 +1011,7 @@ fn generate_feedback(cfg: &DemoConfig, bp: &Blueprint, plan: &VolumePlan) -> Vec
             (year, seq) = (y, 0);
         }
         seq += 1;
-        item.id = format!("PA.{}.{y}.{seq:06}", tables::PROVINCE_SUFFIX);
+        item.id = format!("PA.{}.{y}.{seq:06}", cfg.id_prefix());
     }
     items
 }
@@ -1086,6 +1302,21 @@ mod tests {
         assert!((0.1..0.3).contains(&share(|p| p.online_level == OnlineLevel::None)));
     }
 
+    /// The reference backend over the demo records, to score them with the engine.
+    fn memory(province: &DemoProvince, dossiers: Vec<Dossier>) -> chiso_core::memory::MemoryStore {
+        chiso_core::memory::MemoryStore::with_records(
+            province.units.clone(),
+            province.procedures.clone(),
+            province.holidays.clone(),
+            UnitRecords {
+                dossiers,
+                feedback: province.feedback.clone(),
+                counts: province.counts.clone(),
+            },
+        )
+        .expect("the demo's records are all valid")
+    }
+
     #[test]
     fn scores_spread_under_766_2026() {
         let cfg = DemoConfig {
@@ -1094,17 +1325,7 @@ mod tests {
             ..DemoConfig::default()
         };
         let (province, list) = all(&cfg);
-        let store = chiso_core::memory::MemoryStore::with_records(
-            province.units.clone(),
-            province.procedures.clone(),
-            province.holidays.clone(),
-            UnitRecords {
-                dossiers: list,
-                feedback: province.feedback.clone(),
-                counts: province.counts.clone(),
-            },
-        )
-        .expect("the demo's records are all valid");
+        let store = memory(&province, list);
         let methodologies = MethodologySet::builtin();
         let quarter = Period::months(
             PeriodKind::Quarter,
@@ -1130,5 +1351,160 @@ mod tests {
                 "communes from {min:.1} to {max:.1}"
             );
         }
+    }
+
+    fn nation(seed: u64, dossiers: usize) -> DemoConfig {
+        DemoConfig {
+            seed,
+            dossiers,
+            scope: Scope::National,
+            ..DemoConfig::default()
+        }
+    }
+
+    #[test]
+    fn the_nation_is_34_provinces_their_units_and_the_ministries() {
+        let cfg = nation(9, 30_000);
+        let (nation, list) = all(&cfg);
+        let by_code: HashMap<&str, &Unit> =
+            nation.units.iter().map(|u| (u.code.as_str(), u)).collect();
+        assert_eq!(by_code.len(), nation.units.len(), "unit codes are unique");
+        let of = |k: UnitKind| nation.units.iter().filter(move |u| u.kind == k);
+
+        let provinces: Vec<&Unit> = of(UnitKind::Province).collect();
+        assert_eq!(provinces.len(), 34);
+        assert!(provinces
+            .iter()
+            .all(|p| p.parent_code.is_none() && p.scored));
+        let names: HashSet<&str> = provinces.iter().map(|p| p.name.as_str()).collect();
+        for name in [
+            "UBND thành phố Hà Nội",
+            "UBND thành phố Hồ Chí Minh",
+            "UBND thành phố Hải Phòng",
+            "UBND thành phố Đà Nẵng",
+            "UBND thành phố Cần Thơ",
+            "UBND thành phố Huế",
+            "UBND tỉnh Tây Ninh",
+            "UBND tỉnh Lai Châu",
+        ] {
+            assert!(names.contains(name), "{name}");
+        }
+        assert_eq!(by_code["000.00.00.H53"].name, "UBND tỉnh Tây Ninh");
+
+        // Every department and commune lies under a province, in its code's province.
+        let mut departments: HashMap<&str, usize> = HashMap::new();
+        let mut communes: HashMap<&str, usize> = HashMap::new();
+        for u in of(UnitKind::Department).chain(of(UnitKind::Commune)) {
+            let parent = u.parent_code.as_deref().map(|p| by_code[p]);
+            let parent = parent.unwrap_or_else(|| panic!("{} has no parent", u.code));
+            assert_eq!(parent.kind, UnitKind::Province, "{}", u.code);
+            assert_eq!(u.code.rsplit('.').next(), parent.code.rsplit('.').next());
+            let count = if u.kind == UnitKind::Department {
+                &mut departments
+            } else {
+                &mut communes
+            };
+            *count.entry(parent.code.as_str()).or_default() += 1;
+        }
+        let commune_count: usize = communes.values().sum();
+        assert!((3_200..=3_400).contains(&commune_count), "{commune_count}");
+        assert_eq!(communes.len(), 34);
+        assert!(communes.values().all(|n| (30..=200).contains(n)));
+        assert!(departments.len() == 34 && departments.values().all(|n| (15..=20).contains(n)));
+        assert!(by_code["000.00.14.H24"].name == "Công an thành phố Hà Nội");
+        assert!(by_code["000.00.01.H41"].name == "Sở Tư pháp tỉnh Nghệ An");
+        assert!(nation
+            .units
+            .iter()
+            .any(|u| u.name.starts_with("UBND đặc khu")));
+        assert_eq!(of(UnitKind::District).count(), 0);
+
+        let ministries: Vec<&Unit> = of(UnitKind::Ministry).collect();
+        assert!((10..=20).contains(&ministries.len()));
+        assert!(ministries.iter().all(|m| m.parent_code.is_none()));
+        assert!(nation
+            .procedures
+            .iter()
+            .any(|p| p.level == Some(ProcedureLevel::Ministry)));
+
+        // Dossiers everywhere: every province's units, every ministry; Tết slower.
+        let mut top: HashSet<&str> = HashSet::new();
+        let mut per_month: BTreeMap<Month, usize> = BTreeMap::new();
+        for d in &list {
+            let u = by_code[d.unit_code.as_str()];
+            top.insert(u.parent_code.as_deref().unwrap_or(&u.code));
+            *per_month.entry(d.received_at.month()).or_default() += 1;
+            assert!(d.id.starts_with("VN."), "{}", d.id);
+        }
+        assert_eq!(top.len(), 34 + ministries.len());
+        let tet = Month::new(2026, 2);
+        assert!(per_month[&tet] < per_month[&tet.prev()], "{per_month:?}");
+        let n = list.len() as f64;
+        assert!((n - 30_000.0).abs() < 3_000.0, "{n} dossiers");
+        for c in &nation.counts {
+            assert_eq!(by_code[c.unit_code.as_str()].kind, UnitKind::Commune);
+        }
+    }
+
+    #[test]
+    fn the_nation_is_the_same_for_a_seed_and_differs_between_seeds() {
+        let (n1, d1) = all(&nation(1, 5_000));
+        let (n2, d2) = all(&nation(1, 5_000));
+        assert!(n1 == n2 && d1 == d2);
+        let (n3, d3) = all(&nation(2, 5_000));
+        let provinces = |n: &DemoProvince| -> Vec<Unit> {
+            n.units
+                .iter()
+                .filter(|u| u.kind == UnitKind::Province)
+                .cloned()
+                .collect()
+        };
+        assert_eq!(
+            provinces(&n1),
+            provinces(&n3),
+            "real provinces, whatever the seed"
+        );
+        assert_ne!(n1.units, n3.units, "communes named by the seed");
+        assert_ne!(d1, d3);
+        // The province picture is not changed by the nation's tables.
+        assert!(generate(&DemoConfig::default())
+            .units
+            .iter()
+            .all(|u| u.code.ends_with(".H99")));
+    }
+
+    #[test]
+    fn provinces_differ_so_the_national_ranking_spreads() {
+        let cfg = nation(766, 80_000);
+        let (nation, list) = all(&cfg);
+        let store = memory(&nation, list);
+        let quarter = Period::months(
+            PeriodKind::Quarter,
+            Month::new(2026, 7),
+            Month::new(2026, 9),
+        );
+        let sheet = match engine::score(&store, &MethodologySet::builtin(), &quarter) {
+            Ok(sheet) => sheet,
+            Err(e) => panic!("{e}"),
+        };
+        let provinces: Vec<_> = sheet
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Province)
+            .collect();
+        let mut ranks: Vec<usize> = provinces.iter().filter_map(|u| u.rank).collect();
+        ranks.sort_unstable();
+        assert_eq!(ranks, (1..=34).collect::<Vec<_>>());
+        assert!(provinces.iter().all(|u| u.rank_of == 34));
+        let totals: Vec<f64> = provinces.iter().filter_map(|u| u.total).collect();
+        let min = totals.iter().copied().fold(f64::MAX, f64::min);
+        let max = totals.iter().copied().fold(f64::MIN, f64::max);
+        assert!(max - min > 12.0, "provinces from {min:.1} to {max:.1}");
+        let ministries = sheet
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Ministry && u.rank.is_some())
+            .count();
+        assert!(ministries >= 10, "{ministries} ministries ranked");
     }
 }

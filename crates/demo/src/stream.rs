@@ -47,6 +47,8 @@ struct UnitMonth {
 
 pub(crate) struct DossierStream<'a> {
     seed: u64,
+    /// First group of the ids.
+    prefix: &'static str,
     ctx: Context<'a>,
     units: Vec<StreamUnit<'a>>,
     plan: VolumePlan,
@@ -81,9 +83,15 @@ impl<'a> DossierStream<'a> {
                 },
             )
             .collect();
+        let handlers: HashMap<&str, usize> = bp
+            .handlers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.code.as_str(), i))
+            .collect();
         let mut units = Vec::new();
         for unit in &province.units {
-            let Some(handler) = bp.handlers.iter().position(|h| h.code == unit.code) else {
+            let Some(&handler) = handlers.get(unit.code.as_str()) else {
                 continue;
             };
             let h = &bp.handlers[handler];
@@ -109,6 +117,7 @@ impl<'a> DossierStream<'a> {
         }
         DossierStream {
             seed: cfg.seed,
+            prefix: cfg.id_prefix(),
             ctx: Context {
                 procedures: &province.procedures,
                 fees,
@@ -166,7 +175,7 @@ impl<'a> DossierStream<'a> {
             (self.year, self.sequence) = (year, 0);
         }
         self.sequence += 1;
-        format!("{}.{year}.{:08}", tables::PROVINCE_SUFFIX, self.sequence)
+        format!("{}.{year}.{:08}", self.prefix, self.sequence)
     }
 }
 

@@ -109,11 +109,12 @@ pub(crate) enum Who {
     Both,
 }
 
-/// Cơ quan thực hiện: one department, or every commune.
+/// Cơ quan thực hiện: one department, every commune, or one ministry (national picture).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Owner {
     Department(usize),
     Communes,
+    Ministry(usize),
 }
 
 /// One catalogue procedure.
@@ -159,6 +160,26 @@ const fn c(
 ) -> ProcedureSpec {
     ProcedureSpec {
         owner: Owner::Communes,
+        field,
+        name,
+        max_days,
+        popularity,
+        fee,
+        who,
+    }
+}
+
+const fn m(
+    ministry: usize,
+    field: &'static str,
+    name: &'static str,
+    max_days: u32,
+    popularity: f64,
+    fee: bool,
+    who: Who,
+) -> ProcedureSpec {
+    ProcedureSpec {
+        owner: Owner::Ministry(ministry),
         field,
         name,
         max_days,
@@ -380,3 +401,168 @@ pub(crate) const HOLIDAYS: &[(Ymd, Ymd, &str)] = &[
 
 /// Mùng 1 Tết (lunar new year's day) of the years covered.
 pub(crate) const LUNAR_NEW_YEAR: &[Ymd] = &[(2025, 1, 29), (2026, 2, 17)];
+
+// ---------------------------------------------------------------------------
+// The national picture: today's 34 provincial-level units and the ministries.
+
+/// A provincial-level unit of today (after the merger of 12 June 2025,
+/// Nghị quyết 202/2025/QH15).
+pub(crate) struct ProvinceSpec {
+    /// "tỉnh" or "thành phố" (centrally-run city).
+    pub kind: &'static str,
+    pub name: &'static str,
+    /// Last group of its codes (QCVN 102:2016/BTTTT): the code of the former
+    /// province whose name it kept, in the standard's alphabetical numbering
+    /// of the 63 former provinces (H53 Tây Ninh as in the project's fixtures).
+    /// Plausible, not authoritative.
+    pub suffix: &'static str,
+    /// Communes, wards and special zones (xã, phường, đặc khu) in all.
+    pub communes: usize,
+    /// How many of them are wards (phường).
+    pub wards: usize,
+    /// Special zones (đặc khu), by name.
+    pub special_zones: &'static [&'static str],
+    /// Population, thousands (approximate, 2024, merged territories).
+    pub population: u32,
+}
+
+const fn prov(
+    kind: &'static str,
+    name: &'static str,
+    suffix: &'static str,
+    communes: usize,
+    wards: usize,
+    special_zones: &'static [&'static str],
+    population: u32,
+) -> ProvinceSpec {
+    ProvinceSpec {
+        kind,
+        name,
+        suffix,
+        communes,
+        wards,
+        special_zones,
+        population,
+    }
+}
+
+/// The 34 provincial-level units with their number of communes and wards
+/// (3,321 in all, of which 13 special zones) after 1 July 2025.
+#[rustfmt::skip]
+pub(crate) const PROVINCES: &[ProvinceSpec] = &[
+    prov("thành phố", "Hà Nội", "H24", 126, 51, &[], 8_700),
+    prov("thành phố", "Huế", "H57", 40, 21, &[], 1_430),
+    prov("tỉnh", "Lai Châu", "H35", 38, 2, &[], 480),
+    prov("tỉnh", "Điện Biên", "H18", 45, 3, &[], 640),
+    prov("tỉnh", "Sơn La", "H52", 75, 8, &[], 1_300),
+    prov("tỉnh", "Lạng Sơn", "H37", 65, 4, &[], 810),
+    prov("tỉnh", "Quảng Ninh", "H49", 54, 30, &["Vân Đồn", "Cô Tô"], 1_430),
+    prov("tỉnh", "Thanh Hóa", "H56", 166, 19, &[], 3_760),
+    prov("tỉnh", "Nghệ An", "H41", 130, 11, &[], 3_470),
+    prov("tỉnh", "Hà Tĩnh", "H25", 69, 9, &[], 1_320),
+    prov("tỉnh", "Cao Bằng", "H13", 56, 3, &[], 550),
+    prov("tỉnh", "Tuyên Quang", "H60", 124, 7, &[], 1_870),
+    prov("tỉnh", "Lào Cai", "H38", 99, 10, &[], 1_780),
+    prov("tỉnh", "Thái Nguyên", "H55", 92, 15, &[], 1_800),
+    prov("tỉnh", "Phú Thọ", "H44", 148, 15, &[], 4_020),
+    prov("tỉnh", "Bắc Ninh", "H06", 99, 33, &[], 3_620),
+    prov("tỉnh", "Hưng Yên", "H31", 104, 11, &[], 3_570),
+    prov("thành phố", "Hải Phòng", "H27", 114, 45, &["Cát Hải", "Bạch Long Vĩ"], 4_660),
+    prov("tỉnh", "Ninh Bình", "H42", 129, 32, &[], 4_410),
+    prov("tỉnh", "Quảng Trị", "H50", 78, 8, &["Cồn Cỏ"], 1_890),
+    prov("thành phố", "Đà Nẵng", "H15", 94, 23, &["Hoàng Sa"], 3_070),
+    prov("tỉnh", "Quảng Ngãi", "H48", 96, 9, &["Lý Sơn"], 2_160),
+    prov("tỉnh", "Gia Lai", "H21", 135, 25, &[], 3_580),
+    prov("tỉnh", "Khánh Hòa", "H32", 65, 16, &["Trường Sa"], 2_240),
+    prov("tỉnh", "Lâm Đồng", "H36", 124, 20, &["Phú Quý"], 3_870),
+    prov("tỉnh", "Đắk Lắk", "H16", 102, 14, &[], 3_350),
+    prov("thành phố", "Hồ Chí Minh", "H30", 168, 113, &["Côn Đảo"], 14_000),
+    prov("tỉnh", "Đồng Nai", "H19", 95, 23, &[], 4_490),
+    prov("tỉnh", "Tây Ninh", "H53", 96, 14, &[], 3_250),
+    prov("thành phố", "Cần Thơ", "H14", 103, 31, &[], 4_200),
+    prov("tỉnh", "Vĩnh Long", "H61", 124, 19, &[], 4_260),
+    prov("tỉnh", "Đồng Tháp", "H20", 102, 20, &[], 4_370),
+    prov("tỉnh", "Cà Mau", "H12", 64, 9, &[], 2_610),
+    prov("tỉnh", "An Giang", "H01", 102, 14, &["Phú Quốc", "Kiên Hải", "Thổ Châu"], 4_950),
+];
+
+/// Departments (indices into [`DEPARTMENTS`]) that only some provinces
+/// keep: Sở Ngoại vụ, Sở Dân tộc và Tôn giáo, the industrial-zone board.
+pub(crate) const OPTIONAL_DEPARTMENTS: &[usize] = &[10, 11, 12];
+
+/// Share of the nation's dossiers handled by the ministries themselves.
+pub(crate) const MINISTRIES_SHARE: f64 = 0.03;
+
+/// A ministry or ministerial-level agency (bộ, cơ quan ngang bộ) of today
+/// (after the reorganisation of 1 March 2025): name, last group of its codes
+/// (QCVN 102, the code of the ministry whose name or remit it kept;
+/// plausible, not authoritative), relative dossier volume.
+#[rustfmt::skip]
+pub(crate) const MINISTRIES: &[(&str, &str, f64)] = &[
+    ("Bộ Công an", "G01", 10.0),                          // 0
+    ("Bộ Công Thương", "G02", 8.0),                       // 1
+    ("Bộ Giáo dục và Đào tạo", "G03", 1.0),               // 2
+    ("Bộ Khoa học và Công nghệ", "G06", 4.0),             // 3
+    ("Bộ Ngoại giao", "G08", 3.0),                        // 4
+    ("Bộ Nội vụ", "G09", 1.0),                            // 5
+    ("Bộ Nông nghiệp và Môi trường", "G10", 4.0),         // 6
+    ("Bộ Quốc phòng", "G11", 0.5),                        // 7
+    ("Bộ Tài chính", "G12", 5.0),                         // 8
+    ("Bộ Tư pháp", "G15", 3.0),                           // 9
+    ("Bộ Văn hóa, Thể thao và Du lịch", "G16", 1.0),      // 10
+    ("Bộ Xây dựng", "G17", 3.0),                          // 11
+    ("Bộ Y tế", "G18", 3.0),                              // 12
+    ("Ngân hàng Nhà nước Việt Nam", "G19", 0.5),          // 13
+    ("Bộ Dân tộc và Tôn giáo", "G21", 0.2),               // 14
+];
+
+/// Procedures handled by the ministries themselves (cấp bộ).
+#[rustfmt::skip]
+pub(crate) const MINISTRY_PROCEDURES: &[ProcedureSpec] = &[
+    m(0, "Xuất nhập cảnh", "Cấp hộ chiếu phổ thông tại Cục Quản lý xuất nhập cảnh", 8, 10.0, true, Citizen),
+    m(0, "Xuất nhập cảnh", "Cấp thị thực điện tử cho người nước ngoài", 3, 20.0, true, Citizen),
+    m(0, "Đăng ký, quản lý phương tiện giao thông", "Cấp đổi, cấp lại giấy phép lái xe quốc tế", 5, 2.0, true, Citizen),
+    m(1, "Xuất nhập khẩu", "Cấp Giấy chứng nhận xuất xứ hàng hóa ưu đãi (C/O)", 1, 30.0, false, Business),
+    m(1, "Xuất nhập khẩu", "Cấp Giấy phép nhập khẩu tự động", 7, 3.0, false, Business),
+    m(1, "Hóa chất", "Cấp Giấy phép sản xuất, kinh doanh hóa chất hạn chế sản xuất, kinh doanh", 15, 0.5, true, Business),
+    m(2, "Văn bằng, chứng chỉ", "Công nhận văn bằng do cơ sở giáo dục nước ngoài cấp", 20, 4.0, true, Citizen),
+    m(2, "Giáo dục và Đào tạo", "Cho phép thành lập cơ sở giáo dục đại học có vốn đầu tư nước ngoài", 60, 0.05, false, Business),
+    m(3, "Sở hữu trí tuệ", "Đăng ký nhãn hiệu", 30, 10.0, true, Business),
+    m(3, "Sở hữu trí tuệ", "Đăng ký sáng chế", 30, 2.0, true, Business),
+    m(3, "Viễn thông và Internet", "Cấp giấy phép thiết lập mạng viễn thông công cộng", 30, 0.2, true, Business),
+    m(4, "Lãnh sự", "Chứng nhận lãnh sự giấy tờ, tài liệu tại Bộ Ngoại giao", 1, 15.0, true, Both),
+    m(4, "Lãnh sự", "Hợp pháp hóa lãnh sự giấy tờ, tài liệu tại Bộ Ngoại giao", 1, 10.0, true, Both),
+    m(5, "Tổ chức phi chính phủ", "Công nhận quỹ xã hội, quỹ từ thiện đủ điều kiện hoạt động phạm vi toàn quốc", 30, 0.1, false, Both),
+    m(5, "Việc làm", "Cấp giấy phép hoạt động đưa người lao động đi làm việc ở nước ngoài", 20, 0.5, true, Business),
+    m(6, "Bảo vệ thực vật", "Cấp Giấy chứng nhận kiểm dịch thực vật xuất khẩu", 1, 15.0, true, Business),
+    m(6, "Môi trường", "Cấp giấy phép môi trường thuộc thẩm quyền của Bộ", 30, 0.5, true, Business),
+    m(6, "Thú y", "Cấp Giấy chứng nhận kiểm dịch động vật, sản phẩm động vật nhập khẩu", 2, 5.0, true, Business),
+    m(7, "Quản lý hoạt động bay", "Cấp phép bay cho tàu bay không người lái", 7, 1.0, false, Both),
+    m(8, "Hải quan", "Khai hải quan đối với hàng hóa xuất khẩu, nhập khẩu", 1, 20.0, false, Business),
+    m(8, "Kế toán, kiểm toán", "Cấp Giấy chứng nhận đủ điều kiện kinh doanh dịch vụ kế toán", 15, 0.3, true, Business),
+    m(8, "Bảo hiểm", "Cấp chứng chỉ đại lý bảo hiểm", 10, 2.0, true, Citizen),
+    m(9, "Lý lịch tư pháp", "Cấp Phiếu lý lịch tư pháp tại Trung tâm Lý lịch tư pháp quốc gia", 10, 10.0, true, Citizen),
+    m(9, "Quốc tịch", "Cấp Giấy xác nhận có quốc tịch Việt Nam ở trong nước", 20, 0.5, true, Citizen),
+    m(10, "Điện ảnh", "Cấp giấy phép phân loại phim", 15, 1.0, true, Business),
+    m(10, "Lữ hành", "Cấp Giấy phép kinh doanh dịch vụ lữ hành quốc tế", 10, 0.5, true, Business),
+    m(11, "Đường bộ", "Cấp Giấy phép vận tải đường bộ quốc tế", 3, 3.0, true, Business),
+    m(11, "Hoạt động xây dựng", "Cấp chứng chỉ năng lực hoạt động xây dựng hạng I", 20, 1.0, true, Business),
+    m(12, "Dược phẩm", "Cấp giấy đăng ký lưu hành thuốc", 90, 2.0, true, Business),
+    m(12, "Trang thiết bị y tế", "Cấp giấy phép nhập khẩu trang thiết bị y tế", 15, 3.0, true, Business),
+    m(13, "Ngân hàng", "Cấp Giấy phép hoạt động cung ứng dịch vụ trung gian thanh toán", 60, 0.1, true, Business),
+    m(13, "Ngoại hối", "Đăng ký khoản vay nước ngoài của doanh nghiệp", 12, 2.0, false, Business),
+    m(14, "Tôn giáo", "Chấp thuận tổ chức hội nghị thường niên của tổ chức tôn giáo có địa bàn hoạt động ở nhiều tỉnh", 30, 0.1, false, Both),
+];
+
+/// Dossier and feedback id prefix of the national picture.
+pub(crate) const NATIONAL_PREFIX: &str = "VN";
+
+/// The catalogue of a picture: the province's procedures, and for the nation
+/// the ministries' after them (so the province's codes stay the same).
+pub(crate) fn procedure_specs(scope: crate::Scope) -> Vec<&'static ProcedureSpec> {
+    let ministries = match scope {
+        crate::Scope::Province => &[][..],
+        crate::Scope::National => MINISTRY_PROCEDURES,
+    };
+    PROCEDURES.iter().chain(ministries).collect()
+}

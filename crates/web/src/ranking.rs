@@ -1,8 +1,10 @@
 //! The ranking as the seeds' appendices print it: one section per unit kind
 //! and parent (peers are ranked among themselves), each with its units in
 //! rank order and the peers' average. Shared by the overview page and
-//! `/api/v1/ranking`; every figure is the engine's, only grouped here.
+//! `/api/v1/ranking`; every figure is the engine's, only grouped here. A
+//! sheet with several provinces at the top is the nation's ([`is_national`]).
 
+use chiso_core::records::UnitKind;
 use chiso_core::scoring::{ScoreSheet, UnitScore};
 
 use crate::access::{self, Scope};
@@ -58,6 +60,16 @@ pub fn sections<'a>(sheet: &'a ScoreSheet, scope: Scope, level: &Level) -> Vec<S
             .collect();
     }
     out
+}
+
+/// Whether the sheet, as `scope` sees it, is the nation's: several provinces
+/// side by side at the top (each ranked among all of them, as the national
+/// portal ranks 34).
+pub fn is_national(sheet: &ScoreSheet, scope: Scope) -> bool {
+    access::visible(scope, sheet)
+        .filter(|u| u.kind == UnitKind::Province && u.parent.is_none())
+        .nth(1)
+        .is_some()
 }
 
 /// Places gained since the previous period (positive: moved up).

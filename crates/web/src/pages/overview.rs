@@ -1,13 +1,17 @@
 //! `/`: the ranking (Bảng xếp hạng) as in the seeds' appendices: one table
 //! per unit kind and parent with STT, unit, total, each group's points, the
 //! previous period, the change, the rank and its change, and the peers'
-//! average; cells coloured by their share of full marks.
+//! average; cells coloured by their share of full marks. On the nation's
+//! data the first page is the national ranking (provinces among the 34,
+//! ministries among ministries), each province linking to its own units'
+//! ranking (`?parent=`), since thousands of units on one page help no one.
 
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Html;
 use chiso_core::methodology::Methodology;
 use chiso_core::period::NotJudgeable;
+use chiso_core::records::UnitKind;
 use chiso_store::Inventory;
 
 use crate::access::{self, Scope};
@@ -55,7 +59,13 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
     let m = set
         .get(&sheet.methodology)
         .ok_or_else(|| Error::UnknownMethodology(sheet.methodology.clone()))?;
-    let sections = ranking::sections(&sheet, scope, &level);
+    let mut sections = ranking::sections(&sheet, scope, &level);
+    // The nation's first page: the top units only, each linking down.
+    let national =
+        level.kind.is_none() && level.parent.is_none() && ranking::is_national(&sheet, scope);
+    if national {
+        sections.retain(|s| s.first().parent.is_none());
+    }
     let mut body = String::new();
     put!(
         &mut body,
@@ -101,8 +111,15 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
         );
     }
     let query = pages::period_query(&period);
+    if national {
+        body.push_str(
+            "<p class=\"note\">Xếp hạng toàn quốc: mỗi tỉnh, thành phố so với các tỉnh, thành \
+             phố; mỗi bộ, ngành so với các bộ, ngành. Bấm \"Đơn vị trực thuộc\" để xem xếp hạng \
+             các sở, ban, ngành và xã, phường của một tỉnh, thành phố.</p>",
+        );
+    }
     for (i, s) in sections.iter().enumerate() {
-        section(&mut body, i + 1, s, m, &query);
+        section(&mut body, i + 1, s, m, &query, national);
     }
     body.push_str(pages::legend());
     body.push_str(
@@ -118,18 +135,32 @@ fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, 
     ))
 }
 
-fn section(body: &mut String, number: usize, s: &Section<'_>, m: &Methodology, query: &str) {
+/// One section; `national`: the nation's top units, titled as the national
+/// ranking, their average the nation's, provinces linking to their units.
+fn section(
+    body: &mut String,
+    number: usize,
+    s: &Section<'_>,
+    m: &Methodology,
+    query: &str,
+    national: bool,
+) {
     let first = s.first();
     let under = s
         .parent_name
         .as_deref()
         .map(|p| format!(" thuộc {p}"))
         .unwrap_or_default();
+    let title = if national {
+        format!("Xếp hạng {}", first.kind.label_vi().to_lowercase())
+    } else {
+        first.kind.label_vi().to_string()
+    };
     put!(
         body,
         "<section class=\"ranking\"><h2>{}. {}{} <span class=\"count\">({} đơn vị)</span></h2>",
         chiso_core::format::roman(number),
-        esc(&first.kind.label_vi().to_uppercase()),
+        esc(&title.to_uppercase()),
         esc(&under.to_uppercase()),
         s.units.len()
     );
@@ -162,7 +193,7 @@ fn section(body: &mut String, number: usize, s: &Section<'_>, m: &Methodology, q
         put!(
             body,
             "<tr data-name=\"{} {}\" data-rank=\"{}\"><td class=\"num\" data-v=\"{}\">{}</td><td \
-             class=\"unit\"><a href=\"/units/{}?{query}\">{}</a></td>",
+             class=\"unit\"><a href=\"/units/{}?{query}\">{}</a>",
             esc(&u.name.to_lowercase()),
             esc(&u.code.to_lowercase()),
             u.rank.map(|r| r.to_string()).unwrap_or_default(),
@@ -171,9 +202,16 @@ fn section(body: &mut String, number: usize, s: &Section<'_>, m: &Methodology, q
             esc(&html::url_component(&u.code)),
             esc(&u.name)
         );
+        if national && u.kind == UnitKind::Province {
+            put!(
+                body,
+                "<a class=\"children-link noprint\" href=\"/?{query}&parent={}\">Đơn vị trực thuộc</a>",
+                esc(&html::url_component(&u.code))
+            );
+        }
         put!(
             body,
-            "<td class=\"num total {}\" data-v=\"{}\">{}</td>",
+            "</td><td class=\"num total {}\" data-v=\"{}\">{}</td>",
             html::level(html::achieved(u.total, m.total)),
             html::sort_key(u.total),
             html::points(u.total)
@@ -203,7 +241,15 @@ fn section(body: &mut String, number: usize, s: &Section<'_>, m: &Methodology, q
             pages::rank_change(change)
         );
     }
-    body.push_str("</tbody><tfoot><tr class=\"avg\"><td></td><td>Trung bình cùng cấp</td>");
+    put!(
+        body,
+        "</tbody><tfoot><tr class=\"avg\"><td></td><td>{}</td>",
+        if national {
+            "Trung bình toàn quốc"
+        } else {
+            "Trung bình cùng cấp"
+        }
+    );
     put!(
         body,
         "<td class=\"num\">{}</td>",

@@ -1,4 +1,6 @@
-//! `/units/{code}`: one unit's total and group gauges, every criterion with
+//! `/units/{code}`: one unit's total and group gauges, its rank (among the
+//! 34 provinces for a province of the nation's data), the ranking of the
+//! units under it by kind (links down to `/?parent=`), every criterion with
 //! numerator, denominator, ratio, points and target, a 12-month trend, the
 //! comparison with the peers' average, and the explain list of one criterion
 //! (paged, with a CSV download at `/units/{code}/explain.csv`).
@@ -53,15 +55,27 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
     let href = format!("/units/{}", url_component(&u.code));
 
     let mut body = String::new();
+    let parent = u.parent.as_deref().and_then(|p| sheet.unit(p));
+    // The peers' ranking: the same kind under the same parent.
+    let (parent_crumb, parent_query) = match parent {
+        Some(p) => (
+            format!(
+                "<a href=\"/units/{0}?{query}\">{1}</a> › ",
+                esc(&url_component(&p.code)),
+                esc(&p.name)
+            ),
+            format!("&parent={}", esc(&url_component(&p.code))),
+        ),
+        None => (String::new(), String::new()),
+    };
     put!(
         &mut body,
-        "<p class=\"crumbs\"><a href=\"/?{query}\">Bảng xếp hạng</a> › <a \
-         href=\"/?{query}&kind={}\">{}</a> › {}</p>",
+        "<p class=\"crumbs\"><a href=\"/?{query}\">Bảng xếp hạng</a> › {parent_crumb}<a \
+         href=\"/?{query}&kind={}{parent_query}\">{}</a> › {}</p>",
         u.kind.code(),
         esc(u.kind.label_vi()),
         esc(&u.name)
     );
-    let parent = u.parent.as_deref().and_then(|p| sheet.unit(p));
     put!(
         &mut body,
         "<h1>{}</h1><p class=\"sub\">Mã định danh <code>{}</code> · {}{} · kết quả {}{} · bộ chỉ \
@@ -110,6 +124,7 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
     );
     let peers = peers.first();
     summary(&mut body, u, m, &sheet);
+    children(&mut body, &sheet, scope, u, m, &query);
     criteria_table(&mut body, u, m, &sheet, &href, &query, selected.as_deref());
     trend(&mut body, ctx, u, m, &period)?;
     comparison(
@@ -182,8 +197,14 @@ fn summary(body: &mut String, u: &UnitScore, m: &Methodology, sheet: &ScoreSheet
          <dt>Xếp hạng</dt><dd>{} {}</dd><dt>{}</dt><dd>{} {}</dd><dt>Trung bình cùng cấp</dt>\
          <dd>{}</dd></dl></div></div>",
         u.rank.map_or("-".to_string(), |r| format!(
-            "<strong>{r}</strong>/{}",
-            u.rank_of
+            "<strong>{r}</strong>/{}{}",
+            u.rank_of,
+            // At the top ("xếp hạng 48/63 tỉnh, thành phố"), say among whom.
+            if u.parent.is_none() && u.rank_of > 1 {
+                format!(" {}", esc(&u.kind.label_vi().to_lowercase()))
+            } else {
+                String::new()
+            }
         )),
         pages::rank_change(ranking::rank_change(u)),
         esc(&capitalise(&sheet.previous_period.label_vi())),
@@ -202,6 +223,65 @@ fn summary(body: &mut String, u: &UnitScore, m: &Methodology, sheet: &ScoreSheet
         );
     }
     body.push_str("</div></section>");
+}
+
+/// The units directly under `u`, one row per kind: how many, their average,
+/// the first and the last, and a link to their ranking.
+fn children(
+    body: &mut String,
+    sheet: &ScoreSheet,
+    scope: Scope,
+    u: &UnitScore,
+    m: &Methodology,
+    query: &str,
+) {
+    let sections = ranking::sections(
+        sheet,
+        scope,
+        &Level {
+            kind: None,
+            parent: Some(u.code.clone()),
+        },
+    );
+    if sections.is_empty() {
+        return;
+    }
+    body.push_str(
+        "<section class=\"children\"><h2>Đơn vị trực thuộc</h2><table class=\"grid\"><thead><tr>\
+         <th>Cấp</th><th class=\"num\">Số đơn vị</th><th class=\"num\">Trung bình cùng \
+         cấp</th><th>Cao nhất</th><th>Thấp nhất</th><th class=\"noprint\">Xếp hạng</th></tr>\
+         </thead><tbody>",
+    );
+    let unit = |x: Option<&&UnitScore>| {
+        x.map_or(String::new(), |x| {
+            format!(
+                "<a href=\"/units/{}?{query}\">{}</a> ({})",
+                esc(&url_component(&x.code)),
+                esc(&x.name),
+                html::points(x.total)
+            )
+        })
+    };
+    for s in &sections {
+        let kind = s.first().kind;
+        // Sections list ranked units first, in rank order.
+        let ranked: Vec<&&UnitScore> = s.units.iter().filter(|x| x.rank.is_some()).collect();
+        put!(
+            body,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num {}\">{}</td><td>{}</td>\
+             <td>{}</td><td class=\"noprint\"><a href=\"/?{query}&kind={}&parent={}\">Xem xếp \
+             hạng</a></td></tr>",
+            esc(kind.label_vi()),
+            s.units.len(),
+            html::level(html::achieved(s.peers_average, m.total)),
+            html::points(s.peers_average),
+            unit(ranked.first().copied()),
+            unit(ranked.last().copied().filter(|_| ranked.len() > 1)),
+            kind.code(),
+            esc(&url_component(&u.code))
+        );
+    }
+    body.push_str("</tbody></table></section>");
 }
 
 fn capitalise(text: &str) -> String {
