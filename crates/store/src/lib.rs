@@ -39,6 +39,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_5.sql"),
 ];
 
+/// Page cache of a reading connection, in KiB (negative: a size, not pages).
+const READ_CACHE_KIB: i64 = -32_768;
+/// Page cache of a connection that writes (imports, feeds, rebuilds).
+const WRITE_CACHE_KIB: i64 = -262_144;
+
 /// The migration after which `dossiers.ended_at` is filled from the core.
 const ENDED_AT_MIGRATION: usize = 5;
 
@@ -84,7 +89,8 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB: a million-dossier import stays in memory until commit
+        // 32 MiB for reading; a write raises its connection's cache (`writer`).
+        conn.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported = MIGRATIONS.len() as i64;
         if version > supported {
@@ -117,11 +123,18 @@ impl Store {
     /// Starts an import batch: records put through the writer are committed
     /// together, measures maintained as they arrive.
     pub fn writer(&mut self, kind: &str, file: &str) -> Result<Writer<'_>> {
+        // 256 MiB: a million-dossier import stays in memory until commit.
+        // Only writing connections take it: a server with many reading
+        // connections stays small (docs/scale.md).
+        self.conn
+            .pragma_update(None, "cache_size", WRITE_CACHE_KIB)?;
         Writer::new(&mut self.conn, kind, file)
     }
 
     /// Recomputes every maintained measure from the raw records.
     pub fn rebuild(&mut self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", WRITE_CACHE_KIB)?;
         let tx = self.conn.transaction()?;
         writer::rebuild_measures(&tx)?;
         tx.commit()?;

@@ -69,6 +69,10 @@ struct Shared {
     /// Uploads are imported one at a time, so the rows each one put in
     /// quarantine can be told apart.
     importing: Mutex<()>,
+    /// Held while the inventory is counted, so that it is counted once.
+    inventorying: Mutex<()>,
+    /// Permits to hold a database connection: at most `POOL_SIZE` at once.
+    connections: Arc<tokio::sync::Semaphore>,
     metrics: Metrics,
 }
 
@@ -146,6 +150,8 @@ impl AppState {
                 scoring: Mutex::new(()),
                 explaining: Mutex::new(()),
                 importing: Mutex::new(()),
+                inventorying: Mutex::new(()),
+                connections: Arc::new(tokio::sync::Semaphore::new(POOL_SIZE)),
                 metrics: Metrics::default(),
             }),
             allow_sync: false,
@@ -176,7 +182,17 @@ impl AppState {
         F: FnOnce(&Ctx<'_>) -> Result<T, Error> + Send + 'static,
     {
         let shared = self.shared.clone();
+        // At most POOL_SIZE requests hold a database connection at once; the
+        // others wait their turn instead of opening more (each connection
+        // has its own page cache: docs/scale.md).
+        let permit = shared
+            .connections
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| Error::internal(anyhow::anyhow!("hàng đợi kết nối đã đóng: {e}")))?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let store = shared.checkout()?;
             let version = shared.data_version()?;
             let result = work(&Ctx {
@@ -284,6 +300,11 @@ impl Ctx<'_> {
 
     /// What the store holds and how fresh it is.
     pub fn inventory(&self) -> Result<Arc<Inventory>, Error> {
+        if let Some(i) = self.cache().inventory.clone() {
+            return Ok(i);
+        }
+        // Counted once per data version: concurrent requests wait for it.
+        let _one = lock(&self.shared.inventorying);
         if let Some(i) = self.cache().inventory.clone() {
             return Ok(i);
         }
