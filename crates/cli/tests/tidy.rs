@@ -54,7 +54,7 @@ fn allowed(krate: &str) -> Option<&'static [&'static str]> {
     Some(match krate {
         "core" => &[],
         "ingest" | "store" | "report" | "demo" | "cchc" => &["core"],
-        "store-pg" => &["core", "store"],
+        "store-pg" => &["core"],
         "app" => &["core", "ingest", "report"],
         "web" => &[
             "core", "app", "ingest", "store", "store-pg", "report", "demo",
