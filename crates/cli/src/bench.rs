@@ -23,7 +23,7 @@ fn import(
 ) -> Result<chiso_app::ImportSummary> {
     import_file(store, kind, path, false).map_err(|e| match e {
         ImportError::Unreadable(m) => anyhow::anyhow!(m),
-        ImportError::Store(e) => e.into(),
+        ImportError::Store(e) => e,
     })
 }
 

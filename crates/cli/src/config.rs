@@ -246,11 +246,16 @@ impl Config {
     }
 
     /// The database as a SQLite file (the only backend of this version).
+    /// The PostgreSQL address when `db` is one (`postgres://…`).
+    pub fn postgres_url(&self) -> Option<&str> {
+        is_postgres(&self.db.value).then_some(self.db.value.as_str())
+    }
+
     pub fn sqlite_path(&self) -> Result<PathBuf> {
         if is_postgres(&self.db.value) {
             bail!(
-                "cơ sở dữ liệu {} ({}) là PostgreSQL, phiên bản chiso này chỉ dùng SQLite: \
-                 chọn một tệp SQLite bằng --db TỆP",
+                "cơ sở dữ liệu {} ({}) là PostgreSQL; lệnh này mới dùng được với SQLite \
+                 (trên PostgreSQL: import, score, rank, rebuild, status, migrate): chọn một tệp SQLite bằng --db TỆP",
                 mask_secrets(&self.db.value),
                 self.db.source
             );

@@ -11,9 +11,11 @@ use chiso_core::format::integer;
 use chiso_ingest::RecordKind;
 use chiso_store::Store;
 
+use crate::output::Scored;
+
 use crate::{EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
 
-pub fn run(store: &mut Store, kind: RecordKind, files: &[std::path::PathBuf]) -> Result<u8> {
+pub fn run<S: Scored>(store: &mut S, kind: RecordKind, files: &[std::path::PathBuf]) -> Result<u8> {
     let mut code = EXIT_OK;
     for file in files {
         match import_file(store, kind, file, true) {
@@ -36,7 +38,7 @@ pub fn run(store: &mut Store, kind: RecordKind, files: &[std::path::PathBuf]) ->
                 eprintln!("lỗi: {e}");
                 code = EXIT_UNREADABLE;
             }
-            Err(ImportError::Store(e)) => return Err(e.into()),
+            Err(ImportError::Store(e)) => return Err(e),
         }
     }
     Ok(code)
@@ -139,18 +141,19 @@ pub fn print_details(s: &ImportSummary) {
 pub enum ImportError {
     /// The file could not be read at all.
     Unreadable(String),
-    Store(chiso_store::StoreError),
+    Store(anyhow::Error),
 }
 
 /// Imports one file in one transaction. With `progress`, a progress line is
 /// shown on a terminal for files that take more than a moment.
-pub fn import_file(
-    store: &mut Store,
+pub fn import_file<S: Scored>(
+    store: &mut S,
     kind: RecordKind,
     path: &Path,
     progress: bool,
 ) -> Result<ImportSummary, ImportError> {
-    let options = chiso_app::read_options(&*store, None).map_err(ImportError::Store)?;
+    let options =
+        chiso_app::read_options(&*store, None).map_err(|e| ImportError::Store(e.into()))?;
     let reader = chiso_ingest::open_with(kind, path, &options)
         .map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let mut bar = Progress::new(
@@ -158,7 +161,7 @@ pub fn import_file(
         reader.total_bytes(),
     );
     let summary = chiso_app::import(store, reader, |rows, bytes| bar.show(rows, bytes))
-        .map_err(ImportError::Store)?;
+        .map_err(|e| ImportError::Store(e.into()))?;
     bar.finish();
     Ok(summary)
 }

@@ -207,6 +207,8 @@ enum Command {
         #[command(subcommand)]
         action: forms::FormsAction,
     },
+    /// Nâng cấp lược đồ cơ sở dữ liệu PostgreSQL (--db postgres://…) lên phiên bản của chiso này.
+    Migrate,
     /// Đo tốc độ nhập, tính lại và chấm điểm trên một tỉnh sinh ngẫu nhiên.
     Bench {
         /// Số hồ sơ sinh ra.
@@ -326,6 +328,12 @@ fn open(db: &std::path::Path) -> Result<chiso_store::Store> {
 
 /// Opens an existing database, for the commands that read: a missing file
 /// is an error, not a new empty database.
+/// Opens the PostgreSQL store at `url` (its schema must be current: `chiso migrate`).
+fn open_pg(url: &str) -> Result<chiso_store_pg::PgStore> {
+    chiso_store_pg::PgStore::open(url)
+        .with_context(|| format!("không mở được {}", config::mask_secrets(url)))
+}
+
 fn open_existing(db: &std::path::Path) -> Result<chiso_store::Store> {
     if !db.is_file() {
         bail!(
@@ -360,7 +368,10 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             if period.is_some() {
                 anyhow::bail!("--period chỉ dùng khi nhập kết quả công bố: chiso import published TỆP --period 2026-10");
             }
-            import::run(&mut open(&db()?)?, kind, &files)
+            match config.postgres_url() {
+                Some(url) => import::run(&mut open_pg(url)?, kind, &files),
+                None => import::run(&mut open(&db()?)?, kind, &files),
+            }
         }
         Command::Feed { files } => import::feed(&mut open(&db()?)?, &files),
         Command::Score {
@@ -368,7 +379,10 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             unit,
             format,
         } => {
-            output::score(&open_existing(&db()?)?, &period, unit.as_deref(), format)?;
+            match config.postgres_url() {
+                Some(url) => output::score(&open_pg(url)?, &period, unit.as_deref(), format)?,
+                None => output::score(&open_existing(&db()?)?, &period, unit.as_deref(), format)?,
+            }
             Ok(EXIT_OK)
         }
         Command::Rank {
@@ -377,13 +391,11 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             kind,
             format,
         } => {
-            output::rank(
-                &open_existing(&db()?)?,
-                &period,
-                parent.as_deref(),
-                kind.as_deref(),
-                format,
-            )?;
+            let (parent, kind) = (parent.as_deref(), kind.as_deref());
+            match config.postgres_url() {
+                Some(url) => output::rank(&open_pg(url)?, &period, parent, kind, format)?,
+                None => output::rank(&open_existing(&db()?)?, &period, parent, kind, format)?,
+            }
             Ok(EXIT_OK)
         }
         Command::Explain {
@@ -417,17 +429,42 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
         }
         Command::Rebuild => {
             let started = std::time::Instant::now();
-            open_existing(&db()?)?
-                .rebuild()
-                .context("không tính lại được các số đo")?;
+            match config.postgres_url() {
+                Some(url) => open_pg(url)?.rebuild()?,
+                None => open_existing(&db()?)?.rebuild()?,
+            }
             println!(
                 "Đã tính lại toàn bộ số đo từ dữ liệu gốc trong {:.2} giây",
                 started.elapsed().as_secs_f64()
             );
             Ok(EXIT_OK)
         }
+        Command::Migrate => {
+            let Some(url) = config.postgres_url() else {
+                let path = db()?;
+                open(&path)?;
+                println!(
+                    "Cơ sở dữ liệu SQLite {} đã ở phiên bản mới nhất (SQLite tự nâng cấp khi mở)",
+                    path.display()
+                );
+                return Ok(EXIT_OK);
+            };
+            let applied = chiso_store_pg::PgStore::migrate(url)?;
+            println!(
+                "{}: đã áp dụng {} bước nâng cấp cơ sở dữ liệu",
+                config::mask_secrets(url),
+                applied.len()
+            );
+            Ok(EXIT_OK)
+        }
         Command::Status => {
-            output::status(&open_existing(&db()?)?)?;
+            match config.postgres_url() {
+                Some(url) => output::status(&open_pg(url)?, &config::mask_secrets(url))?,
+                None => {
+                    let path = db()?;
+                    output::status(&open_existing(&path)?, &path.display().to_string())?
+                }
+            }
             Ok(EXIT_OK)
         }
         Command::Demo {

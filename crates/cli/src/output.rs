@@ -5,21 +5,34 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use chiso_core::engine::{self, IndexStore};
+use chiso_core::engine;
 use chiso_core::format::{self, or_dash};
 use chiso_core::methodology::Methodology;
 use chiso_core::period::{self, Period};
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::{document, Basis, ScoreSheet, UnitScore};
+use chiso_core::storage::Storage;
 use chiso_core::time::Instant;
 use chiso_store::Store;
 
 use crate::table::Table;
 use crate::{methodologies, Format};
 
-pub fn sheet(store: &Store, period: &Period) -> Result<(ScoreSheet, Methodology)> {
+/// A backend the read-only commands can score from (SQLite or PostgreSQL).
+pub trait Scored: Storage<Error = Self::E> {
+    type E: std::error::Error + Send + Sync + 'static;
+}
+
+impl<S: Storage> Scored for S
+where
+    S::Error: std::error::Error + Send + Sync + 'static,
+{
+    type E = S::Error;
+}
+
+pub fn sheet<S: Scored>(store: &S, period: &Period) -> Result<(ScoreSheet, Methodology)> {
     let period = *period;
-    let set = methodologies::load(store)?;
+    let set = store.methodologies()?;
     let sheet = engine::score(store, &set, &period)?;
     let m = set
         .get(&sheet.methodology)
@@ -79,11 +92,11 @@ fn delta(u: &UnitScore) -> String {
 }
 
 /// The code of the unit a person named, by code or by name.
-pub fn unit_code(store: &Store, text: &str) -> Result<String> {
+pub fn unit_code<S: Scored>(store: &S, text: &str) -> Result<String> {
     Ok(store.hierarchy()?.find(text)?.code.clone())
 }
 
-pub fn score(store: &Store, period: &Period, unit: Option<&str>, fmt: Format) -> Result<()> {
+pub fn score<S: Scored>(store: &S, period: &Period, unit: Option<&str>, fmt: Format) -> Result<()> {
     let unit = unit.map(|u| unit_code(store, u)).transpose()?;
     let unit = unit.as_deref();
     let (sheet, m) = sheet(store, period)?;
@@ -106,8 +119,8 @@ pub fn score(store: &Store, period: &Period, unit: Option<&str>, fmt: Format) ->
     Ok(())
 }
 
-pub fn rank(
-    store: &Store,
+pub fn rank<S: Scored>(
+    store: &S,
     period: &Period,
     parent: Option<&str>,
     kind: Option<&str>,
@@ -601,9 +614,9 @@ pub fn quarantine(store: &Store, export: Option<&Path>, clear: bool) -> Result<(
     Ok(())
 }
 
-pub fn status(store: &Store) -> Result<()> {
+pub fn status<S: Scored>(store: &S, name: &str) -> Result<()> {
     let inv = store.inventory()?;
-    println!("Cơ sở dữ liệu: {}", store.path());
+    println!("Cơ sở dữ liệu: {name}");
     println!(
         "Đơn vị: {}   TTHC: {}   hồ sơ: {}   PAKN: {}   bị từ chối: {}",
         format::integer(inv.units),
