@@ -47,6 +47,11 @@ fn current(client: &mut impl GenericClient) -> Result<i32> {
         .try_get(0)?)
 }
 
+/// The version a database is at and the version this build expects.
+pub(crate) fn versions(client: &mut impl GenericClient) -> Result<(i32, i32)> {
+    Ok((current(client)?, latest()))
+}
+
 /// Refuses a database that is not at this build's version.
 pub(crate) fn check(client: &mut impl GenericClient, url: &str) -> Result<()> {
     let (found, supported) = (current(client)?, latest());

@@ -604,8 +604,8 @@ struct RejectedDto {
     raw: String,
 }
 
-impl From<chiso_store::QuarantinedRow> for RejectedDto {
-    fn from(r: chiso_store::QuarantinedRow) -> Self {
+impl From<chiso_core::storage::QuarantinedRow> for RejectedDto {
+    fn from(r: chiso_core::storage::QuarantinedRow) -> Self {
         RejectedDto {
             line: r.line,
             column: r.column,

@@ -9,10 +9,10 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chiso_backend::BackendError as StoreError;
 use chiso_core::engine::EngineError;
 use chiso_core::period::NotJudgeable;
 use chiso_core::time::Date;
-use chiso_store::StoreError;
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]

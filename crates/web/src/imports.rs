@@ -5,8 +5,10 @@
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::http::StatusCode;
 use chiso_app::ImportSummary;
+use chiso_backend::Backend;
+use chiso_core::storage::QuarantinedRow;
+use chiso_core::storage::Storage;
 use chiso_ingest::{Format, RecordKind};
-use chiso_store::{QuarantinedRow, Store};
 
 use crate::error::Error;
 use crate::state::Ctx;
@@ -106,13 +108,13 @@ pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
 
 /// The newest quarantine row's id, taken before an import so that its own
 /// rejections can be told apart afterwards.
-pub fn quarantine_mark(store: &Store) -> Result<i64, Error> {
+pub fn quarantine_mark(store: &Backend) -> Result<i64, Error> {
     Ok(store.quarantine()?.last().map_or(0, |r| r.id))
 }
 
 /// The rows one import (of `file`, `kind`) put in quarantine after `mark`.
 pub fn quarantined_since(
-    store: &Store,
+    store: &Backend,
     mark: i64,
     file: &str,
     kind: &str,

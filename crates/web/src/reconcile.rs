@@ -5,6 +5,7 @@
 
 use chiso_core::period::Period;
 use chiso_core::reconcile::{self, Reconciliation};
+use chiso_core::storage::Storage;
 
 use crate::access::Scope;
 use crate::error::Error;

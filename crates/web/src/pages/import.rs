@@ -5,8 +5,8 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use chiso_core::format;
+use chiso_core::storage::Inventory;
 use chiso_ingest::RecordKind;
-use chiso_store::Inventory;
 
 use crate::error::{Error, PageError};
 use crate::html::{esc, put};

@@ -16,8 +16,8 @@ use chiso_core::methodology::Expr;
 use chiso_core::period::{self, Period, PeriodKind};
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::ScoreSheet;
+use chiso_core::storage::Inventory;
 use chiso_core::time::Instant;
-use chiso_store::Inventory;
 
 use crate::error::Error;
 use crate::html::{esc, put};

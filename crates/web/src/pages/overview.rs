@@ -12,7 +12,7 @@ use axum::response::Html;
 use chiso_core::methodology::Methodology;
 use chiso_core::period::NotJudgeable;
 use chiso_core::records::UnitKind;
-use chiso_store::Inventory;
+use chiso_core::storage::Inventory;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};

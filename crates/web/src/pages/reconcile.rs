@@ -9,6 +9,7 @@ use axum::http::Uri;
 use axum::response::Html;
 use chiso_core::format;
 use chiso_core::reconcile::{Reconciliation, UnitGap, PORTAL_TOTAL};
+use chiso_core::storage::Storage;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};

@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chiso_app::report::ReportFailure;
+use chiso_backend::BackendError as StoreError;
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::UnitLookupError;
 use chiso_report::{Format, ReportError, ReportRequest};
-use chiso_store::StoreError;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};
