@@ -244,14 +244,16 @@ impl Node {
 
     /// One GET: the status code and the body.
     fn get(&self, path: &str) -> (u16, String) {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(&self.addr).expect("connect");
-        write!(
-            stream,
+        self.request(&format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
             self.addr
-        )
-        .expect("send");
+        ))
+    }
+
+    fn request(&self, request: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.addr).expect("connect");
+        stream.write_all(request.as_bytes()).expect("send");
         let mut response = String::new();
         stream.read_to_string(&mut response).expect("read");
         let status = response[9..12].parse().expect("status code");
@@ -260,6 +262,15 @@ impl Node {
             .map(|(_, b)| b.to_string())
             .unwrap_or_default();
         (status, body)
+    }
+
+    /// One POST of `body`: the status code and the answer.
+    fn post(&self, path: &str, body: &str) -> (u16, String) {
+        self.request(&format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        ))
     }
 
     fn json(&self, path: &str) -> serde_json::Value {
@@ -349,4 +360,38 @@ fn two_server_nodes_on_one_postgresql_serve_the_same_and_see_each_write_at_once(
     };
     let code = cli["units"][0]["code"].as_str().expect("code").to_string();
     assert_eq!(total(&after.0, &code), total(&cli, &code));
+
+    // A push through node A is seen by node B.
+    let first = std::fs::read_to_string(csv.join("dossiers.csv")).unwrap();
+    let row: Vec<&str> = first
+        .lines()
+        .nth(1)
+        .expect("a dossier")
+        .split(',')
+        .collect();
+    let event = format!(
+        r#"{{"dossier_id": "DAY-QUA-NUT-A", "seq": 1, "at": "2026-06-10T08:00:00+07:00", "type": "received", "unit_code": "{}", "procedure_code": "{}", "due_at": "2026-06-15", "channel": 2}}"#,
+        row[1], row[2]
+    );
+    let dossiers = |node: &Node| node.json("/api/v1/health")["database"]["dossiers"].clone();
+    let count = dossiers(&b);
+    let (status, body) = a.post("/api/v1/events", &event);
+    assert_eq!(status, 200, "{body}");
+    let pushed = std::time::Instant::now();
+    while dossiers(&b) == count {
+        assert!(
+            pushed.elapsed() < std::time::Duration::from_secs(30),
+            "node B never saw node A's push"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    println!(
+        "node B saw node A's push {} ms after its answer",
+        pushed.elapsed().as_millis()
+    );
+    assert_eq!(
+        dossiers(&b).as_i64(),
+        count.as_i64().map(|n| n + 1),
+        "one dossier more"
+    );
 }
