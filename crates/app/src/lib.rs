@@ -15,6 +15,7 @@
 //!
 //! Never knows: SQL, HTTP, the terminal.
 
+pub mod accounts;
 pub mod report;
 
 use std::collections::BTreeSet;

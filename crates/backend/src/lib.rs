@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use chiso_core::accounts::{ApiToken, AuditDraft, AuditEntry, Session, User};
 use chiso_core::calendar::{Calendar, Holiday};
 use chiso_core::engine::{IndexStore, UnitRecords};
 use chiso_core::measures::{Accumulator, ProcedureId, UnitId};
@@ -26,7 +27,9 @@ use chiso_core::reconcile::PortalFigures;
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
 use chiso_core::scoring::Hierarchy;
 use chiso_core::steps::ProcessingStep;
-use chiso_core::storage::{Batch, BatchCounts, Inventory, Outcome, Put, QuarantinedRow, Storage};
+use chiso_core::storage::{
+    AccountStore, Batch, BatchCounts, Inventory, Outcome, Put, QuarantinedRow, Storage,
+};
 use chiso_core::time::Instant;
 use chiso_store::{Store, StoreError, Writer};
 use chiso_store_pg::{PgError, PgStore, PgWriter};
@@ -188,6 +191,48 @@ impl IndexStore for Backend {
     }
     fn data_as_of(&self, until: Instant) -> Result<Option<Instant>> {
         each!(self, s => IndexStore::data_as_of(s, until))
+    }
+}
+
+impl AccountStore for Backend {
+    fn users(&self) -> Result<Vec<User>> {
+        each!(self, s => AccountStore::users(s))
+    }
+    fn user(&self, login: &str) -> Result<Option<User>> {
+        each!(self, s => AccountStore::user(s, login))
+    }
+    fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        each!(self, s => AccountStore::user_by_id(s, id))
+    }
+    fn put_user(&self, user: &User) -> Result<i64> {
+        each!(self, s => AccountStore::put_user(s, user))
+    }
+    fn put_session(&self, session: &Session) -> Result<()> {
+        each!(self, s => AccountStore::put_session(s, session))
+    }
+    fn session(&self, secret_hash: &str) -> Result<Option<Session>> {
+        each!(self, s => AccountStore::session(s, secret_hash))
+    }
+    fn end_session(&self, secret_hash: &str) -> Result<()> {
+        each!(self, s => AccountStore::end_session(s, secret_hash))
+    }
+    fn end_sessions_of(&self, user_id: i64) -> Result<()> {
+        each!(self, s => AccountStore::end_sessions_of(s, user_id))
+    }
+    fn put_token(&self, token: &ApiToken) -> Result<i64> {
+        each!(self, s => AccountStore::put_token(s, token))
+    }
+    fn token(&self, secret_hash: &str) -> Result<Option<ApiToken>> {
+        each!(self, s => AccountStore::token(s, secret_hash))
+    }
+    fn tokens(&self) -> Result<Vec<ApiToken>> {
+        each!(self, s => AccountStore::tokens(s))
+    }
+    fn append_audit(&self, draft: &AuditDraft) -> Result<AuditEntry> {
+        each!(self, s => AccountStore::append_audit(s, draft))
+    }
+    fn audit(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        each!(self, s => AccountStore::audit(s, after, limit))
     }
 }
 

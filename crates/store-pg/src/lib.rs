@@ -18,6 +18,7 @@
 //!
 //! The core reaches it only through [`chiso_core::engine::IndexStore`].
 
+mod accounts;
 mod import;
 mod migrate;
 mod notify;
