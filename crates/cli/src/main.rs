@@ -4,6 +4,7 @@
 //! and hands over to the command modules; errors are reported here with
 //! their context.
 
+mod accounts;
 mod args;
 mod backup;
 mod bench;
@@ -199,6 +200,21 @@ enum Command {
     Config,
     /// Công văn và phụ lục: Excel, Word, PDF, Markdown hoặc CSV.
     Report(report::ReportArgs),
+    /// Người dùng và quyền (quản trị, cán bộ, người phê duyệt, người xem) theo đơn vị.
+    User {
+        #[command(subcommand)]
+        action: accounts::UserAction,
+    },
+    /// Token cho hệ thống gửi dữ liệu và kịch bản (Authorization: Bearer …).
+    Token {
+        #[command(subcommand)]
+        action: accounts::TokenAction,
+    },
+    /// Nhật ký kiểm tra: kiểm tra chuỗi mã băm, xem, xuất.
+    Audit {
+        #[command(subcommand)]
+        action: accounts::AuditAction,
+    },
     /// Các phiên bản bộ chỉ số (phương pháp tính).
     Methodology {
         #[command(subcommand)]
@@ -506,6 +522,9 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             report::run(&open_existing_db(config)?, &args)?;
             Ok(EXIT_OK)
         }
+        Command::User { action } => accounts::user(&open_existing_db(config)?, action),
+        Command::Token { action } => accounts::token(&open_existing_db(config)?, action),
+        Command::Audit { action } => accounts::audit_log(&open_existing_db(config)?, action),
         Command::Methodology { action } => methodologies::run(config, action),
         Command::Forms { action } => forms::run(action),
         Command::Bench {

@@ -69,7 +69,7 @@ impl Role {
     fn allows(self, action: Action) -> bool {
         use Action::*;
         match self {
-            Role::Administrator => true,
+            Role::Administrator => action != OwnAccount,
             Role::Officer => matches!(action, ReadDossiers | Import | Push | FillForms),
             Role::Approver => matches!(action, ReadDossiers | ApproveForms),
             Role::Viewer => matches!(action, ReadDossiers),
@@ -115,8 +115,11 @@ pub enum Action {
     ReadDossiers,
     /// Import files (units, procedures, dossiers…).
     Import,
-    /// Push records or events (the sync endpoints, the event feed).
+    /// Push dossiers of one's units (the portal-style dossier sync).
     Push,
+    /// Push events and processing steps, which name a dossier and no unit:
+    /// the whole database only.
+    Feed,
     /// Fill and submit reform-reporting forms.
     FillForms,
     /// Approve or return submissions.
@@ -127,19 +130,23 @@ pub enum Action {
     ManageAccounts,
     /// Browse and export the audit log.
     ReadAudit,
+    /// One's own account (password, sign-out): any signed-in user.
+    OwnAccount,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
         Action::ReadPublic,
         Action::ReadDossiers,
         Action::Import,
         Action::Push,
+        Action::Feed,
         Action::FillForms,
         Action::ApproveForms,
         Action::Publish,
         Action::ManageAccounts,
         Action::ReadAudit,
+        Action::OwnAccount,
     ];
 }
 
@@ -189,8 +196,10 @@ impl Principal {
         unit: Option<&str>,
         within: impl Fn(&str, &str) -> bool,
     ) -> bool {
-        if action == Action::ReadPublic {
-            return true;
+        match action {
+            Action::ReadPublic => return true,
+            Action::OwnAccount => return matches!(self, Principal::User { .. }),
+            _ => {}
         }
         self.grants().iter().any(|g| {
             g.role.allows(action)
@@ -205,9 +214,15 @@ impl Principal {
     /// The unit subtrees whose dossier-level data the principal may read
     /// (`None`: all of them).
     pub fn dossier_scope(&self) -> Option<Vec<String>> {
+        self.roots(Action::ReadDossiers)
+    }
+
+    /// The unit subtrees where the principal may take `action` (`None`:
+    /// everywhere; empty: nowhere).
+    pub fn roots(&self, action: Action) -> Option<Vec<String>> {
         let mut roots = Vec::new();
         for g in self.grants() {
-            if g.role.allows(Action::ReadDossiers) {
+            if g.role.allows(action) {
                 match &g.unit {
                     None => return None,
                     Some(u) => roots.push(u.clone()),
@@ -222,7 +237,7 @@ impl Principal {
 fn needs_whole_database(action: Action) -> bool {
     matches!(
         action,
-        Action::Publish | Action::ManageAccounts | Action::ReadAudit
+        Action::Feed | Action::Publish | Action::ManageAccounts | Action::ReadAudit
     )
 }
 
@@ -282,6 +297,11 @@ pub struct ApiToken {
 /// The hex SHA-256 of a secret (session cookie, token): what the store keeps.
 pub fn secret_hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// The hex SHA-256 of a file's content, as the audit log records it.
+pub fn content_hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -452,6 +472,13 @@ mod tests {
         assert!(scoped_admin.permits(Action::Import, Some("H99.01"), within));
         assert!(!scoped_admin.permits(Action::ManageAccounts, None, within));
         let admin = user(&["admin"]);
+        let token = Principal::Token {
+            id: 1,
+            name: "t".into(),
+            grants: vec![Grant::parse("admin").expect("grant")],
+        };
+        assert!(!token.permits(Action::OwnAccount, None, within));
+        assert!(token.permits(Action::Import, None, within));
         for action in Action::ALL {
             assert!(admin.permits(action, Some("X"), within));
             assert!(admin.permits(action, None, within));

@@ -70,7 +70,13 @@ pub fn router_with(db: impl AsRef<OsStr>, allow_sync: bool) -> anyhow::Result<ax
 
 /// The application on an open state.
 pub fn app(state: state::AppState) -> axum::Router {
-    let app = routes::app(state.clone()).merge(ops::routes(state.clone()));
+    let app = routes::app(state.clone())
+        .merge(ops::routes(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(access::secure_headers));
     ops::observed(app, state)
 }
 
@@ -99,10 +105,13 @@ pub fn serve(db: &str, addr: &str, allow_sync: bool) -> anyhow::Result<()> {
         );
         println!("Mở http://{addr} trong trình duyệt (API: http://{addr}/api/v1, Ctrl-C để dừng)");
         tracing::info!(%addr, db = %shown, allow_sync, "máy chủ bắt đầu nhận yêu cầu");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stopped())
-            .await
-            .context("máy chủ dừng do lỗi")?;
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(stopped())
+        .await
+        .context("máy chủ dừng do lỗi")?;
         tracing::info!("máy chủ đã dừng");
         Ok(())
     })

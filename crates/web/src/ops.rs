@@ -37,6 +37,9 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_REQUEST_ID: usize = 128;
 
 /// The operations routes on `state`.
+/// The operations routes (all `GET`).
+pub const ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics"];
+
 pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))

@@ -15,7 +15,7 @@ use crate::state::Ctx;
 /// given (a unit without published figures is unknown here).
 pub fn reconciliation(
     ctx: &Ctx<'_>,
-    scope: Scope,
+    scope: &Scope,
     period: &Period,
     unit: Option<&str>,
 ) -> Result<Reconciliation, Error> {

@@ -72,7 +72,7 @@ pub async fn download(
             }
             if let Some(code) = params.get("unit").filter(|c| !c.is_empty()) {
                 let sheet = ctx.sheet(&period)?;
-                request.unit = Some(access::resolve_unit(scope, &sheet, code)?.code.clone());
+                request.unit = Some(access::resolve_unit(&scope, &sheet, code)?.code.clone());
             }
             let report = chiso_app::report::build(ctx.store(), &request)?;
             let bytes = chiso_report::render(&report, format)?;
