@@ -107,7 +107,7 @@ pub enum AuditAction {
     },
 }
 
-fn now() -> Instant {
+pub fn now() -> Instant {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

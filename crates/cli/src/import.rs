@@ -15,11 +15,54 @@ use crate::output::Scored;
 
 use crate::{EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
 
+/// The SHA-256 of a file, read in 1 MiB pieces (`?` when unreadable).
+fn file_hash(path: &Path) -> String {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return "?".into();
+    };
+    let mut hash = chiso_core::accounts::ContentHash::default();
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return hash.finish(),
+            Ok(n) => hash.update(&buffer[..n]),
+            Err(_) => return "?".into(),
+        }
+    }
+}
+
+/// Writes one command's change to the audit log.
+pub fn audit<S: Scored>(store: &S, action: &str, detail: &str) -> Result<()> {
+    chiso_app::accounts::audit(
+        store,
+        crate::accounts::now(),
+        &crate::accounts::actor(),
+        "cli",
+        action,
+        detail,
+    )?;
+    Ok(())
+}
+
 pub fn run<S: Scored>(store: &mut S, kind: RecordKind, files: &[std::path::PathBuf]) -> Result<u8> {
     let mut code = EXIT_OK;
     for file in files {
         match import_file(store, kind, file, true) {
             Ok(s) => {
+                audit(
+                    store,
+                    "import",
+                    &format!(
+                        "kind={} file={} sha256={} read={} accepted={} rejected={}",
+                        s.kind,
+                        file.display().to_string().replace(' ', "_"),
+                        file_hash(file),
+                        s.read,
+                        s.accepted(),
+                        s.rejected
+                    ),
+                )?;
                 println!(
                     "{}: đọc {} dòng — nhận {} (mới {}, thay thế {}), từ chối {}",
                     file.display(),
@@ -68,6 +111,19 @@ pub fn feed(store: &mut Backend, files: &[std::path::PathBuf]) -> Result<u8> {
         let name = path.display().to_string();
         let s =
             chiso_app::apply_feed(store, &name, chiso_ingest::events::read_events(&name, file))?;
+        audit(
+            store,
+            "push",
+            &format!(
+                "kind=events file={} sha256={} read={} new={} duplicates={} rejected={}",
+                name.replace(' ', "_"),
+                file_hash(path),
+                s.read,
+                s.new,
+                s.duplicates,
+                s.rejected
+            ),
+        )?;
         println!(
             "{name}: đọc {} sự kiện — mới {}, trùng (bỏ qua) {}, từ chối {}; cập nhật {} hồ sơ, {} hồ sơ chờ thêm sự kiện",
             integer(s.read as i64),

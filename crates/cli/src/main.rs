@@ -450,7 +450,9 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
         }
         Command::Rebuild => {
             let started = std::time::Instant::now();
-            open_existing_db(config)?.rebuild()?;
+            let mut store = open_existing_db(config)?;
+            store.rebuild()?;
+            import::audit(&store, "rebuild", "")?;
             println!(
                 "Đã tính lại toàn bộ số đo từ dữ liệu gốc trong {:.2} giây",
                 started.elapsed().as_secs_f64()

@@ -49,7 +49,9 @@ pub fn run(config: &Config, action: MethodologyAction) -> Result<u8> {
         MethodologyAction::Add { file } => {
             let m = read(&file)?;
             let text = std::fs::read_to_string(&file)?;
-            crate::open_db(config)?.add_methodology(&m, &text)?;
+            let mut store = crate::open_db(config)?;
+            store.add_methodology(&m, &text)?;
+            crate::import::audit(&store, "methodology_added", &format!("id={}", m.id))?;
             println!("Đã thêm bộ chỉ số {} ({})", m.id, validity(&m));
         }
         MethodologyAction::List => {

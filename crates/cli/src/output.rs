@@ -608,7 +608,8 @@ pub fn quarantine(store: &mut Backend, export: Option<&Path>, clear: bool) -> Re
         }
     }
     if clear {
-        store.clear_quarantine()?;
+        let cleared = store.clear_quarantine()?;
+        crate::import::audit(&*store, "quarantine_cleared", &format!("rows={cleared}"))?;
         println!("Đã xóa danh sách bản ghi bị từ chối.");
     }
     Ok(())

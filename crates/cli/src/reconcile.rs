@@ -53,6 +53,17 @@ pub fn import(store: &mut Backend, files: &[PathBuf], period: Option<&str>) -> R
             }
         };
         let s = chiso_app::import_published(store, &read)?;
+        crate::import::audit(
+            &*store,
+            "import",
+            &format!(
+                "kind=published file={} read={} accepted={} rejected={}",
+                path.display().to_string().replace(' ', "_"),
+                s.read,
+                s.accepted(),
+                s.rejected
+            ),
+        )?;
         let periods: std::collections::BTreeSet<String> =
             read.rows.iter().map(|r| r.period.code()).collect();
         let mut out = format!(

@@ -31,6 +31,10 @@ const ERROR_CODES: &[&str] = &[
     "no_data",
     "unreadable_file",
     "payload_too_large",
+    "unauthenticated",
+    "invalid_token",
+    "forbidden",
+    "cross_site_request",
     "not_found",
     "method_not_allowed",
     "internal_error",
@@ -667,6 +671,8 @@ pub fn document() -> Value {
             "responses": { "200": ok("Tài liệu OpenAPI 3", json!({ "type": "object" })) },
         } },
     });
+    let mut paths = paths;
+    protect(&mut paths);
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -677,6 +683,46 @@ pub fn document() -> Value {
                             Lỗi trả về {\"error\": {\"code\", \"message\"}}.",
         },
         "paths": paths,
-        "components": { "schemas": schemas() },
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Token của hệ thống hoặc kịch bản: chiso token create --name TÊN --role VAI_TRÒ [--unit MÃ]",
+                },
+            },
+        },
     })
+}
+
+/// Marks the operations the access policy does not open to the public:
+/// a bearer token (or a session) is needed, and they may answer 401 and 403.
+fn protect(paths: &mut Value) {
+    let Some(paths) = paths.as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let method = axum::http::Method::from_bytes(method.to_uppercase().as_bytes())
+                .unwrap_or(axum::http::Method::GET);
+            let public = crate::access::action_of(&method, path)
+                .is_none_or(|a| a == chiso_core::accounts::Action::ReadPublic);
+            if public {
+                continue;
+            }
+            op["security"] = json!([{ "bearer": [] }]);
+            op["responses"]["401"] = ok(
+                "Cần đăng nhập hoặc token (unauthenticated, invalid_token)",
+                schema_ref("Error"),
+            );
+            op["responses"]["403"] = ok(
+                "Không có quyền, hoặc yêu cầu từ trang khác (forbidden, cross_site_request)",
+                schema_ref("Error"),
+            );
+        }
+    }
 }
