@@ -264,10 +264,10 @@ impl Node {
         (status, body)
     }
 
-    /// One POST of `body`: the status code and the answer.
-    fn post(&self, path: &str, body: &str) -> (u16, String) {
+    /// One POST of `body` with a bearer token: the status code and the answer.
+    fn post_as(&self, path: &str, body: &str, token: &str) -> (u16, String) {
         self.request(&format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.addr,
             body.len()
         ))
@@ -375,7 +375,12 @@ fn two_server_nodes_on_one_postgresql_serve_the_same_and_see_each_write_at_once(
     );
     let dossiers = |node: &Node| node.json("/api/v1/health")["database"]["dossiers"].clone();
     let count = dossiers(&b);
-    let (status, body) = a.post("/api/v1/events", &event);
+    let out = ok(
+        url,
+        &["token", "create", "--name", "nut-a", "--role", "admin"],
+    );
+    let token = out.lines().last().expect("token").to_string();
+    let (status, body) = a.post_as("/api/v1/events", &event, &token);
     assert_eq!(status, 200, "{body}");
     let pushed = std::time::Instant::now();
     while dossiers(&b) == count {

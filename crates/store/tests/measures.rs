@@ -616,7 +616,10 @@ fn a_database_from_before_the_end_column_is_migrated_and_scores_the_same() {
     // The file as the previous schema left it: no end-of-processing column filled.
     store
         .connection()
-        .execute_batch("ALTER TABLE dossiers DROP COLUMN ended_at; PRAGMA user_version = 4;")
+        .execute_batch(
+            "ALTER TABLE dossiers DROP COLUMN ended_at; DROP TABLE users; DROP TABLE sessions; \
+             DROP TABLE api_tokens; DROP TABLE audit_log; PRAGMA user_version = 4;",
+        )
         .unwrap();
     drop(store);
     let store = Store::open(&dir.path().join("test.db")).unwrap();
