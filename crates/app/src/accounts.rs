@@ -356,6 +356,51 @@ pub fn audit<S: AccountStore>(
     Ok(())
 }
 
+/// The whole audit log, in order, read a page at a time.
+pub fn all_audit<S: AccountStore>(
+    store: &S,
+) -> std::result::Result<Vec<chiso_core::accounts::AuditEntry>, S::Error> {
+    let mut all: Vec<chiso_core::accounts::AuditEntry> = Vec::new();
+    loop {
+        let after = all.last().map_or(0, |e| e.seq);
+        let page = store.audit(after, 10_000)?;
+        if page.is_empty() {
+            return Ok(all);
+        }
+        all.extend(page);
+    }
+}
+
+/// Audit entries as a CSV file for people (UTF-8 with BOM, formula cells
+/// neutralised), with their chain links, as the web and the CLI export it.
+pub fn audit_csv(entries: &[chiso_core::accounts::AuditEntry]) -> std::io::Result<Vec<u8>> {
+    let header = [
+        "seq",
+        "at",
+        "actor",
+        "from",
+        "action",
+        "detail",
+        "prev_hash",
+        "hash",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = std::iter::once(header).chain(entries.iter().map(|e| {
+        vec![
+            e.seq.to_string(),
+            e.draft.at.vn(),
+            e.draft.actor.clone(),
+            e.draft.from.clone(),
+            e.draft.action.clone(),
+            e.draft.detail.clone(),
+            e.prev_hash.clone(),
+            e.hash.clone(),
+        ]
+    }));
+    chiso_report::people_csv::to_bytes(rows).map_err(std::io::Error::other)
+}
+
 /// What `chiso audit verify` found.
 #[derive(Debug)]
 pub enum Verified<E> {

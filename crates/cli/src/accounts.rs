@@ -399,33 +399,7 @@ pub fn audit_log(store: &Backend, action: AuditAction) -> Result<u8> {
         }
         AuditAction::Export { out } => {
             let entries = all_entries(store)?;
-            let rows = std::iter::once(
-                [
-                    "seq",
-                    "at",
-                    "actor",
-                    "from",
-                    "action",
-                    "detail",
-                    "prev_hash",
-                    "hash",
-                ]
-                .map(String::from)
-                .to_vec(),
-            )
-            .chain(entries.iter().map(|e| {
-                vec![
-                    e.seq.to_string(),
-                    e.draft.at.vn(),
-                    e.draft.actor.clone(),
-                    e.draft.from.clone(),
-                    e.draft.action.clone(),
-                    e.draft.detail.clone(),
-                    e.prev_hash.clone(),
-                    e.hash.clone(),
-                ]
-            }));
-            let bytes = chiso_report::people_csv::to_bytes(rows)?;
+            let bytes = accounts::audit_csv(&entries)?;
             std::fs::write(&out, bytes)
                 .with_context(|| format!("không ghi được {}", out.display()))?;
             audit(
@@ -440,15 +414,5 @@ pub fn audit_log(store: &Backend, action: AuditAction) -> Result<u8> {
 }
 
 fn all_entries(store: &Backend) -> Result<Vec<chiso_core::accounts::AuditEntry>> {
-    let mut all = Vec::new();
-    loop {
-        let after = all
-            .last()
-            .map_or(0, |e: &chiso_core::accounts::AuditEntry| e.seq);
-        let page = store.audit(after, 10_000)?;
-        if page.is_empty() {
-            return Ok(all);
-        }
-        all.extend(page);
-    }
+    Ok(accounts::all_audit(store)?)
 }

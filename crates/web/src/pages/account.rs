@@ -354,33 +354,7 @@ pub async fn audit_csv(
         .run(move |ctx| {
             let mut entries = audit_entries(ctx.store(), &params, true)?;
             entries.reverse();
-            let rows = std::iter::once(
-                [
-                    "seq",
-                    "at",
-                    "actor",
-                    "from",
-                    "action",
-                    "detail",
-                    "prev_hash",
-                    "hash",
-                ]
-                .map(String::from)
-                .to_vec(),
-            )
-            .chain(entries.iter().map(|e| {
-                vec![
-                    e.seq.to_string(),
-                    e.draft.at.vn(),
-                    e.draft.actor.clone(),
-                    e.draft.from.clone(),
-                    e.draft.action.clone(),
-                    e.draft.detail.clone(),
-                    e.prev_hash.clone(),
-                    e.hash.clone(),
-                ]
-            }));
-            let bytes = chiso_report::people_csv::to_bytes(rows).map_err(Error::internal)?;
+            let bytes = accounts::audit_csv(&entries).map_err(Error::internal)?;
             accounts::audit(
                 ctx.store(),
                 access::now(),
