@@ -37,6 +37,7 @@ pub mod published;
 mod render;
 mod resolve;
 mod text;
+mod xlsx_formulas;
 mod xlsx_source;
 
 pub use resolve::{Catalogue, Placement};

@@ -2,14 +2,17 @@
 //! damaged at random (a portal envelope, a JSON array, JSON Lines, a staff
 //! export as CSV and as an HTML table), read as every record kind, never
 //! panic and account for every row: accepted + rejected = read, each
-//! rejection naming the file.
+//! rejection naming the file. Workbooks seen in attacks: a tiny file with
+//! one far-away cell (which once made the reader allocate the whole
+//! rectangle, 512 GB), formulas without a value, and random sparse sheets.
 
 use std::io::Cursor;
 use std::sync::Arc;
 
 use chiso_core::records::{ProcedureLevel, UnitKind};
-use chiso_ingest::{from_reader_with, Catalogue, Item, ReadOptions, RecordKind};
+use chiso_ingest::{from_reader_with, Catalogue, Item, ReadOptions, RecordKind, Rejected};
 use proptest::prelude::*;
+use rust_xlsxwriter::{Formula, Workbook, Worksheet};
 
 const ENVELOPE: &str = r#"{"session":"s","madonvi":"000.22.20.H53","service":"DongBoHoSoMC","isUpdating":"False","data":[
 {"MaHoSo":"000.22.20.H53-261019-00001","MaTTHC":"1.001","DonViXuLy":"Sở Tư pháp","KenhThucHien":"2","NgayTiepNhan":"20261019135404",
@@ -53,7 +56,7 @@ fn catalogue() -> Arc<Catalogue> {
 fn check(kind: RecordKind, bytes: Vec<u8>) -> Result<(), TestCaseError> {
     let options = ReadOptions {
         catalogue: Some(catalogue()),
-        unit: None,
+        ..ReadOptions::default()
     };
     let Ok(mut reader) = from_reader_with(kind, "hostile.bin", None, Cursor::new(bytes), &options)
     else {
@@ -126,6 +129,30 @@ proptest! {
     }
 
     #[test]
+    fn sparse_workbooks(cells in proptest::collection::vec(
+        (0u32..1_048_576, 0u16..16_384, 0u8..4, "[a-zA-Z0-9 ./:-]{0,12}"), 0..12)
+    ) {
+        let bytes = workbook(|ws| {
+            for (i, name) in ["code", "name", "kind"].into_iter().enumerate() {
+                ws.write_string(0, i as u16, name).expect("header");
+            }
+            for (row, col, how, text) in &cells {
+                let (row, col) = (row.saturating_add(1).min(1_048_575), *col);
+                match how {
+                    0 => ws.write_string(row, col, text).map(|_| ()),
+                    1 => ws.write_number(row, col, f64::from(row)).map(|_| ()),
+                    2 => ws.write_formula(row, col, "=1+1").map(|_| ()),
+                    _ => ws
+                        .write_formula(row, col, Formula::new("=\"x\"").set_result(text.clone()))
+                        .map(|_| ()),
+                }
+                .expect("cell");
+            }
+        });
+        check(RecordKind::Units, bytes)?;
+    }
+
+    #[test]
     fn damaged_staff_exports(csv in damaged(STAFF_CSV), html in damaged(STAFF_HTML)) {
         check(RecordKind::Dossiers, csv)?;
         check(RecordKind::Dossiers, html)?;
@@ -136,7 +163,7 @@ proptest! {
 fn the_undamaged_payloads_read_whole() {
     let options = ReadOptions {
         catalogue: Some(catalogue()),
-        unit: None,
+        ..ReadOptions::default()
     };
     for (text, accepted) in [(ENVELOPE, 2), (STAFF_CSV, 2), (STAFF_HTML, 1)] {
         let reader = from_reader_with(
@@ -154,4 +181,99 @@ fn the_undamaged_payloads_read_whole() {
             .count();
         assert_eq!(ok, accepted, "{items:?}");
     }
+}
+
+/// An XLSX file built by `fill` on its one sheet.
+fn workbook(fill: impl FnOnce(&mut Worksheet)) -> Vec<u8> {
+    let mut book = Workbook::new();
+    fill(book.add_worksheet());
+    book.save_to_buffer().expect("workbook")
+}
+
+/// Reads `bytes` as units, checking the accounting; (accepted, rejected).
+fn read_units(bytes: Vec<u8>) -> (u64, Vec<Rejected>) {
+    let reader = from_reader_with(
+        RecordKind::Units,
+        "hostile.xlsx",
+        None,
+        Cursor::new(bytes),
+        &ReadOptions::default(),
+    )
+    .expect("readable");
+    let mut reader = reader;
+    let items: Vec<Item> = reader.by_ref().collect();
+    let accepted = items
+        .iter()
+        .filter(|i| matches!(i, Item::Accepted { .. }))
+        .count() as u64;
+    let rejected: Vec<Rejected> = items
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Rejected(r) => Some(r),
+            Item::Accepted { .. } => None,
+        })
+        .collect();
+    assert_eq!(accepted + rejected.len() as u64, reader.rows_read());
+    (accepted, rejected)
+}
+
+/// One cell at the sheet's last row and column, in a file of a few KB:
+/// read as the cells it holds (two rows), not as 17 billion empty cells.
+#[test]
+fn a_far_away_cell_does_not_allocate_the_whole_sheet() {
+    let bytes = workbook(|ws| {
+        ws.write_string(0, 0, "code").expect("cell");
+        ws.write_string(0, 1, "name").expect("cell");
+        ws.write_string(1, 0, "U1").expect("cell");
+        ws.write_string(1, 1, "Sở Tư pháp").expect("cell");
+        ws.write_string(1_048_575, 16_383, "x").expect("cell");
+    });
+    assert!(bytes.len() < 8_000, "{} bytes", bytes.len());
+    let (accepted, rejected) = read_units(bytes);
+    assert_eq!(accepted, 1);
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].line, 1_048_576);
+    // The row's text goes up to its one cell: bounded by the sheet's width.
+    assert!(rejected[0].raw.len() <= 16_384, "{}", rejected[0].raw.len());
+}
+
+/// A formula the file carries no value for (written by a program that does
+/// not calculate) is a rejected row naming the cell, never an empty or 0
+/// value; one with its value is read.
+#[test]
+fn formulas_without_a_value_are_rejected_by_cell() {
+    let bytes = workbook(|ws| {
+        ws.write_string(0, 0, "code").expect("cell");
+        ws.write_string(0, 1, "name").expect("cell");
+        ws.write_string(0, 2, "valid_from").expect("cell");
+        ws.write_string(1, 0, "U1").expect("cell");
+        ws.write_formula(1, 1, "=\"Sở \"&\"Tư pháp\"")
+            .expect("cell");
+        ws.write_string(2, 0, "U2").expect("cell");
+        ws.write_formula(
+            2,
+            1,
+            Formula::new("=\"Sở \"&\"Y tế\"").set_result("Sở Y tế"),
+        )
+        .expect("cell");
+        ws.write_string(3, 0, "U3").expect("cell");
+        ws.write_string(3, 1, "Sở Xây dựng").expect("cell");
+        ws.write_formula(3, 2, "=DATE(2024,1,1)").expect("cell");
+        // Outside the kind's columns: not read, so not a reason.
+        ws.write_string(4, 0, "U4").expect("cell");
+        ws.write_string(4, 1, "Sở Nội vụ").expect("cell");
+        ws.write_formula(4, 5, "=1+1").expect("cell");
+        // A row holding nothing but a formula without a value is still a row.
+        ws.write_formula(5, 1, "=A1").expect("cell");
+    });
+    let (accepted, rejected) = read_units(bytes);
+    assert_eq!(accepted, 2, "{rejected:?}");
+    let lines: Vec<usize> = rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![2, 4, 6]);
+    assert!(rejected[0]
+        .reason
+        .contains("ô B2 ở cột name là công thức chưa có giá trị"));
+    assert_eq!(rejected[0].column.as_deref(), Some("name"));
+    assert!(rejected[1].reason.contains("ô C4 ở cột valid_from"));
+    assert!(rejected[2].reason.contains("ô B6"));
 }
