@@ -93,6 +93,7 @@ pub fn read_options<S: Storage>(store: &S, unit: Option<String>) -> Result<ReadO
     Ok(ReadOptions {
         catalogue: Some(Arc::new(name_catalogue(store)?)),
         unit,
+        ..ReadOptions::default()
     })
 }
 

@@ -10,7 +10,9 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use chiso_core::records::{ProcedureLevel, UnitKind};
-use chiso_ingest::{from_reader_with, Catalogue, Item, ReadOptions, RecordKind, Rejected};
+use chiso_ingest::{
+    from_reader_with, Catalogue, DateBounds, Item, ReadOptions, RecordKind, Rejected,
+};
 use proptest::prelude::*;
 use rust_xlsxwriter::{Formula, Workbook, Worksheet};
 
@@ -276,4 +278,108 @@ fn formulas_without_a_value_are_rejected_by_cell() {
     assert_eq!(rejected[0].column.as_deref(), Some("name"));
     assert!(rejected[1].reason.contains("ô C4 ở cột valid_from"));
     assert!(rejected[2].reason.contains("ô B6"));
+}
+
+/// Reads dossiers from CSV text with `dates`; every row accounted for.
+fn read_dossiers(csv: &str, dates: DateBounds) -> (Vec<String>, Vec<Rejected>) {
+    let options = ReadOptions {
+        dates,
+        ..ReadOptions::default()
+    };
+    let mut reader = from_reader_with(
+        RecordKind::Dossiers,
+        "dates.csv",
+        None,
+        Cursor::new(csv.as_bytes().to_vec()),
+        &options,
+    )
+    .expect("readable");
+    let (mut accepted, mut rejected) = (Vec::new(), Vec::new());
+    for item in reader.by_ref() {
+        match item {
+            Item::Accepted { record, .. } => accepted.push(record.key()),
+            Item::Rejected(r) => rejected.push(r),
+        }
+    }
+    assert_eq!((accepted.len() + rejected.len()) as u64, reader.rows_read());
+    (accepted, rejected)
+}
+
+/// A year typed wrong (nine digits, five, or outside 1990–2100) is a
+/// rejected row naming the column, never another date; the window can be
+/// narrowed.
+#[test]
+fn years_outside_the_window_are_rejected() {
+    let csv = "id,unit_code,procedure_code,received_at,due_at,finished_at\n\
+               ok,U,P,2024-03-01 08:00,2024-03-05,2024-03-04 10:00\n\
+               huge,U,P,999999999-01-01,,\n\
+               huge-vn,U,P,01/01/999999999 08:00,,\n\
+               five,U,P,20224-03-01,,\n\
+               far,U,P,2101-01-01,,\n\
+               early,U,P,1989-12-31,,\n\
+               due,U,P,2024-03-01,2124-03-05,\n\
+               end,U,P,2024-03-01,,2999-03-04 10:00\n\
+               compact,U,P,99990101080000,,\n\
+               old,U,P,1995-06-01,,\n";
+    let (accepted, rejected) = read_dossiers(csv, DateBounds::default());
+    assert_eq!(accepted, vec!["ok", "old"], "{rejected:#?}");
+    let reasons: Vec<(&str, &str)> = rejected
+        .iter()
+        .map(|r| (r.column.as_deref().unwrap_or(""), r.reason.as_str()))
+        .collect();
+    for (column, reason) in &reasons[..3] {
+        assert_eq!(*column, "received_at");
+        assert!(reason.starts_with("ngày không hợp lệ"), "{reason}");
+    }
+    for (i, (column, year)) in [
+        ("received_at", "2101"),
+        ("received_at", "1989"),
+        ("due_at", "2124"),
+        ("finished_at", "2999"),
+        ("received_at", "9999"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (c, reason) = reasons[3 + i];
+        assert_eq!(c, column, "{reason}");
+        assert!(
+            reason.contains(&format!("năm {year} của ngày")) && reason.contains("1990–2100"),
+            "{reason}"
+        );
+    }
+    let narrow = DateBounds {
+        first_year: 2000,
+        ..DateBounds::default()
+    };
+    let (accepted, rejected) = read_dossiers(csv, narrow);
+    assert_eq!(accepted, vec!["ok"]);
+    assert!(rejected.last().unwrap().reason.contains("2000–2100"));
+}
+
+/// Bounded by the time of the import, an event cannot be in the future:
+/// one dossier received in 2099 would otherwise move the data's as-of
+/// instant, the dashboard's default period and the judging of every open
+/// dossier. A due date may be later.
+#[test]
+fn events_after_the_import_are_rejected() {
+    let now = chiso_core::time::parse_instant("2026-12-04T08:00:00")
+        .unwrap()
+        .instant;
+    let csv = "id,unit_code,procedure_code,received_at,due_at,finished_at\n\
+               ok,U,P,2026-12-04 07:00,2027-01-05,\n\
+               tomorrow,U,P,2026-12-05 07:00,,\n\
+               outlier,U,P,2099-03-01,,\n\
+               finished-later,U,P,2026-12-01,,2027-02-01 10:00\n";
+    let (accepted, rejected) = read_dossiers(csv, DateBounds::until(now));
+    assert_eq!(accepted, vec!["ok", "tomorrow"], "{rejected:#?}");
+    assert_eq!(rejected.len(), 2);
+    assert_eq!(rejected[0].column.as_deref(), Some("received_at"));
+    assert!(rejected[0]
+        .reason
+        .contains("ở sau thời điểm nhập (04/12/2026 08:00)"));
+    assert_eq!(rejected[1].column.as_deref(), Some("finished_at"));
+    // Without a bound (a file read outside an import), the window only.
+    let (accepted, _) = read_dossiers(csv, DateBounds::default());
+    assert_eq!(accepted.len(), 4);
 }

@@ -8,6 +8,7 @@ use chiso_app::ImportSummary;
 use chiso_backend::Backend;
 use chiso_core::storage::QuarantinedRow;
 use chiso_core::storage::Storage;
+use chiso_core::time::Instant;
 use chiso_ingest::{Format, RecordKind};
 
 use crate::error::Error;
@@ -86,7 +87,12 @@ pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> 
 pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
     ctx.importing(|store| {
         let before = quarantine_mark(store)?;
-        let options = chiso_app::read_options(&*store, upload.unit)?;
+        let mut options = chiso_app::read_options(&*store, upload.unit)?;
+        // An event after now (a year typed 2099) would move the data's as-of instant.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        options.dates = chiso_ingest::DateBounds::until(Instant::from_unix(now));
         let reader = chiso_ingest::from_reader_with(
             upload.kind,
             &upload.name,
