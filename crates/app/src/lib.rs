@@ -7,6 +7,9 @@
 //!
 //! - [`import`]: one file or upload (any shape `chiso-ingest` reads) in one
 //!   batch, rejected rows in the quarantine, `read = inserted + replaced + rejected`;
+//!   a unit closing a loop of parents or successors rejected, naming the loop;
+//!   a rejected row's text kept up to [`MAX_RAW_BYTES`] in every backend, the
+//!   rest cut and said;
 //! - [`apply_feed`]: dossier events kept per (dossier, seq), each touched
 //!   dossier folded from all its events;
 //! - [`import_published`]: the portal's published figures;
@@ -20,6 +23,7 @@ pub mod report;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use chiso_core::scoring::{link_cycle, UnitLinks};
 use chiso_core::storage::{Batch, Outcome, Put, Storage};
 use chiso_ingest::events::{self, DossierEvent};
 use chiso_ingest::published::Published;
@@ -121,6 +125,17 @@ pub fn import<S: Storage>(
     let kind = reader.kind().code();
     let file = reader.file().to_string();
     let mut first_rejections = Vec::new();
+    // Units: every unit's links, to refuse one that closes a loop.
+    let mut links: Option<UnitLinks> = match reader.kind() {
+        chiso_ingest::RecordKind::Units => Some(
+            store
+                .unit_list()?
+                .into_iter()
+                .map(|u| (u.code, [u.parent_code, u.successor_code]))
+                .collect(),
+        ),
+        _ => None,
+    };
     let mut batch = store.batch(kind, &file)?;
     let mut read = 0u64;
     let (report_tx, report_rx) = std::sync::mpsc::channel::<Report>();
@@ -149,8 +164,16 @@ pub fn import<S: Storage>(
             for item in items {
                 read += 1;
                 let rejection = match item {
-                    Item::Accepted { line, record } => put(&mut batch, line, &record)?,
-                    Item::Rejected(r) => {
+                    Item::Accepted { line, record } => match unit_loop(links.as_mut(), &record) {
+                        Some((column, reason)) => {
+                            let raw = bounded(record.to_csv_row());
+                            batch.reject(line, Some(column), &reason, &raw)?;
+                            Some(chiso_ingest::reject(line, &file, Some(column), reason, raw))
+                        }
+                        None => put(&mut batch, line, &record)?,
+                    },
+                    Item::Rejected(mut r) => {
+                        r.raw = bounded(std::mem::take(&mut r.raw));
                         batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
                         Some(r)
                     }
@@ -181,6 +204,61 @@ pub fn import<S: Storage>(
         title_rows: report.title_rows,
         first_rejections,
     })
+}
+
+/// The most bytes of a rejected row's text kept in the quarantine and shown
+/// in a summary: a hostile row of megabytes is cut, and says so.
+pub const MAX_RAW_BYTES: usize = 4096;
+
+/// A rejected row's text within [`MAX_RAW_BYTES`], cut on a character
+/// boundary and ended with how much was cut.
+pub fn bounded(raw: String) -> String {
+    if raw.len() <= MAX_RAW_BYTES {
+        return raw;
+    }
+    let mut end = MAX_RAW_BYTES;
+    while !raw.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = raw.len() - end;
+    let mut kept = raw;
+    kept.truncate(end);
+    kept.push_str(&format!(
+        "… (cắt bớt {} byte)",
+        chiso_core::format::integer(cut as i64)
+    ));
+    kept
+}
+
+/// For a unit, whether it closes a loop of parents or successors with the
+/// units already known (stored or earlier in the file): the column and the
+/// reason. A unit that does not is added to the known links.
+fn unit_loop(links: Option<&mut UnitLinks>, record: &Record) -> Option<(&'static str, String)> {
+    let (Some(links), Record::Unit(u)) = (links, record) else {
+        return None;
+    };
+    let mine = [u.parent_code.clone(), u.successor_code.clone()];
+    let before = links.insert(u.code.clone(), mine);
+    let path = link_cycle(links, &u.code)?;
+    match before {
+        Some(old) => links.insert(u.code.clone(), old),
+        None => links.remove(&u.code),
+    };
+    let column = if path.get(1) == u.parent_code.as_ref() {
+        "parent_code"
+    } else {
+        "successor_code"
+    };
+    let code = &u.code;
+    let name = &u.name;
+    let path = path.join(" → ");
+    Some((
+        column,
+        format!(
+            "đơn vị {code} ({name}) tạo thành vòng lặp đơn vị cấp trên {path}: một đơn vị không thể nằm \
+             dưới chính nó; sửa cột {column} của một trong các đơn vị này rồi nhập lại"
+        ),
+    ))
 }
 
 /// Puts one record; one the store cannot accept (unknown unit or procedure)
@@ -214,7 +292,7 @@ fn rejected_put<B: Batch>(
         Ok(_) => Ok(None),
         Err(Put::Failed(e)) => Err(e),
         Err(Put::Rejected { column, reason }) => {
-            let raw = raw();
+            let raw = bounded(raw());
             batch.reject(line, column, &reason, &raw)?;
             Ok(Some(chiso_ingest::reject(
                 line,
@@ -251,7 +329,8 @@ pub fn apply_feed<S: Storage>(
             Ok(_) => summary.duplicates += 1,
             Err(r) => {
                 summary.rejected += 1;
-                batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+                let raw = bounded(r.raw);
+                batch.reject(r.line, r.column.as_deref(), &r.reason, &raw)?;
             }
         }
     }
@@ -288,6 +367,10 @@ pub fn import_published<S: Storage>(
         .iter()
         .take(FIRST_REJECTIONS)
         .cloned()
+        .map(|mut r| {
+            r.raw = bounded(std::mem::take(&mut r.raw));
+            r
+        })
         .collect();
     for row in &published.rows {
         let result = batch.put_published(&row.period, row.line, &row.figures);
@@ -298,7 +381,8 @@ pub fn import_published<S: Storage>(
         }
     }
     for r in &published.rejected {
-        batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+        let raw = bounded(r.raw.clone());
+        batch.reject(r.line, r.column.as_deref(), &r.reason, &raw)?;
     }
     let read = published.read() as u64;
     let counts = batch.commit(read)?;
