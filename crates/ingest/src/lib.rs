@@ -487,6 +487,11 @@ pub(crate) struct Header {
 /// agency and date lines).
 pub(crate) const MAX_TITLE_ROWS: usize = 30;
 
+/// The most unknown (or known but unused) column names a reader reports,
+/// each shortened to 60 characters: summaries and API answers never echo a
+/// hostile header whole.
+const MAX_NOTED_COLUMNS: usize = 100;
+
 /// Finds the header among a file's first rows: the first row that names the
 /// kind's required columns. Rows above it are title rows. When none does,
 /// the error is the first row's.
@@ -538,11 +543,15 @@ pub(crate) fn map_header(
                 map[i] = Some(pos);
             }
             None => {
-                let name = name.trim().trim_start_matches('\u{feff}').to_string();
-                if columns::known_unused(&text::fold_key(&name)) {
-                    unused.push(name);
+                let name = name.trim().trim_start_matches('\u{feff}');
+                let list = if columns::known_unused(&text::fold_key(name)) {
+                    &mut unused
                 } else {
-                    extra.push(name);
+                    &mut extra
+                };
+                // Shown in summaries and answers: a hostile header stays small.
+                if list.len() < MAX_NOTED_COLUMNS {
+                    list.push(build::show(name));
                 }
             }
         }
@@ -754,8 +763,9 @@ impl Ctx {
         } else {
             &mut self.extra
         };
-        if list.len() < 100 && !list.iter().any(|e| e == name) {
-            list.push(name.to_string());
+        let name = build::show(name);
+        if list.len() < MAX_NOTED_COLUMNS && !list.contains(&name) {
+            list.push(name);
         }
     }
 

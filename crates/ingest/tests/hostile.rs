@@ -383,3 +383,42 @@ fn events_after_the_import_are_rejected() {
     let (accepted, _) = read_dossiers(csv, DateBounds::default());
     assert_eq!(accepted.len(), 4);
 }
+
+/// A header of hundreds of long unknown names (CSV) or a record with long
+/// unknown keys (JSON Lines) is reported as at most 100 names of at most
+/// 60 characters: summaries and API answers never echo it whole.
+#[test]
+fn unknown_columns_are_reported_bounded() {
+    let names: Vec<String> = (0..500)
+        .map(|i| format!("{i}{}", "x".repeat(2_000)))
+        .collect();
+    let csv = format!(
+        "id,unit_code,procedure_code,received_at,{}\nH1,U,P,2024-03-01,{}\n",
+        names.join(","),
+        vec!["v"; 500].join(",")
+    );
+    let mut json = serde_json::Map::new();
+    json.insert("id".into(), "H1".into());
+    json.insert("unit_code".into(), "U".into());
+    json.insert("procedure_code".into(), "P".into());
+    json.insert("received_at".into(), "2024-03-01".into());
+    for name in &names {
+        json.insert(name.clone(), "v".into());
+    }
+    let jsonl = serde_json::Value::Object(json).to_string();
+    for (name, text) in [("wide.csv", csv), ("wide.jsonl", jsonl)] {
+        let mut reader = from_reader_with(
+            RecordKind::Dossiers,
+            name,
+            None,
+            Cursor::new(text.into_bytes()),
+            &ReadOptions::default(),
+        )
+        .expect("readable");
+        let items: Vec<Item> = reader.by_ref().collect();
+        assert_eq!(items.len(), 1, "{name}");
+        let extra = reader.extra_columns();
+        assert_eq!(extra.len(), 100, "{name}");
+        assert!(extra.iter().all(|e| e.chars().count() <= 61), "{name}");
+    }
+}
