@@ -37,7 +37,7 @@ pub mod published;
 mod render;
 mod resolve;
 mod text;
-mod xlsx_formulas;
+mod workbook_scan;
 mod xlsx_source;
 
 pub use resolve::{Catalogue, Placement};

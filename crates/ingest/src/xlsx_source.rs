@@ -8,7 +8,8 @@
 //! Hostile workbooks are bounded: the sheet is kept as the cells it really
 //! holds, never as the rectangle its farthest cell spans (one cell at
 //! `XFD1048576` would otherwise be 17 billion cells), at most [`MAX_CELLS`]
-//! cells and [`MAX_TEXT_BYTES`] of text. A formula whose value the file does
+//! cells and [`MAX_TEXT_BYTES`] of text; an ODS file, which calamine lays
+//! out whole, is refused before reading when its rectangle is larger. A formula whose value the file does
 //! not carry (written by a program that never calculated it) is a rejected
 //! row naming the cell, never an empty cell or a 0.
 
@@ -190,10 +191,20 @@ fn push_bounded(cells: &mut Cells, cell: (u32, u32, Data), text: usize) -> Resul
 /// formula without a value, never the rectangle they span.
 fn first_sheet(bytes: Vec<u8>) -> Result<(Cells, Vec<(u32, u32)>), String> {
     let uncached = if bytes.starts_with(b"PK") {
-        crate::xlsx_formulas::uncached(&bytes)
+        crate::workbook_scan::uncached(&bytes)
     } else {
         Vec::new()
     };
+    if let Some(cells) = crate::workbook_scan::ods_cells(&bytes) {
+        if cells > MAX_CELLS as u64 {
+            return Err(format!(
+                "bảng tính ODS trải ra {} ô (kể cả các hàng, cột lặp lại), quá {} ô đọc được: xóa các \
+                 hàng, cột thừa hoặc xuất CSV",
+                chiso_core::format::integer(i64::try_from(cells).unwrap_or(i64::MAX)),
+                chiso_core::format::integer(MAX_CELLS as i64)
+            ));
+        }
+    }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let Some(name) = book.sheet_names().first().cloned() else {
         return Ok((Vec::new(), uncached));
@@ -207,7 +218,7 @@ fn first_sheet(bytes: Vec<u8>) -> Result<(Cells, Vec<(u32, u32)>), String> {
             let mut reader = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
             collect(|| reader.next_cell())?
         }
-        // XLS holds at most 65.536 x 256 cells; ODS is read whole by calamine.
+        // XLS holds at most 65.536 x 256 cells; ODS was measured above.
         _ => {
             let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
             let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -272,7 +283,7 @@ fn sheet_rows(mut cells: Cells, mut uncached: Vec<(u32, u32)>) -> (Vec<SheetRow>
     for (r, c) in uncached {
         let i = row_of(&mut rows, r);
         let col = (c - first_col) as usize;
-        // Its stored value, if any, is a placeholder (see xlsx_formulas).
+        // Its stored value, if any, is a placeholder (see workbook_scan).
         if let Ok(at) = rows[i].cells.binary_search_by_key(&col, |(c, _)| *c) {
             rows[i].cells.remove(at);
         }

@@ -422,3 +422,80 @@ fn unknown_columns_are_reported_bounded() {
         assert!(extra.iter().all(|e| e.chars().count() <= 61), "{name}");
     }
 }
+
+/// An ODS file as LibreOffice writes it: the sheet `rows` in one table.
+fn ods(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).expect("entry");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("write");
+    zip.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .expect("entry");
+    zip.write_all(
+        b"<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
+          <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+          </manifest:manifest>",
+    )
+    .expect("write");
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .expect("entry");
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>\
+         <office:spreadsheet><table:table table:name=\"S\">{rows}</table:table></office:spreadsheet>\
+         </office:body></office:document-content>"
+    );
+    zip.write_all(content.as_bytes()).expect("write");
+    zip.finish().expect("zip").into_inner()
+}
+
+fn ods_cell(text: &str) -> String {
+    format!(
+        "<table:table-cell office:value-type=\"string\"><text:p>{text}</text:p></table:table-cell>"
+    )
+}
+
+/// One value repeated over every row and column of an ODS sheet (a file
+/// under 1 KB that calamine would lay out as 17 billion cells) is refused
+/// before reading; the same sheet with two rows is read.
+#[test]
+fn an_ods_sheet_repeated_to_the_end_is_refused() {
+    let header = format!(
+        "<table:table-row>{}{}</table:table-row>",
+        ods_cell("code"),
+        ods_cell("name")
+    );
+    let row = format!(
+        "<table:table-row>{}{}</table:table-row>",
+        ods_cell("U1"),
+        ods_cell("Sở Tư pháp")
+    );
+    let trailing = "<table:table-row table:number-rows-repeated=\"1048574\">\
+                    <table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>";
+    let (accepted, rejected) = read_units(ods(&format!("{header}{row}{trailing}")));
+    assert_eq!((accepted, rejected.len()), (1, 0), "{rejected:?}");
+    let hostile = ods(&format!(
+        "{header}<table:table-row table:number-rows-repeated=\"1048575\">\
+         <table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" \
+         office:value=\"1\"/></table:table-row>"
+    ));
+    assert!(hostile.len() < 1_000, "{}", hostile.len());
+    let err = from_reader_with(
+        RecordKind::Units,
+        "hostile.ods",
+        None,
+        Cursor::new(hostile),
+        &ReadOptions::default(),
+    )
+    .err()
+    .expect("refused");
+    assert!(err.to_string().contains("bảng tính ODS trải ra"), "{err}");
+}

@@ -1,9 +1,14 @@
-//! The cells of an XLSX file's first sheet that hold a formula without a
-//! value: `<c><f>…</f></c>` with no `<v>` or an empty one, where calamine
-//! would show an empty cell, and, in a workbook that asks to be recalculated
-//! when opened (`<calcPr fullCalcOnLoad="1"/>`, what programs that never
-//! calculate write), a stored `0`, their placeholder. One streaming
-//! pass over the sheet's XML, bounded like the sheet itself.
+//! What a workbook's XML says before calamine reads it, in one streaming
+//! pass bounded like the sheet itself:
+//! - the cells of an XLSX file's first sheet that hold a formula without a
+//!   value: `<c><f>…</f></c>` with no `<v>` or an empty one, where calamine
+//!   would show an empty cell, and, in a workbook that asks to be
+//!   recalculated when opened (`<calcPr fullCalcOnLoad="1"/>`, what programs
+//!   that never calculate write), a stored `0`, their placeholder;
+//! - how many cells calamine would lay out for an ODS file: it reads every
+//!   table whole into the rectangle its cells span, repeated rows and
+//!   columns (`table:number-rows-repeated`) written out one by one, so a
+//!   few bytes may ask for billions.
 
 use std::io::{BufReader, Read, Seek};
 
@@ -194,6 +199,37 @@ mod tests {
     }
 
     #[test]
+    fn ods_rectangles() {
+        use std::io::Write;
+        let ods = |content: &str| {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+            zip.finish().unwrap().into_inner()
+        };
+        let t = "table:";
+        let table = |rows: &str| {
+            format!("<office:spreadsheet><{t}table>{rows}</{t}table></office:spreadsheet>")
+        };
+        // Two rows of three, then LibreOffice's trailing empty rows.
+        let plain = table(&format!(
+            "<{t}table-row><{t}table-cell office:value-type=\"string\"><text:p>a</text:p></{t}table-cell>\
+             <{t}table-cell {t}number-columns-repeated=\"2\" office:value-type=\"float\" office:value=\"1\"/></{t}table-row>\
+             <{t}table-row><{t}table-cell/><{t}table-cell><text:p>b</text:p></{t}table-cell></{t}table-row>\
+             <{t}table-row {t}number-rows-repeated=\"1048574\"><{t}table-cell {t}number-columns-repeated=\"1024\"/></{t}table-row>"
+        ));
+        assert_eq!(ods_cells(&ods(&plain)), Some(6));
+        // One value repeated over the whole sheet.
+        let hostile = table(&format!(
+            "<{t}table-row {t}number-rows-repeated=\"1048576\"><{t}table-cell {t}number-columns-repeated=\"16384\" \
+             office:value-type=\"float\" office:value=\"1\"/></{t}table-row>"
+        ));
+        assert_eq!(ods_cells(&ods(&hostile)), Some(1_048_576 * 16_384));
+        assert_eq!(ods_cells(b"not a zip"), None);
+    }
+
+    #[test]
     fn formulas_without_a_value() {
         let xml = r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c>
             <c r="B1"><f>C1*2</f></c><c r="C1" t="inlineStr"><is><t>x</t></is></c></row>
@@ -204,5 +240,60 @@ mod tests {
             <c r="B1"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>"#;
         assert_eq!(scan(zero.as_bytes(), false), vec![]);
         assert_eq!(scan(zero.as_bytes(), true), vec![(0, 0)]);
+    }
+}
+
+/// The cells calamine would allocate for the ODS file `bytes` (the sum over
+/// its tables of the rectangle from the first to the last row with a value,
+/// as wide as the widest such row, repeats expanded), or `None` when it is
+/// not an ODS file this pass can read.
+pub(crate) fn ods_cells(bytes: &[u8]) -> Option<u64> {
+    let mut zip = ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let content = zip.by_name("content.xml").ok()?;
+    let mut xml = Reader::from_reader(BufReader::new(content));
+    let mut buf = Vec::new();
+    let number = |e: &BytesStart<'_>, name: &[u8]| -> u64 {
+        attr(e, name).and_then(|v| v.parse().ok()).unwrap_or(1)
+    };
+    let mut total: u64 = 0;
+    // The table being read: its rows so far, first and end of rows with a
+    // value, widest such row; the row being read: its repeat, column, width.
+    let (mut rows, mut first, mut end, mut widest) = (0u64, None::<u64>, 0u64, 0u64);
+    let (mut repeat, mut col, mut width) = (1u64, 0u64, 0u64);
+    loop {
+        buf.clear();
+        let event = xml.read_event_into(&mut buf).ok()?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
+                b"table" => (rows, first, end, widest) = (0, None, 0, 0),
+                b"table-row" => (repeat, col, width) = (number(e, b"number-rows-repeated"), 0, 0),
+                b"table-cell" | b"covered-table-cell" => {
+                    col = col.saturating_add(number(e, b"number-columns-repeated"));
+                    let valued =
+                        matches!(event, Event::Start(_)) || attr(e, b"value-type").is_some();
+                    if valued {
+                        width = col;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) => match local(e.name().as_ref()) {
+                b"table-row" => {
+                    if width > 0 {
+                        first.get_or_insert(rows);
+                        end = rows.saturating_add(repeat);
+                        widest = widest.max(width);
+                    }
+                    rows = rows.saturating_add(repeat);
+                }
+                b"table" => {
+                    let height = first.map_or(0, |f| end - f);
+                    total = total.saturating_add(height.saturating_mul(widest));
+                }
+                _ => {}
+            },
+            Event::Eof => return Some(total),
+            _ => {}
+        }
     }
 }
