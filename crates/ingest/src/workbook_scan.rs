@@ -185,6 +185,61 @@ fn scan(input: impl std::io::BufRead, placeholder_zero: bool) -> Vec<(u32, u32)>
     }
 }
 
+/// The cells calamine would allocate for the ODS file `bytes` (the sum over
+/// its tables of the rectangle from the first to the last row with a value,
+/// as wide as the widest such row, repeats expanded), or `None` when it is
+/// not an ODS file this pass can read.
+pub(crate) fn ods_cells(bytes: &[u8]) -> Option<u64> {
+    let mut zip = ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let content = zip.by_name("content.xml").ok()?;
+    let mut xml = Reader::from_reader(BufReader::new(content));
+    let mut buf = Vec::new();
+    let number = |e: &BytesStart<'_>, name: &[u8]| -> u64 {
+        attr(e, name).and_then(|v| v.parse().ok()).unwrap_or(1)
+    };
+    let mut total: u64 = 0;
+    // The table being read: its rows so far, first and end of rows with a
+    // value, widest such row; the row being read: its repeat, column, width.
+    let (mut rows, mut first, mut end, mut widest) = (0u64, None::<u64>, 0u64, 0u64);
+    let (mut repeat, mut col, mut width) = (1u64, 0u64, 0u64);
+    loop {
+        buf.clear();
+        let event = xml.read_event_into(&mut buf).ok()?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
+                b"table" => (rows, first, end, widest) = (0, None, 0, 0),
+                b"table-row" => (repeat, col, width) = (number(e, b"number-rows-repeated"), 0, 0),
+                b"table-cell" | b"covered-table-cell" => {
+                    col = col.saturating_add(number(e, b"number-columns-repeated"));
+                    let valued =
+                        matches!(event, Event::Start(_)) || attr(e, b"value-type").is_some();
+                    if valued {
+                        width = col;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) => match local(e.name().as_ref()) {
+                b"table-row" => {
+                    if width > 0 {
+                        first.get_or_insert(rows);
+                        end = rows.saturating_add(repeat);
+                        widest = widest.max(width);
+                    }
+                    rows = rows.saturating_add(repeat);
+                }
+                b"table" => {
+                    let height = first.map_or(0, |f| end - f);
+                    total = total.saturating_add(height.saturating_mul(widest));
+                }
+                _ => {}
+            },
+            Event::Eof => return Some(total),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,60 +295,5 @@ mod tests {
             <c r="B1"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>"#;
         assert_eq!(scan(zero.as_bytes(), false), vec![]);
         assert_eq!(scan(zero.as_bytes(), true), vec![(0, 0)]);
-    }
-}
-
-/// The cells calamine would allocate for the ODS file `bytes` (the sum over
-/// its tables of the rectangle from the first to the last row with a value,
-/// as wide as the widest such row, repeats expanded), or `None` when it is
-/// not an ODS file this pass can read.
-pub(crate) fn ods_cells(bytes: &[u8]) -> Option<u64> {
-    let mut zip = ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
-    let content = zip.by_name("content.xml").ok()?;
-    let mut xml = Reader::from_reader(BufReader::new(content));
-    let mut buf = Vec::new();
-    let number = |e: &BytesStart<'_>, name: &[u8]| -> u64 {
-        attr(e, name).and_then(|v| v.parse().ok()).unwrap_or(1)
-    };
-    let mut total: u64 = 0;
-    // The table being read: its rows so far, first and end of rows with a
-    // value, widest such row; the row being read: its repeat, column, width.
-    let (mut rows, mut first, mut end, mut widest) = (0u64, None::<u64>, 0u64, 0u64);
-    let (mut repeat, mut col, mut width) = (1u64, 0u64, 0u64);
-    loop {
-        buf.clear();
-        let event = xml.read_event_into(&mut buf).ok()?;
-        match &event {
-            Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
-                b"table" => (rows, first, end, widest) = (0, None, 0, 0),
-                b"table-row" => (repeat, col, width) = (number(e, b"number-rows-repeated"), 0, 0),
-                b"table-cell" | b"covered-table-cell" => {
-                    col = col.saturating_add(number(e, b"number-columns-repeated"));
-                    let valued =
-                        matches!(event, Event::Start(_)) || attr(e, b"value-type").is_some();
-                    if valued {
-                        width = col;
-                    }
-                }
-                _ => {}
-            },
-            Event::End(e) => match local(e.name().as_ref()) {
-                b"table-row" => {
-                    if width > 0 {
-                        first.get_or_insert(rows);
-                        end = rows.saturating_add(repeat);
-                        widest = widest.max(width);
-                    }
-                    rows = rows.saturating_add(repeat);
-                }
-                b"table" => {
-                    let height = first.map_or(0, |f| end - f);
-                    total = total.saturating_add(height.saturating_mul(widest));
-                }
-                _ => {}
-            },
-            Event::Eof => return Some(total),
-            _ => {}
-        }
     }
 }
