@@ -8,8 +8,8 @@
 //! - [`import`]: one file or upload (any shape `chiso-ingest` reads) in one
 //!   batch, rejected rows in the quarantine, `read = inserted + replaced + rejected`;
 //!   a unit closing a loop of parents or successors rejected, naming the loop;
-//!   a rejected row's text kept up to [`MAX_RAW_BYTES`] in every backend, the
-//!   rest cut and said;
+//!   a rejected row's text kept up to [`MAX_RAW_BYTES`] (its reason up to
+//!   [`MAX_REASON_BYTES`]) in every backend, the rest cut and said;
 //! - [`apply_feed`]: dossier events kept per (dossier, seq), each touched
 //!   dossier folded from all its events;
 //! - [`import_published`]: the portal's published figures;
@@ -166,17 +166,13 @@ pub fn import<S: Storage>(
                 let rejection = match item {
                     Item::Accepted { line, record } => match unit_loop(links.as_mut(), &record) {
                         Some((column, reason)) => {
-                            let raw = bounded(record.to_csv_row());
-                            batch.reject(line, Some(column), &reason, &raw)?;
-                            Some(chiso_ingest::reject(line, &file, Some(column), reason, raw))
+                            let raw = record.to_csv_row();
+                            let r = chiso_ingest::reject(line, &file, Some(column), reason, raw);
+                            Some(store_rejected(&mut batch, r)?)
                         }
                         None => put(&mut batch, line, &record)?,
                     },
-                    Item::Rejected(mut r) => {
-                        r.raw = bounded(std::mem::take(&mut r.raw));
-                        batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
-                        Some(r)
-                    }
+                    Item::Rejected(r) => Some(store_rejected(&mut batch, r)?),
                 };
                 if let Some(r) = rejection {
                     if first_rejections.len() < FIRST_REJECTIONS {
@@ -209,19 +205,34 @@ pub fn import<S: Storage>(
 /// The most bytes of a rejected row's text kept in the quarantine and shown
 /// in a summary: a hostile row of megabytes is cut, and says so.
 pub const MAX_RAW_BYTES: usize = 4096;
+/// The most bytes of a rejection's reason kept (a reason quoting a hostile
+/// value, a loop of thousands of units).
+pub const MAX_REASON_BYTES: usize = 1024;
 
-/// A rejected row's text within [`MAX_RAW_BYTES`], cut on a character
-/// boundary and ended with how much was cut.
-pub fn bounded(raw: String) -> String {
-    if raw.len() <= MAX_RAW_BYTES {
-        return raw;
+/// A rejected row within the bounds, kept in the quarantine; returned as
+/// kept, for the summary.
+fn store_rejected<B: Batch>(batch: &mut B, r: Rejected) -> Result<Rejected, B::Error> {
+    let r = Rejected {
+        raw: bounded(r.raw, MAX_RAW_BYTES),
+        reason: bounded(r.reason, MAX_REASON_BYTES),
+        ..r
+    };
+    batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+    Ok(r)
+}
+
+/// `text` within `max` bytes, cut on a character boundary and ended with
+/// how much was cut.
+fn bounded(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
     }
-    let mut end = MAX_RAW_BYTES;
-    while !raw.is_char_boundary(end) {
+    let mut end = max;
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let cut = raw.len() - end;
-    let mut kept = raw;
+    let cut = text.len() - end;
+    let mut kept = text;
     kept.truncate(end);
     kept.push_str(&format!(
         "… (cắt bớt {} byte)",
@@ -292,15 +303,9 @@ fn rejected_put<B: Batch>(
         Ok(_) => Ok(None),
         Err(Put::Failed(e)) => Err(e),
         Err(Put::Rejected { column, reason }) => {
-            let raw = bounded(raw());
-            batch.reject(line, column, &reason, &raw)?;
-            Ok(Some(chiso_ingest::reject(
-                line,
-                batch.file(),
-                column,
-                reason,
-                raw,
-            )))
+            let file = batch.file().to_string();
+            let r = chiso_ingest::reject(line, &file, column, reason, raw());
+            Ok(Some(store_rejected(batch, r)?))
         }
     }
 }
@@ -329,8 +334,7 @@ pub fn apply_feed<S: Storage>(
             Ok(_) => summary.duplicates += 1,
             Err(r) => {
                 summary.rejected += 1;
-                let raw = bounded(r.raw);
-                batch.reject(r.line, r.column.as_deref(), &r.reason, &raw)?;
+                store_rejected(&mut batch, r)?;
             }
         }
     }
@@ -343,8 +347,12 @@ pub fn apply_feed<S: Storage>(
         match events::fold(&stored).map(|d| batch.put_dossier(&d)) {
             Ok(Ok(_)) => summary.dossiers += 1,
             Ok(Err(Put::Failed(e))) => return Err(e),
-            Ok(Err(Put::Rejected { reason, .. })) => summary.waiting.push((id, reason)),
-            Err(e) => summary.waiting.push((id, e.reason)),
+            Ok(Err(Put::Rejected { reason, .. })) => summary
+                .waiting
+                .push((id, bounded(reason, MAX_REASON_BYTES))),
+            Err(e) => summary
+                .waiting
+                .push((id, bounded(e.reason, MAX_REASON_BYTES))),
         }
     }
     batch.commit(summary.read)?;
@@ -367,9 +375,10 @@ pub fn import_published<S: Storage>(
         .iter()
         .take(FIRST_REJECTIONS)
         .cloned()
-        .map(|mut r| {
-            r.raw = bounded(std::mem::take(&mut r.raw));
-            r
+        .map(|r| Rejected {
+            raw: bounded(r.raw, MAX_RAW_BYTES),
+            reason: bounded(r.reason, MAX_REASON_BYTES),
+            ..r
         })
         .collect();
     for row in &published.rows {
@@ -381,8 +390,7 @@ pub fn import_published<S: Storage>(
         }
     }
     for r in &published.rejected {
-        let raw = bounded(r.raw.clone());
-        batch.reject(r.line, r.column.as_deref(), &r.reason, &raw)?;
+        store_rejected(&mut batch, r.clone())?;
     }
     let read = published.read() as u64;
     let counts = batch.commit(read)?;

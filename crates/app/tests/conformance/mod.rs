@@ -330,7 +330,7 @@ where
 
 /// A hostile row of 100 KB is kept in the quarantine (and shown in the
 /// summary) as its first 4 KiB and how much was cut, whichever backend and
-/// whichever step rejected it.
+/// whichever step rejected it; a reason quoting it, as its first 1 KiB.
 pub fn quarantined_rows_are_cut<S: Storage>(mut store: S, p: &Province)
 where
     S::Error: std::fmt::Debug,
@@ -353,6 +353,13 @@ where
     let stored: Vec<&str> = q[before..].iter().map(|r| r.raw.as_str()).collect();
     let shown: Vec<&str> = s.first_rejections.iter().map(|r| r.raw.as_str()).collect();
     assert_eq!(stored, shown);
+    // The unknown unit's reason quotes its 100 KB code: cut too.
+    let reason = &q[before + 1].reason;
+    assert!(
+        reason.len() <= chiso_app::MAX_REASON_BYTES + 40 && reason.contains("… (cắt bớt "),
+        "{}",
+        reason.len()
+    );
     for (raw, whole) in stored.iter().zip([&broken, &unknown_row]) {
         let (kept, note) = raw.split_once("… (cắt bớt ").expect("said");
         assert!(whole.starts_with(kept));
