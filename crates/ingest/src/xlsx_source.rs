@@ -403,7 +403,9 @@ impl XlsxSource {
                     line,
                     column,
                     format!(
-                        "ô {cell} ở cột {col} là công thức chưa có giá trị tính sẵn (tệp do một chương trình                          không tính công thức tạo ra): mở tệp bằng Excel hoặc LibreOffice, tính lại rồi lưu,                          hoặc thay công thức bằng giá trị"
+                        "ô {cell} ở cột {col} là công thức chưa có giá trị tính sẵn (tệp do một chương trình \
+                         không tính công thức tạo ra): mở tệp bằng Excel hoặc LibreOffice, tính lại rồi \
+                         lưu, hoặc thay công thức bằng giá trị"
                     ),
                     self.raw(row),
                 ));

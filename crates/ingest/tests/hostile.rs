@@ -275,6 +275,7 @@ fn formulas_without_a_value_are_rejected_by_cell() {
     assert!(rejected[0]
         .reason
         .contains("ô B2 ở cột name là công thức chưa có giá trị"));
+    assert!(!rejected[0].reason.contains("  "), "{}", rejected[0].reason);
     assert_eq!(rejected[0].column.as_deref(), Some("name"));
     assert!(rejected[1].reason.contains("ô C4 ở cột valid_from"));
     assert!(rejected[2].reason.contains("ô B6"));
