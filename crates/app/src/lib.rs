@@ -7,6 +7,9 @@
 //!
 //! - [`import`]: one file or upload (any shape `chiso-ingest` reads) in one
 //!   batch, rejected rows in the quarantine, `read = inserted + replaced + rejected`;
+//!   a unit closing a loop of parents or successors rejected, naming the loop;
+//!   a rejected row's text kept up to [`MAX_RAW_BYTES`] (its reason up to
+//!   [`MAX_REASON_BYTES`]) in every backend, the rest cut and said;
 //! - [`apply_feed`]: dossier events kept per (dossier, seq), each touched
 //!   dossier folded from all its events;
 //! - [`import_published`]: the portal's published figures;
@@ -21,6 +24,7 @@ pub mod report;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use chiso_core::scoring::{link_cycle, UnitLinks};
 use chiso_core::storage::{Batch, Outcome, Put, Storage};
 use chiso_ingest::events::{self, DossierEvent};
 use chiso_ingest::published::Published;
@@ -94,6 +98,7 @@ pub fn read_options<S: Storage>(store: &S, unit: Option<String>) -> Result<ReadO
     Ok(ReadOptions {
         catalogue: Some(Arc::new(name_catalogue(store)?)),
         unit,
+        ..ReadOptions::default()
     })
 }
 
@@ -172,6 +177,17 @@ pub fn import_within<S: Storage>(
     let kind = reader.kind().code();
     let file = reader.file().to_string();
     let mut first_rejections = Vec::new();
+    // Units: every unit's links, to refuse one that closes a loop.
+    let mut links: Option<UnitLinks> = match reader.kind() {
+        chiso_ingest::RecordKind::Units => Some(
+            store
+                .unit_list()?
+                .into_iter()
+                .map(|u| (u.code, [u.parent_code, u.successor_code]))
+                .collect(),
+        ),
+        _ => None,
+    };
     let mut batch = store.batch(kind, &file)?;
     let mut read = 0u64;
     let (report_tx, report_rx) = std::sync::mpsc::channel::<Report>();
@@ -200,22 +216,24 @@ pub fn import_within<S: Storage>(
             for item in items {
                 read += 1;
                 let rejection = match item {
-                    Item::Accepted { line, record } => match within.refusal(&record) {
-                        Some((column, reason)) => rejected_put(
-                            &mut batch,
-                            line,
-                            Err(Put::Rejected {
-                                column: Some(column),
-                                reason,
-                            }),
-                            || record.to_csv_row(),
-                        )?,
-                        None => put(&mut batch, line, &record)?,
-                    },
-                    Item::Rejected(r) => {
-                        batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
-                        Some(r)
+                    Item::Accepted { line, record } => {
+                        let refusal = within
+                            .refusal(&record)
+                            .or_else(|| unit_loop(links.as_mut(), &record));
+                        match refusal {
+                            Some((column, reason)) => rejected_put(
+                                &mut batch,
+                                line,
+                                Err(Put::Rejected {
+                                    column: Some(column),
+                                    reason,
+                                }),
+                                || record.to_csv_row(),
+                            )?,
+                            None => put(&mut batch, line, &record)?,
+                        }
                     }
+                    Item::Rejected(r) => Some(store_rejected(&mut batch, r)?),
                 };
                 if let Some(r) = rejection {
                     if first_rejections.len() < FIRST_REJECTIONS {
@@ -243,6 +261,76 @@ pub fn import_within<S: Storage>(
         title_rows: report.title_rows,
         first_rejections,
     })
+}
+
+/// The most bytes of a rejected row's text kept in the quarantine and shown
+/// in a summary: a hostile row of megabytes is cut, and says so.
+pub const MAX_RAW_BYTES: usize = 4096;
+/// The most bytes of a rejection's reason kept (a reason quoting a hostile
+/// value, a loop of thousands of units).
+pub const MAX_REASON_BYTES: usize = 1024;
+
+/// A rejected row within the bounds, kept in the quarantine; returned as
+/// kept, for the summary.
+fn store_rejected<B: Batch>(batch: &mut B, r: Rejected) -> Result<Rejected, B::Error> {
+    let r = Rejected {
+        raw: bounded(r.raw, MAX_RAW_BYTES),
+        reason: bounded(r.reason, MAX_REASON_BYTES),
+        ..r
+    };
+    batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+    Ok(r)
+}
+
+/// `text` within `max` bytes, cut on a character boundary and ended with
+/// how much was cut.
+fn bounded(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text.len() - end;
+    let mut kept = text;
+    kept.truncate(end);
+    kept.push_str(&format!(
+        "… (cắt bớt {} byte)",
+        chiso_core::format::integer(cut as i64)
+    ));
+    kept
+}
+
+/// For a unit, whether it closes a loop of parents or successors with the
+/// units already known (stored or earlier in the file): the column and the
+/// reason. A unit that does not is added to the known links.
+fn unit_loop(links: Option<&mut UnitLinks>, record: &Record) -> Option<(&'static str, String)> {
+    let (Some(links), Record::Unit(u)) = (links, record) else {
+        return None;
+    };
+    let mine = [u.parent_code.clone(), u.successor_code.clone()];
+    let before = links.insert(u.code.clone(), mine);
+    let path = link_cycle(links, &u.code)?;
+    match before {
+        Some(old) => links.insert(u.code.clone(), old),
+        None => links.remove(&u.code),
+    };
+    let column = if path.get(1) == u.parent_code.as_ref() {
+        "parent_code"
+    } else {
+        "successor_code"
+    };
+    let code = &u.code;
+    let name = &u.name;
+    let path = path.join(" → ");
+    Some((
+        column,
+        format!(
+            "đơn vị {code} ({name}) tạo thành vòng lặp đơn vị cấp trên {path}: một đơn vị không thể nằm \
+             dưới chính nó; sửa cột {column} của một trong các đơn vị này rồi nhập lại"
+        ),
+    ))
 }
 
 /// Puts one record; one the store cannot accept (unknown unit or procedure)
@@ -276,15 +364,9 @@ fn rejected_put<B: Batch>(
         Ok(_) => Ok(None),
         Err(Put::Failed(e)) => Err(e),
         Err(Put::Rejected { column, reason }) => {
-            let raw = raw();
-            batch.reject(line, column, &reason, &raw)?;
-            Ok(Some(chiso_ingest::reject(
-                line,
-                batch.file(),
-                column,
-                reason,
-                raw,
-            )))
+            let file = batch.file().to_string();
+            let r = chiso_ingest::reject(line, &file, column, reason, raw());
+            Ok(Some(store_rejected(batch, r)?))
         }
     }
 }
@@ -313,7 +395,7 @@ pub fn apply_feed<S: Storage>(
             Ok(_) => summary.duplicates += 1,
             Err(r) => {
                 summary.rejected += 1;
-                batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+                store_rejected(&mut batch, r)?;
             }
         }
     }
@@ -326,8 +408,12 @@ pub fn apply_feed<S: Storage>(
         match events::fold(&stored).map(|d| batch.put_dossier(&d)) {
             Ok(Ok(_)) => summary.dossiers += 1,
             Ok(Err(Put::Failed(e))) => return Err(e),
-            Ok(Err(Put::Rejected { reason, .. })) => summary.waiting.push((id, reason)),
-            Err(e) => summary.waiting.push((id, e.reason)),
+            Ok(Err(Put::Rejected { reason, .. })) => summary
+                .waiting
+                .push((id, bounded(reason, MAX_REASON_BYTES))),
+            Err(e) => summary
+                .waiting
+                .push((id, bounded(e.reason, MAX_REASON_BYTES))),
         }
     }
     batch.commit(summary.read)?;
@@ -350,6 +436,11 @@ pub fn import_published<S: Storage>(
         .iter()
         .take(FIRST_REJECTIONS)
         .cloned()
+        .map(|r| Rejected {
+            raw: bounded(r.raw, MAX_RAW_BYTES),
+            reason: bounded(r.reason, MAX_REASON_BYTES),
+            ..r
+        })
         .collect();
     for row in &published.rows {
         let result = batch.put_published(&row.period, row.line, &row.figures);
@@ -360,7 +451,7 @@ pub fn import_published<S: Storage>(
         }
     }
     for r in &published.rejected {
-        batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+        store_rejected(&mut batch, r.clone())?;
     }
     let read = published.read() as u64;
     let counts = batch.commit(read)?;

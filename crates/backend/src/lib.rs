@@ -47,6 +47,14 @@ pub enum BackendError {
 
 pub type Result<T> = std::result::Result<T, BackendError>;
 
+impl BackendError {
+    /// Whether a write gave up waiting for another writer's turn to end
+    /// (the edges answer 503 with `Retry-After`, or a documented exit code).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, BackendError::Sqlite(StoreError::Busy))
+    }
+}
+
 /// Whether the database setting names a PostgreSQL server.
 pub fn is_postgres(db: &str) -> bool {
     chiso_store_pg::is_url(db)

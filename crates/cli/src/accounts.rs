@@ -16,7 +16,7 @@ use clap::Subcommand;
 use crate::EXIT_OK;
 
 /// The exit code of `chiso audit verify` when the chain is broken.
-pub const EXIT_AUDIT_BROKEN: u8 = 5;
+pub const EXIT_AUDIT_BROKEN: u8 = 6;
 
 #[derive(Subcommand)]
 pub enum UserAction {

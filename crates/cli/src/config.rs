@@ -5,10 +5,11 @@
 //!
 //! The file is `--config FILE`, else `$CHISO_CONFIG`, else `chiso.toml` in
 //! the working directory when there is one. Its keys: `db`, `addr`, `log`,
-//! `log_format`, `allow_unauthenticated_sync`; an unknown key is an error,
-//! not silently ignored. The variables: `CHISO_DB`, `CHISO_ADDR`,
-//! `CHISO_LOG` (else `RUST_LOG`), `CHISO_LOG_FORMAT`,
-//! `CHISO_ALLOW_UNAUTHENTICATED_SYNC`; an empty variable counts as unset.
+//! `log_format`, `allow_unauthenticated_sync`, `write_wait`; an unknown key
+//! is an error, not silently ignored. The variables: `CHISO_DB`,
+//! `CHISO_ADDR`, `CHISO_LOG` (else `RUST_LOG`), `CHISO_LOG_FORMAT`,
+//! `CHISO_ALLOW_UNAUTHENTICATED_SYNC`, `CHISO_WRITE_WAIT`; an empty variable
+//! counts as unset.
 //! A relative `db` is relative to the working directory, wherever it is
 //! written.
 
@@ -105,6 +106,7 @@ struct FileValues {
     log: Option<String>,
     log_format: Option<String>,
     allow_unauthenticated_sync: Option<bool>,
+    write_wait: Option<u64>,
 }
 
 /// The effective configuration.
@@ -121,6 +123,10 @@ pub struct Config {
     pub log: Setting<String>,
     pub log_format: Setting<LogFormat>,
     pub allow_unauthenticated_sync: Setting<bool>,
+    /// Seconds a command that writes a SQLite file waits for another
+    /// writer (an import in another process) before it gives up with exit
+    /// status 5.
+    pub write_wait: Setting<u64>,
 }
 
 /// The first of `candidates` that has a value.
@@ -235,6 +241,22 @@ impl Config {
             ],
             false,
         );
+        let env_wait = env("CHISO_WRITE_WAIT")
+            .map(|t| {
+                t.trim().parse::<u64>().map_err(|_| {
+                    anyhow::anyhow!(
+                        "biến môi trường CHISO_WRITE_WAIT='{t}' không dùng được: ghi số giây, ví dụ 60"
+                    )
+                })
+            })
+            .transpose()?;
+        let write_wait = first(
+            [
+                setting(env_wait, Source::Env("CHISO_WRITE_WAIT")),
+                setting(values.write_wait, from_file()),
+            ],
+            chiso_store::WRITE_WAIT.as_secs(),
+        );
         Ok(Config {
             file,
             db,
@@ -242,6 +264,7 @@ impl Config {
             log,
             log_format,
             allow_unauthenticated_sync,
+            write_wait,
         })
     }
 
@@ -281,6 +304,11 @@ impl Config {
                 self.allow_unauthenticated_sync.value.to_string(),
                 &self.allow_unauthenticated_sync.source,
             ),
+            (
+                "write_wait",
+                self.write_wait.value.to_string(),
+                &self.write_wait.source,
+            ),
         ];
         let mut out = String::from("# Cấu hình chiso đang dùng (mỗi giá trị kèm nguồn của nó)\n");
         match &self.file {
@@ -318,7 +346,7 @@ fn read_file(path: &Path) -> Result<FileValues> {
             .unwrap_or_default();
         anyhow::anyhow!(
             "tệp cấu hình {}{at}: {} (các khóa dùng được: db, addr, log, log_format, \
-             allow_unauthenticated_sync)",
+             allow_unauthenticated_sync, write_wait)",
             path.display(),
             e.message()
         )

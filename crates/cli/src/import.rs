@@ -208,8 +208,9 @@ pub fn import_file<S: Scored>(
     path: &Path,
     progress: bool,
 ) -> Result<ImportSummary, ImportError> {
-    let options =
+    let mut options =
         chiso_app::read_options(&*store, None).map_err(|e| ImportError::Store(e.into()))?;
+    options.dates = chiso_ingest::DateBounds::until(now());
     let reader = chiso_ingest::open_with(kind, path, &options)
         .map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let mut bar = Progress::new(
@@ -220,6 +221,14 @@ pub fn import_file<S: Scored>(
         .map_err(|e| ImportError::Store(e.into()))?;
     bar.finish();
     Ok(summary)
+}
+
+/// The clock, for the latest instant an imported event may be at.
+fn now() -> chiso_core::time::Instant {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    chiso_core::time::Instant::from_unix(secs)
 }
 
 struct Progress {

@@ -34,13 +34,19 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_REJECTED: u8 = 3;
 /// Exit status when a file could not be read at all.
 pub const EXIT_UNREADABLE: u8 = 4;
+/// Exit status when the database stayed busy with another writer (an
+/// import in another process, the server's upload) for longer than the
+/// write may wait (`write_wait`, 60 s by default): nothing was written, run
+/// the command again later.
+pub const EXIT_BUSY: u8 = 5;
 
 #[derive(Parser)]
 #[command(
     name = "chiso",
     version,
     about = "Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg): tính điểm, xếp hạng, giải trình từ dữ liệu hồ sơ",
-    after_help = "Mã thoát của 'import': 0 = nhận hết; 3 = có bản ghi bị từ chối (xem 'chiso quarantine'); 4 = không đọc được tệp.\n\
+    after_help = "Mã thoát của 'import': 0 = nhận hết; 3 = có bản ghi bị từ chối (xem 'chiso quarantine'); 4 = không đọc được tệp; \
+                  5 = cơ sở dữ liệu bận ghi cho tiến trình khác quá thời gian chờ (write_wait), chưa ghi gì: chạy lại sau.\n\
                   Kỳ báo cáo: 2024-03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm), 2024-03:ytd (từ đầu năm), 2024-01-01..2024-02-15."
 )]
 struct Cli {
@@ -320,9 +326,23 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("lỗi: {e:#}");
-            ExitCode::from(1)
+            ExitCode::from(if busy(&e) { EXIT_BUSY } else { 1 })
         }
     }
+}
+
+/// Whether a command failed because another writer kept the database
+/// longer than it could wait.
+fn busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<chiso_backend::BackendError>()
+            .is_some_and(|b| b.is_busy())
+            || matches!(
+                cause.downcast_ref::<chiso_store::StoreError>(),
+                Some(chiso_store::StoreError::Busy)
+            )
+    })
 }
 
 /// Lets a write to a closed pipe (`chiso score … | head`) end the process
@@ -347,7 +367,9 @@ fn open_db(config: &config::Config) -> Result<Backend> {
             .with_context(|| format!("không mở được {}", config::mask_secrets(url))),
         None => {
             let db = config.sqlite_path()?;
-            Ok(Backend::Sqlite(open(&db)?))
+            let store = open(&db)?;
+            store.set_write_wait(std::time::Duration::from_secs(config.write_wait.value))?;
+            Ok(Backend::Sqlite(store))
         }
     }
 }

@@ -179,7 +179,7 @@ fn users_tokens_and_an_audit_log_that_tells_an_edit() {
     )
     .expect("edit");
     let o = chiso(&db, &["audit", "verify"], None);
-    assert_eq!(o.status.code(), Some(5));
+    assert_eq!(o.status.code(), Some(6));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("mục nhật ký số 2 đã bị sửa"),
         "{}",
@@ -188,7 +188,7 @@ fn users_tokens_and_an_audit_log_that_tells_an_edit() {
     conn.execute("DELETE FROM audit_log WHERE seq <= 2", [])
         .expect("delete");
     let o = chiso(&db, &["audit", "verify"], None);
-    assert_eq!(o.status.code(), Some(5));
+    assert_eq!(o.status.code(), Some(6));
     assert!(String::from_utf8_lossy(&o.stderr).contains("thiếu mục nhật ký số 1"));
 }
 

@@ -789,3 +789,44 @@ fn units_are_named_by_code_or_by_name() {
         stderr(&o)
     );
 }
+
+/// Dossiers dated with a year typed wrong or in the future are rejected at
+/// import, so they move neither the data's as-of instant (the judging of
+/// open dossiers) nor the latest reception the dashboard's default period
+/// is taken from.
+#[test]
+fn outlying_dates_move_neither_the_as_of_instant_nor_the_default_period() {
+    let (dir, db) = loaded();
+    let before = json(&db, &["score", "--period", "2024-Q1", "--format", "json"]);
+    let status_before = stdout(&chiso(&db, &["status"]));
+    let file = dir.path().join("outliers.csv");
+    std::fs::write(
+        &file,
+        "MaHoSo,MaCoQuan,MaTTHC,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy\n\
+         OUT1,000.20.30.H53,1.001193,999999999-03-04 08:00,,\n\
+         OUT2,000.20.30.H53,1.001193,2099-03-04 08:00,,\n\
+         OUT3,000.20.30.H53,1.001193,2024-03-04 08:00,2024-03-07,2098-03-06 10:00\n\
+         OUT4,000.20.30.H53,1.001193,04/03/2101 08:00,,\n",
+    )
+    .unwrap();
+    let o = chiso(&db, &["import", "dossiers", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("đọc 4 dòng — nhận 0 (mới 0, thay thế 0), từ chối 4"),
+        "{}",
+        stdout(&o)
+    );
+    let after = json(&db, &["score", "--period", "2024-Q1", "--format", "json"]);
+    assert_eq!(after["as_of"], before["as_of"]);
+    assert_eq!(after["units"], before["units"]);
+    // The latest reception (the default period's month) and the as-of line.
+    let dated = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("Hồ sơ tiếp nhận từ") || l.starts_with("Số liệu đến"))
+            .map(str::to_string)
+            .collect()
+    };
+    let status_after = stdout(&chiso(&db, &["status"]));
+    assert_eq!(dated(&status_after).len(), 2, "{status_after}");
+    assert_eq!(dated(&status_after), dated(&status_before));
+}

@@ -1,7 +1,7 @@
 //! Scoring: from measures to criterion points, group points, totals, ranks,
 //! changes against the previous period and the peers' average.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::measures::{Accumulator, MeasureValues, UnitId};
 use crate::methodology::{Criterion, Methodology, NoData};
@@ -119,10 +119,17 @@ impl Hierarchy {
             }
         }
         let mut out = vec![code.to_string()];
+        // A cycle stored before imports refused them must not make the list endless.
+        let mut seen: HashSet<&str> = HashSet::from([code]);
         let mut i = 0;
         while i < out.len() {
             if let Some(kids) = children.get(out[i].as_str()) {
-                out.extend(kids.iter().map(|k| k.to_string()));
+                let new: Vec<String> = kids
+                    .iter()
+                    .filter(|k| seen.insert(k))
+                    .map(|k| k.to_string())
+                    .collect();
+                out.extend(new);
             }
             i += 1;
         }
@@ -209,6 +216,40 @@ pub enum UnitLookupError {
 }
 
 /// At most ten candidates, and how many more.
+/// Each unit's links upward, by code: its parent and its successor.
+pub type UnitLinks = HashMap<String, [Option<String>; 2]>;
+
+/// The links leading from `code` back to itself, following parents and
+/// successors (where a unit's figures roll up in some period): the codes
+/// along the way, `code` first and last, or `None`. A unit below itself
+/// would make its subtree endless and its figures count twice, so an
+/// import refuses the unit that closes such a loop.
+pub fn link_cycle(links: &UnitLinks, code: &str) -> Option<Vec<String>> {
+    let mut came_from: HashMap<&str, &str> = HashMap::new();
+    let mut stack = vec![code];
+    while let Some(at) = stack.pop() {
+        for next in links.get(at).into_iter().flatten().flatten() {
+            if next == code {
+                // Back from `at` to `code`, the start, which came from nowhere.
+                let mut path = vec![at.to_string()];
+                let mut back = at;
+                while let Some(prev) = came_from.get(back) {
+                    path.push(prev.to_string());
+                    back = prev;
+                }
+                path.reverse();
+                path.push(code.to_string());
+                return Some(path);
+            }
+            if !came_from.contains_key(next.as_str()) {
+                came_from.insert(next, at);
+                stack.push(next);
+            }
+        }
+    }
+    None
+}
+
 fn some(candidates: &[String]) -> String {
     const SHOWN: usize = 10;
     let mut text = candidates[..candidates.len().min(SHOWN)].join("; ");
@@ -619,6 +660,51 @@ pub mod document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cycles_of_parents_and_successors() {
+        let links = |list: &[(&str, Option<&str>, Option<&str>)]| -> UnitLinks {
+            list.iter()
+                .map(|(c, p, s)| {
+                    (
+                        c.to_string(),
+                        [p.map(str::to_string), s.map(str::to_string)],
+                    )
+                })
+                .collect()
+        };
+        let l = links(&[
+            ("A", Some("B"), None),
+            ("B", Some("A"), None),
+            ("C", Some("A"), None),
+        ]);
+        assert_eq!(
+            link_cycle(&l, "A"),
+            Some(vec!["A".into(), "B".into(), "A".into()])
+        );
+        assert_eq!(link_cycle(&l, "C"), None);
+        let l = links(&[("A", Some("A"), None)]);
+        assert_eq!(link_cycle(&l, "A"), Some(vec!["A".into(), "A".into()]));
+        let l = links(&[
+            ("A", Some("P"), Some("B")),
+            ("B", Some("C"), None),
+            ("C", Some("A"), None),
+            ("P", None, None),
+        ]);
+        assert_eq!(
+            link_cycle(&l, "A"),
+            Some(vec!["A".into(), "B".into(), "C".into(), "A".into()])
+        );
+        assert_eq!(link_cycle(&l, "P"), None);
+        // A subtree over a stored cycle ends.
+        let mut a = unit("A", "a");
+        a.parent_code = Some("B".into());
+        let mut b = unit("B", "b");
+        b.parent_code = Some("A".into());
+        let h = Hierarchy::new(vec![(1, a), (2, b)]);
+        let period = Period::month(crate::time::Month::new(2024, 3));
+        assert_eq!(h.subtree("A", &period), vec!["A", "B"]);
+    }
 
     fn unit(code: &str, name: &str) -> Unit {
         Unit {

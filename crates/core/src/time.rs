@@ -9,6 +9,8 @@ use std::fmt;
 /// Seconds east of UTC for Vietnam time (giờ Việt Nam, UTC+7).
 pub const VN_OFFSET_SECONDS: i64 = 7 * 3600;
 const SECONDS_PER_DAY: i64 = 86_400;
+/// The years a date may be written with: four digits.
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
 /// A calendar day, counted in days since 1970-01-01.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,9 +25,15 @@ pub struct Instant(i64);
 pub struct Month(i32);
 
 impl Date {
-    /// The date for a year, month (1-12) and day, or `None` when it does not exist.
+    /// The date for a year (1 to 9999), month (1-12) and day, or `None` when
+    /// it does not exist. Larger years would overflow the day count into
+    /// another date.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !YEARS.contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         Some(Date(days_from_civil(year, month, day)))
@@ -322,7 +330,7 @@ impl Month {
             (y, m)
         };
         let (y, m) = (num(y)?, num(m)?);
-        (1..=12).contains(&m).then(|| Month::new(y, m as u32))
+        ((1..=12).contains(&m) && YEARS.contains(&y)).then(|| Month::new(y, m as u32))
     }
 }
 
@@ -385,6 +393,18 @@ mod tests {
             Some("2024-03-08")
         );
         assert_eq!(Date::from_ymd(2023, 2, 29), None);
+    }
+
+    /// A nine-digit year once overflowed the day count into another date
+    /// (or panicked): now it is no date at all.
+    #[test]
+    fn huge_years_are_no_date() {
+        assert_eq!(Date::parse("999999999-01-01"), None);
+        assert_eq!(Date::parse("01/01/999999999"), None);
+        assert_eq!(parse_instant("999999999-01-01T08:00:00"), None);
+        assert_eq!(Month::parse("999999999-01"), None);
+        assert_eq!(Date::from_ymd(10_000, 1, 1), None);
+        assert!(Date::from_ymd(9999, 12, 31).is_some());
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub(crate) struct FieldError {
 pub(crate) struct Row<'a> {
     pub cols: &'static [Col],
     pub vals: &'a [&'a str],
+    pub dates: crate::DateBounds,
 }
 
 /// Shortens a value quoted in a message.
@@ -300,14 +301,55 @@ impl<'a> Row<'a> {
         if v.is_empty() {
             return Ok(None);
         }
-        date(v).map(Some).ok_or_else(|| {
+        let d = date(v).ok_or_else(|| {
             let col = self.name(i);
             let v = show(v);
             self.fail(
                 i,
                 format!("ngày không hợp lệ '{v}' ở cột {col}: dùng YYYY-MM-DD hoặc dd/mm/yyyy"),
             )
-        })
+        })?;
+        self.in_window(i, v, d.year())?;
+        Ok(Some(d))
+    }
+
+    /// A year within the file's window ([`crate::DateBounds`]).
+    fn in_window(&self, i: usize, v: &str, year: i32) -> Result<(), FieldError> {
+        let (first, last) = (self.dates.first_year, self.dates.last_year);
+        if (first..=last).contains(&year) {
+            return Ok(());
+        }
+        let col = self.name(i);
+        let v = show(v);
+        Err(self.fail(
+            i,
+            format!(
+                "năm {year} của ngày '{v}' ở cột {col} nằm ngoài khoảng {first}–{last}: kiểm tra năm \
+                 (gõ nhầm?) rồi nhập lại"
+            ),
+        ))
+    }
+
+    /// An instant an event happened at: within the window and not after
+    /// the latest instant the import allows.
+    fn event(&self, i: impl Into<usize>) -> Result<Option<Instant>, FieldError> {
+        let i = i.into();
+        let at = self.instant_with(i, false)?;
+        match (at, self.dates.latest) {
+            (Some(at), Some(latest)) if at > latest => {
+                let col = self.name(i);
+                let v = show(self.cell(i));
+                let now = latest.add_seconds(-86_400).vn();
+                Err(self.fail(
+                    i,
+                    format!(
+                        "ngày '{v}' ở cột {col} ở sau thời điểm nhập ({now}): việc đã xảy ra không thể ở \
+                         tương lai, kiểm tra năm và tháng rồi nhập lại"
+                    ),
+                ))
+            }
+            _ => Ok(at),
+        }
     }
 
     /// A date-time; `end_of_day` makes a bare date mean its last second
@@ -316,6 +358,9 @@ impl<'a> Row<'a> {
         let v = self.cell(i);
         if v.is_empty() {
             return Ok(None);
+        }
+        if let Some(p) = instant(v) {
+            self.in_window(i, v, p.instant.date().year())?;
         }
         match instant(v) {
             Some(p) if p.has_time || !end_of_day => Ok(Some(p.instant)),
@@ -334,14 +379,10 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn instant(&self, i: impl Into<usize>) -> Result<Option<Instant>, FieldError> {
-        self.instant_with(i.into(), false)
-    }
-
-    fn required_instant(&self, i: impl Into<usize>) -> Result<Instant, FieldError> {
+    fn required_event(&self, i: impl Into<usize>) -> Result<Instant, FieldError> {
         let i = i.into();
         self.required(i)?;
-        self.instant_with(i, false)?
+        self.event(i)?
             .ok_or_else(|| self.fail(i, "thiếu giá trị bắt buộc".into()))
     }
 
@@ -421,7 +462,7 @@ impl<'a> Row<'a> {
     fn month(&self, i: impl Into<usize>) -> Result<Month, FieldError> {
         let i = i.into();
         let v = self.required(i)?;
-        Month::parse(v).ok_or_else(|| {
+        let month = Month::parse(v).ok_or_else(|| {
             let col = self.name(i);
             let v = show(v);
             self.fail(
@@ -430,7 +471,9 @@ impl<'a> Row<'a> {
                     "tháng không hợp lệ '{v}' ở cột {col}: dùng YYYY-MM hoặc mm/yyyy, ví dụ 2023-10"
                 ),
             )
-        })
+        })?;
+        self.in_window(i, v, month.year())?;
+        Ok(month)
     }
 }
 
@@ -549,7 +592,7 @@ fn dossier(r: &Row<'_>, e: &mut Errors) -> Dossier {
         e.0.push(err);
         Channel::InPerson
     });
-    let submitted_at = e.take(r.instant(D::SubmittedAt));
+    let submitted_at = e.take(r.event(D::SubmittedAt));
     let status = e.take(r.choice::<DossierStatus>(D::Status));
     // A dossier registered but not yet received (portal status 1) has no
     // reception date yet: it is kept under its submission date and counts
@@ -560,11 +603,11 @@ fn dossier(r: &Row<'_>, e: &mut Errors) -> Dossier {
     {
         submitted_at
     } else {
-        e.take(r.required_instant(D::ReceivedAt).map(Some))
+        e.take(r.required_event(D::ReceivedAt).map(Some))
     };
     let due_at = e.take(r.instant_with(D::DueAt.into(), true));
-    let refused_at = e.take(r.instant(D::RefusedAt));
-    let mut finished_at = e.take(r.instant(D::FinishedAt));
+    let refused_at = e.take(r.event(D::RefusedAt));
+    let mut finished_at = e.take(r.event(D::FinishedAt));
     let status = status.unwrap_or(if finished_at.is_some() {
         DossierStatus::Finished
     } else {
@@ -580,7 +623,7 @@ fn dossier(r: &Row<'_>, e: &mut Errors) -> Dossier {
     {
         finished_at = refused_at;
     }
-    let returned_at = e.take(r.instant(D::ReturnedAt));
+    let returned_at = e.take(r.event(D::ReturnedAt));
     // A status that says processing ended, with no date for the end: judged
     // as open it would turn late at its due date, silently. Refused instead.
     if status.is_final() && finished_at.is_none() && returned_at.is_none() && e.0.is_empty() {
@@ -605,7 +648,7 @@ fn dossier(r: &Row<'_>, e: &mut Errors) -> Dossier {
         returned_at,
         status,
         supplement_requests: e.take(r.u32(D::SupplementRequests)),
-        supplement_requested_at: e.take(r.instant(D::SupplementRequestedAt)),
+        supplement_requested_at: e.take(r.event(D::SupplementRequestedAt)),
         supplement_days: e.take(r.u32(D::SupplementDays)),
         synced: e.take(r.flag(D::Synced, false)),
         fee_amount: e.take(r.i64(D::FeeAmount)),
@@ -627,13 +670,13 @@ fn feedback(r: &Row<'_>, e: &mut Errors) -> Feedback {
         id: e.take(r.required(F::Id)).to_string(),
         unit_code: e.take(r.required(F::UnitCode)).to_string(),
         received_at: e
-            .take(r.required_instant(F::ReceivedAt).map(Some))
+            .take(r.required_event(F::ReceivedAt).map(Some))
             .unwrap_or(Instant::from_unix(0)),
         outcome: e
             .take(r.choice(F::Outcome))
             .unwrap_or(FeedbackOutcome::Pending),
-        handled_at: e.take(r.instant(F::HandledAt)),
-        published_at: e.take(r.instant(F::PublishedAt)),
+        handled_at: e.take(r.event(F::HandledAt)),
+        published_at: e.take(r.event(F::PublishedAt)),
         likes: e.take(r.u32(F::Likes)),
         dislikes: e.take(r.u32(F::Dislikes)),
         repeated: e.take(r.flag(F::Repeated, false)),
@@ -677,15 +720,15 @@ fn step(r: &Row<'_>, e: &mut Errors) -> ProcessingStep {
     ProcessingStep {
         dossier_id: e.take(r.required(S::DossierId)).to_string(),
         at: e
-            .take(r.required_instant(S::At).map(Some))
+            .take(r.required_event(S::At).map(Some))
             .unwrap_or(Instant::from_unix(0)),
         status: e.take(r.choice(S::Status)),
         handler: r.cell(S::Handler).to_string(),
         title: r.cell(S::Title).to_string(),
         department: r.cell(S::Department).to_string(),
         content: r.cell(S::Content).to_string(),
-        started_at: e.take(r.instant(S::StartedAt)),
-        due_at: e.take(r.instant(S::StepDueAt)),
+        started_at: e.take(r.event(S::StartedAt)),
+        due_at: e.take(r.instant_with(S::StepDueAt.into(), false)),
     }
 }
 

@@ -13,6 +13,7 @@ use chiso_core::records::Dossier;
 use chiso_core::time::parse_instant;
 use serde_json::{Map, Value};
 
+use crate::build::show;
 use crate::{from_text, reject, Format, Item, Record, RecordKind, Rejected};
 
 /// What happened to a dossier.
@@ -107,14 +108,25 @@ pub fn parse_event(file: &str, line: usize, text: &str) -> Result<DossierEvent, 
         )
     })?;
     let at = text_of("at").ok_or_else(|| missing("at"))?;
-    if parse_instant(&at).is_none() {
+    let Some(parsed) = parse_instant(&at) else {
+        let at = show(&at);
         return Err(fail(
             Some("at"),
             format!("thời điểm không hợp lệ '{at}' ở cột at: dùng 2024-03-08T14:30:00+07:00 hoặc 08/03/2024 14:30"),
         ));
+    };
+    let year = parsed.instant.date().year();
+    let window = crate::DateBounds::default();
+    if !(window.first_year..=window.last_year).contains(&year) {
+        let (at, first, last) = (show(&at), window.first_year, window.last_year);
+        return Err(fail(
+            Some("at"),
+            format!("năm {year} của thời điểm '{at}' ở cột at nằm ngoài khoảng {first}–{last}: kiểm tra năm"),
+        ));
     }
     let kind_text = text_of("type").ok_or_else(|| missing("type"))?;
     let kind = EventType::parse(&kind_text).ok_or_else(|| {
+        let kind_text = show(&kind_text);
         fail(
             Some("type"),
             format!(
@@ -316,6 +328,34 @@ mod tests {
             Some("08/03/2024 23:59"),
             "a due date without time ends the day"
         );
+    }
+
+    /// An event dated outside 1990–2100 or with a huge value is rejected
+    /// with the value shortened in the reason.
+    #[test]
+    fn hostile_event_times_and_types_are_rejected_short() {
+        let line = |at: &str, kind: &str| {
+            format!(r#"{{"dossier_id": "HS1", "seq": 1, "at": "{at}", "type": "{kind}"}}"#)
+        };
+        let r = parse_event("f", 1, &line("2099-03-01T08:00:00", "received"));
+        assert!(r.is_ok());
+        let r = parse_event("f", 1, &line("2101-03-01T08:00:00", "received")).unwrap_err();
+        assert!(
+            r.reason.contains("năm 2101") && r.reason.contains("1990–2100"),
+            "{}",
+            r.reason
+        );
+        let r = parse_event("f", 1, &line("999999999-03-01", "received")).unwrap_err();
+        assert!(
+            r.reason.starts_with("thời điểm không hợp lệ"),
+            "{}",
+            r.reason
+        );
+        let huge = "x".repeat(100_000);
+        let r = parse_event("f", 1, &line(&huge, "received")).unwrap_err();
+        assert!(r.reason.len() < 400, "{}", r.reason.len());
+        let r = parse_event("f", 1, &line("2024-03-01", &huge)).unwrap_err();
+        assert!(r.reason.len() < 1_000, "{}", r.reason.len());
     }
 
     #[test]

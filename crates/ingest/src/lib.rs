@@ -37,6 +37,7 @@ pub mod published;
 mod render;
 mod resolve;
 mod text;
+mod workbook_scan;
 mod xlsx_source;
 
 pub use resolve::{Catalogue, Placement};
@@ -367,6 +368,52 @@ pub struct ReadOptions {
     /// The unit of every dossier that names none, e.g. the push's
     /// `?MaDinhDanhDV=`; an envelope's `madonvi` takes precedence.
     pub unit: Option<String>,
+    /// The dates a row may give.
+    pub dates: DateBounds,
+}
+
+/// The dates a row may give (khoảng ngày hợp lệ): a year outside the window
+/// is a typing error (`20224`, `999999999`), and an event cannot have
+/// happened after the file was read. Either would otherwise move the data's
+/// as-of instant, and with it the dashboard's default period and the
+/// judging of every open dossier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateBounds {
+    /// The first year a date may fall in.
+    pub first_year: i32,
+    /// The last year a date may fall in (due dates included).
+    pub last_year: i32,
+    /// The latest instant an event (submission, reception, supplement
+    /// request, refusal, end of processing, return, feedback and its
+    /// handling, a processing step) may be at: the edges give the time of
+    /// the import plus a day's slack; `None` checks nothing.
+    pub latest: Option<chiso_core::time::Instant>,
+}
+
+impl DateBounds {
+    /// 1990–2100: one-stop systems began in the 1990s; due dates stay
+    /// within the century.
+    pub const FIRST_YEAR: i32 = 1990;
+    pub const LAST_YEAR: i32 = 2100;
+
+    /// The default window with events bounded by `now` plus one day (clocks
+    /// and time zones of the sending systems).
+    pub fn until(now: chiso_core::time::Instant) -> DateBounds {
+        DateBounds {
+            latest: Some(now.add_seconds(86_400)),
+            ..DateBounds::default()
+        }
+    }
+}
+
+impl Default for DateBounds {
+    fn default() -> DateBounds {
+        DateBounds {
+            first_year: DateBounds::FIRST_YEAR,
+            last_year: DateBounds::LAST_YEAR,
+            latest: None,
+        }
+    }
 }
 
 /// A file that cannot be read at all. Rows that cannot be read are not
@@ -440,6 +487,11 @@ pub(crate) struct Header {
 /// agency and date lines).
 pub(crate) const MAX_TITLE_ROWS: usize = 30;
 
+/// The most unknown (or known but unused) column names a reader reports,
+/// each shortened to 60 characters: summaries and API answers never echo a
+/// hostile header whole.
+const MAX_NOTED_COLUMNS: usize = 100;
+
 /// Finds the header among a file's first rows: the first row that names the
 /// kind's required columns. Rows above it are title rows. When none does,
 /// the error is the first row's.
@@ -491,11 +543,15 @@ pub(crate) fn map_header(
                 map[i] = Some(pos);
             }
             None => {
-                let name = name.trim().trim_start_matches('\u{feff}').to_string();
-                if columns::known_unused(&text::fold_key(&name)) {
-                    unused.push(name);
+                let name = name.trim().trim_start_matches('\u{feff}');
+                let list = if columns::known_unused(&text::fold_key(name)) {
+                    &mut unused
                 } else {
-                    extra.push(name);
+                    &mut extra
+                };
+                // Shown in summaries and answers: a hostile header stays small.
+                if list.len() < MAX_NOTED_COLUMNS {
+                    list.push(build::show(name));
                 }
             }
         }
@@ -619,6 +675,7 @@ impl Ctx {
         let row = Row {
             cols: self.cols,
             vals: &owned,
+            dates: self.options.dates,
         };
         let built = build(self.kind, &row);
         match built {
@@ -706,8 +763,9 @@ impl Ctx {
         } else {
             &mut self.extra
         };
-        if list.len() < 100 && !list.iter().any(|e| e == name) {
-            list.push(name.to_string());
+        let name = build::show(name);
+        if list.len() < MAX_NOTED_COLUMNS && !list.contains(&name) {
+            list.push(name);
         }
     }
 

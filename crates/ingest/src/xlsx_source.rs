@@ -4,27 +4,68 @@
 //! text, numbers, booleans or Excel dates; a date or date-time cell, or a
 //! plain number in a date column (an Excel serial date), becomes an ISO date
 //! (`2024-03-08`, or `2024-03-08T14:30:00` when it has a time of day).
+//!
+//! Hostile workbooks are bounded: the sheet is kept as the cells it really
+//! holds, never as the rectangle its farthest cell spans (one cell at
+//! `XFD1048576` would otherwise be 17 billion cells), at most [`MAX_CELLS`]
+//! cells and [`MAX_TEXT_BYTES`] of text; an ODS file, which calamine lays
+//! out whole, is refused before reading when its rectangle is larger. A formula whose value the file does
+//! not carry (written by a program that never calculated it) is a rejected
+//! row naming the cell, never an empty cell or a 0.
 
 use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
-use calamine::{open_workbook_auto_from_rs, Data, Range, Reader as _};
+use calamine::{open_workbook_auto_from_rs, Data, DataRef, Reader as _, Sheets};
 use chiso_core::time::Date;
 
 use crate::columns::{columns, Ty, MAX_COLUMNS};
 use crate::{find_header, join_csv, Ctx, Header, IngestError, Item, RecordKind};
 
+/// The most cells a sheet may hold (a sheet of a million rows of ten
+/// columns); a larger export is read as CSV.
+pub(crate) const MAX_CELLS: usize = 10_000_000;
+/// The most text a sheet's cells may hold once read (a shared string is
+/// counted each time a cell uses it).
+pub(crate) const MAX_TEXT_BYTES: usize = 256 * 1024 * 1024;
+
+/// One non-blank row of the sheet.
+struct SheetRow {
+    /// The sheet row, 1-based.
+    line: usize,
+    /// Its cells, by column relative to the sheet's first column, in order.
+    cells: Vec<(usize, Data)>,
+    /// Columns (relative) holding a formula whose value the file lacks.
+    uncached: Vec<usize>,
+}
+
+impl SheetRow {
+    fn get(&self, col: usize) -> Option<&Data> {
+        self.cells
+            .binary_search_by_key(&col, |(c, _)| *c)
+            .ok()
+            .map(|i| &self.cells[i].1)
+    }
+
+    /// One past the last column with something in it.
+    fn width(&self) -> usize {
+        let cells = self.cells.last().map_or(0, |(c, _)| c + 1);
+        let formulas = self.uncached.iter().max().map_or(0, |c| c + 1);
+        cells.max(formulas)
+    }
+}
+
 pub(crate) struct XlsxSource {
-    range: Range<Data>,
-    /// Next row of the range to read (0 is the first row of the range).
+    rows: Vec<SheetRow>,
+    /// The sheet's first column (0-based), to name cells.
+    first_col: usize,
+    /// Next row to read (an index into `rows`).
     next: usize,
-    /// For each column of the kind, its position in the range.
+    /// For each column of the kind, its position (relative column).
     map: Vec<Option<usize>>,
     /// Each position's value type (the column it maps to), for dates.
     types: Vec<Ty>,
-    /// The sheet row (1-based) of the range's first row.
-    first_row: usize,
-    /// The first data row of the range (after the header).
+    /// The first data row (after the header).
     start: usize,
 }
 
@@ -106,6 +147,166 @@ fn cell_text(cell: &Data, ty: Ty) -> Result<Cow<'_, str>, String> {
     })
 }
 
+/// The sheet's cells, bounded: (row, column, value), blank cells left out.
+type Cells = Vec<(u32, u32, Data)>;
+
+/// Collects a cell reader's non-blank cells within the bounds.
+fn collect<'a, E: std::fmt::Display>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+) -> Result<Cells, String> {
+    let mut cells = Vec::new();
+    let mut text = 0usize;
+    while let Some(cell) = next().map_err(|e| e.to_string())? {
+        let (r, c) = cell.get_position();
+        let data: Data = cell.get_value().clone().into();
+        if is_blank(&data) {
+            continue;
+        }
+        if let Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) = &data {
+            text += s.len();
+        }
+        push_bounded(&mut cells, (r, c, data), text)?;
+    }
+    Ok(cells)
+}
+
+fn push_bounded(cells: &mut Cells, cell: (u32, u32, Data), text: usize) -> Result<(), String> {
+    if cells.len() >= MAX_CELLS {
+        return Err(format!(
+            "trang tính có hơn {} ô có dữ liệu: chia thành nhiều tệp hoặc xuất CSV",
+            chiso_core::format::integer(MAX_CELLS as i64)
+        ));
+    }
+    if text > MAX_TEXT_BYTES {
+        return Err(format!(
+            "chữ trong các ô của trang tính vượt {} MiB: chia thành nhiều tệp hoặc xuất CSV",
+            MAX_TEXT_BYTES / (1024 * 1024)
+        ));
+    }
+    cells.push(cell);
+    Ok(())
+}
+
+/// The first sheet's non-blank cells and, for XLSX, the cells holding a
+/// formula without a value, never the rectangle they span.
+fn first_sheet(bytes: Vec<u8>) -> Result<(Cells, Vec<(u32, u32)>), String> {
+    let uncached = if bytes.starts_with(b"PK") {
+        crate::workbook_scan::uncached(&bytes)
+    } else {
+        Vec::new()
+    };
+    if let Some(cells) = crate::workbook_scan::ods_cells(&bytes) {
+        if cells > MAX_CELLS as u64 {
+            return Err(format!(
+                "bảng tính ODS trải ra {} ô (kể cả các hàng, cột lặp lại), quá {} ô đọc được: xóa các \
+                 hàng, cột thừa hoặc xuất CSV",
+                chiso_core::format::integer(i64::try_from(cells).unwrap_or(i64::MAX)),
+                chiso_core::format::integer(MAX_CELLS as i64)
+            ));
+        }
+    }
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let Some(name) = book.sheet_names().first().cloned() else {
+        return Ok((Vec::new(), uncached));
+    };
+    let cells = match &mut book {
+        Sheets::Xlsx(x) => {
+            let mut reader = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+            collect(|| reader.next_cell())?
+        }
+        Sheets::Xlsb(x) => {
+            let mut reader = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+            collect(|| reader.next_cell())?
+        }
+        // XLS holds at most 65.536 x 256 cells; ODS was measured above.
+        _ => {
+            let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            let mut cells = Vec::new();
+            let mut text = 0usize;
+            for (r, c, d) in range.used_cells() {
+                if is_blank(d) {
+                    continue;
+                }
+                if let Data::String(s) = d {
+                    text += s.len();
+                }
+                push_bounded(&mut cells, (r0 + r as u32, c0 + c as u32, d.clone()), text)?;
+            }
+            cells
+        }
+    };
+    Ok((cells, uncached))
+}
+
+/// Groups cells into rows, in sheet order.
+fn sheet_rows(mut cells: Cells, mut uncached: Vec<(u32, u32)>) -> (Vec<SheetRow>, usize) {
+    let first_col = cells
+        .iter()
+        .map(|c| c.1)
+        .chain(uncached.iter().map(|f| f.1))
+        .min()
+        .unwrap_or(0);
+    cells.sort_by_key(|c| (c.0, c.1));
+    uncached.sort_unstable();
+    uncached.dedup();
+    let mut rows: Vec<SheetRow> = Vec::new();
+    let row_of = |rows: &mut Vec<SheetRow>, r: u32| -> usize {
+        let line = r as usize + 1;
+        match rows.binary_search_by_key(&line, |row| row.line) {
+            Ok(i) => i,
+            Err(i) => {
+                rows.insert(
+                    i,
+                    SheetRow {
+                        line,
+                        cells: Vec::new(),
+                        uncached: Vec::new(),
+                    },
+                );
+                i
+            }
+        }
+    };
+    for (r, c, data) in cells {
+        let i = match rows.last() {
+            Some(last) if last.line == r as usize + 1 => rows.len() - 1,
+            _ => row_of(&mut rows, r),
+        };
+        let col = (c - first_col) as usize;
+        // A cell given twice keeps its last value.
+        match rows[i].cells.last_mut() {
+            Some(last) if last.0 == col => last.1 = data,
+            _ => rows[i].cells.push((col, data)),
+        }
+    }
+    for (r, c) in uncached {
+        let i = row_of(&mut rows, r);
+        let col = (c - first_col) as usize;
+        // Its stored value, if any, is a placeholder (see workbook_scan).
+        if let Ok(at) = rows[i].cells.binary_search_by_key(&col, |(c, _)| *c) {
+            rows[i].cells.remove(at);
+        }
+        rows[i].uncached.push(col);
+    }
+    rows.retain(|row| !row.cells.is_empty() || !row.uncached.is_empty());
+    (rows, first_col as usize)
+}
+
+/// A column's letters: 0 is `A`, 26 is `AA`.
+fn column_letters(mut col: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
 impl XlsxSource {
     pub fn open(
         kind: RecordKind,
@@ -119,53 +320,42 @@ impl XlsxSource {
                 file: file.to_string(),
                 source,
             })?;
-        let not_xlsx = |message: String| IngestError::NotXlsx {
+        let (cells, uncached) = first_sheet(bytes).map_err(|message| IngestError::NotXlsx {
             file: file.to_string(),
             message,
-        };
-        let mut book =
-            open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
-        let range = match book.worksheet_range_at(0) {
-            Some(Ok(range)) => range,
-            Some(Err(e)) => return Err(not_xlsx(e.to_string())),
-            None => {
-                return Err(IngestError::NoHeader {
-                    file: file.to_string(),
-                })
-            }
-        };
-        let first_row = range.start().map_or(1, |(r, _)| r as usize + 1);
-        let width = range.width();
-        let blank = |r: usize| (0..width).all(|c| blank_cell(range.get((r, c))));
-        let rows: Vec<usize> = (0..range.height())
-            .filter(|&r| !blank(r))
-            .take(crate::MAX_TITLE_ROWS + 1)
-            .collect();
-        let names = |r: usize| -> Vec<String> {
-            (0..width)
+        })?;
+        let (rows, first_col) = sheet_rows(cells, uncached);
+        let names = |row: &SheetRow| -> Vec<String> {
+            (0..row.width())
                 .map(|c| {
-                    range.get((r, c)).map_or(String::new(), |d| {
+                    row.get(c).map_or(String::new(), |d| {
                         cell_text(d, Ty::Text).unwrap_or_default().into_owned()
                     })
                 })
                 .collect()
         };
-        let (title_rows, header) = find_header(kind, file, rows.iter().map(|&r| names(r)))?;
-        let header_row = rows[title_rows];
+        let (title_rows, header) = find_header(
+            kind,
+            file,
+            rows.iter().take(crate::MAX_TITLE_ROWS + 1).map(names),
+        )?;
+        let width = rows[title_rows].width();
         let cols = columns(kind);
         let mut types = vec![Ty::Text; width];
         for (i, pos) in header.map.iter().enumerate() {
             if let (Some(pos), Some(col)) = (pos, cols.get(i)) {
-                types[*pos] = col.ty;
+                if let Some(t) = types.get_mut(*pos) {
+                    *t = col.ty;
+                }
             }
         }
-        let start = header_row + 1;
+        let start = title_rows + 1;
         let source = XlsxSource {
-            range,
+            rows,
+            first_col,
             next: start,
             map: header.map.clone(),
             types,
-            first_row,
             start,
         };
         Ok((source, header, title_rows))
@@ -173,72 +363,77 @@ impl XlsxSource {
 
     /// An estimate of the bytes read so far, by rows.
     pub fn progress(&self, total: u64) -> u64 {
-        let rows = self.range.height().saturating_sub(self.start).max(1) as u64;
+        let rows = self.rows.len().saturating_sub(self.start).max(1) as u64;
         let done = self.next.saturating_sub(self.start).min(rows as usize) as u64;
         total.saturating_mul(done) / rows
     }
 
-    fn raw(&self, r: usize) -> String {
-        let cells: Vec<String> = (0..self.range.width())
-            .map(|c| {
-                self.range.get((r, c)).map_or(String::new(), |d| {
-                    match cell_text(d, self.types[c]) {
-                        Ok(t) => t.into_owned(),
-                        Err(e) => e,
-                    }
-                })
+    fn ty(&self, col: usize) -> Ty {
+        self.types.get(col).copied().unwrap_or(Ty::Text)
+    }
+
+    /// The row as CSV text for the quarantine, up to its last cell.
+    fn raw(&self, row: &SheetRow) -> String {
+        let cells: Vec<String> = (0..row.width())
+            .map(|c| match row.get(c) {
+                Some(d) => match cell_text(d, self.ty(c)) {
+                    Ok(t) => t.into_owned(),
+                    Err(e) => e,
+                },
+                None if row.uncached.contains(&c) => "(công thức chưa tính)".to_string(),
+                None => String::new(),
             })
             .collect();
         join_csv(cells.iter().map(String::as_str), ',')
     }
 
     pub fn next(&mut self, ctx: &mut Ctx) -> Option<Item> {
-        let width = self.range.width();
-        while self.next < self.range.height() {
-            let r = self.next;
-            self.next += 1;
-            let line = self.first_row + r;
-            if (0..width).all(|c| blank_cell(self.range.get((r, c)))) {
-                continue;
+        let at = self.next;
+        self.next += 1;
+        let row = self.rows.get(at)?;
+        let line = row.line;
+        let mut cells: [Cow<'_, str>; MAX_COLUMNS] = std::array::from_fn(|_| Cow::Borrowed(""));
+        for (i, pos) in self.map.iter().enumerate() {
+            let Some(pos) = *pos else { continue };
+            let column = ctx.cols.get(i).map(|c| c.name);
+            let col = column.unwrap_or("?");
+            let cell = format!("{}{line}", column_letters(self.first_col + pos));
+            if row.uncached.contains(&pos) {
+                return Some(ctx.reject(
+                    line,
+                    column,
+                    format!(
+                        "ô {cell} ở cột {col} là công thức chưa có giá trị tính sẵn (tệp do một chương trình \
+                         không tính công thức tạo ra): mở tệp bằng Excel hoặc LibreOffice, tính lại rồi \
+                         lưu, hoặc thay công thức bằng giá trị"
+                    ),
+                    self.raw(row),
+                ));
             }
-            let mut cells: [Cow<'_, str>; MAX_COLUMNS] = std::array::from_fn(|_| Cow::Borrowed(""));
-            for (i, pos) in self.map.iter().enumerate() {
-                let Some(pos) = *pos else { continue };
-                let Some(data) = self.range.get((r, pos)) else {
-                    continue;
-                };
-                match cell_text(data, self.types[pos]) {
-                    Ok(t) => cells[i] = t,
-                    Err(e) => {
-                        let column = ctx.cols.get(i).map(|c| c.name);
-                        let col = column.unwrap_or("?");
-                        return Some(ctx.reject(
-                            line,
-                            column,
-                            format!(
-                                "ô ở cột {col} có lỗi Excel {e}: sửa công thức hoặc nhập giá trị"
-                            ),
-                            self.raw(r),
-                        ));
-                    }
+            let Some(data) = row.get(pos) else {
+                continue;
+            };
+            match cell_text(data, self.ty(pos)) {
+                Ok(t) => cells[i] = t,
+                Err(e) => {
+                    return Some(ctx.reject(
+                        line,
+                        column,
+                        format!(
+                            "ô {cell} ở cột {col} có lỗi Excel {e}: sửa công thức hoặc nhập giá trị"
+                        ),
+                        self.raw(row),
+                    ));
                 }
             }
-            let vals: [&str; MAX_COLUMNS] = std::array::from_fn(|i| cells[i].as_ref());
-            let n = self.map.len();
-            return Some(ctx.finish(line, &vals[..n], || self.raw(r)));
         }
-        None
+        let vals: [&str; MAX_COLUMNS] = std::array::from_fn(|i| cells[i].as_ref());
+        let n = self.map.len();
+        Some(ctx.finish(line, &vals[..n], || self.raw(row)))
     }
 }
 
-/// A missing cell, an empty one or one holding only spaces.
-fn blank_cell(d: Option<&Data>) -> bool {
-    match d {
-        None => true,
-        Some(d) => is_blank(d),
-    }
-}
-
+/// An empty cell or one holding only spaces.
 fn is_blank(d: &Data) -> bool {
     match d {
         Data::Empty => true,

@@ -55,7 +55,14 @@ const DECLARED_AS_OF: &str = "data_as_of";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("lỗi cơ sở dữ liệu: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// Another connection kept writing longer than this one could wait
+    /// ([`Store::set_write_wait`], [`WRITE_WAIT`] by default).
+    #[error(
+        "cơ sở dữ liệu đang được một tiến trình khác ghi (một lần nhập khác) lâu hơn thời gian chờ: \
+         thử lại khi lần nhập kia xong"
+    )]
+    Busy,
     #[error("cơ sở dữ liệu {path} được tạo bởi phiên bản chiso mới hơn (schema {found} > {supported}): hãy cập nhật chiso")]
     TooNew {
         path: String,
@@ -69,6 +76,22 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Waiting for the write lock past its bound is [`StoreError::Busy`].
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// How long a write waits for another connection's write to end (writers
+/// take turns: SQLite keeps one at a time) before giving up with
+/// [`StoreError::Busy`]. An import holds the lock for its whole file.
+pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub struct Store {
     conn: Connection,
@@ -87,6 +110,7 @@ impl Store {
     }
 
     fn init(conn: Connection, path: String) -> Result<Store> {
+        conn.busy_timeout(WRITE_WAIT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
@@ -124,6 +148,11 @@ impl Store {
 
     /// Starts an import batch: records put through the writer are committed
     /// together, measures maintained as they arrive.
+    /// How long a write waits for another connection's write to end.
+    pub fn set_write_wait(&self, wait: std::time::Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+
     pub fn writer(&mut self, kind: &str, file: &str) -> Result<Writer<'_>> {
         // 256 MiB: a million-dossier import stays in memory until commit.
         // Only writing connections take it: a server with many reading
@@ -137,7 +166,9 @@ impl Store {
     pub fn rebuild(&mut self) -> Result<()> {
         self.conn
             .pragma_update(None, "cache_size", WRITE_CACHE_KIB)?;
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         writer::rebuild_measures(&tx)?;
         tx.commit()?;
         Ok(())

@@ -61,7 +61,9 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(conn: &'a mut Connection, kind: &str, file: &str) -> Result<Writer<'a>> {
-        let tx = conn.transaction()?;
+        // The write lock from the start: a second writer waits here, in
+        // SQLite's queue of writers, rather than failing halfway through.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);

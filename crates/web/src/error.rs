@@ -5,6 +5,8 @@
 //! pages render it as an HTML page ([`crate::pages::error_page`]). Internal
 //! failures (database, a panicking computation) are logged (`tracing`, with
 //! the request id) with their whole chain and shown only as a generic message.
+//! A write that waited its bounded turn behind another writer in vain is
+//! `503` with `Retry-After` ([`Error::Busy`]), never a `500`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -72,10 +74,21 @@ pub enum Error {
     /// The route exists but not with this HTTP method.
     #[error("đường dẫn này không hỗ trợ phương thức HTTP đã dùng")]
     MethodNotAllowed,
+    /// Another writer (an import in another process) kept the database
+    /// longer than a write may wait: the client retries after
+    /// [`RETRY_AFTER_SECONDS`].
+    #[error(
+        "cơ sở dữ liệu đang bận ghi (một lần nhập khác đang chạy): thử lại sau {} giây",
+        RETRY_AFTER_SECONDS
+    )]
+    Busy,
     /// Anything else: logged, never shown.
     #[error("lỗi nội bộ của máy chủ: vui lòng thử lại sau hoặc báo quản trị viên")]
     Internal(#[source] anyhow::Error),
 }
+
+/// The `Retry-After` of a [`Error::Busy`] answer, in seconds.
+pub const RETRY_AFTER_SECONDS: u64 = 30;
 
 impl Error {
     /// The stable machine-readable code.
@@ -97,6 +110,7 @@ impl Error {
             Error::CrossSite => "cross_site_request",
             Error::NotFound => "not_found",
             Error::MethodNotAllowed => "method_not_allowed",
+            Error::Busy => "busy",
             Error::Internal(_) => "internal_error",
         }
     }
@@ -115,6 +129,7 @@ impl Error {
             Error::Unauthenticated | Error::BadToken => StatusCode::UNAUTHORIZED,
             Error::Forbidden | Error::CrossSite => StatusCode::FORBIDDEN,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Error::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -146,7 +161,11 @@ impl Error {
 
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
-        Error::internal(e)
+        if e.is_busy() {
+            Error::Busy
+        } else {
+            Error::internal(e)
+        }
     }
 }
 
@@ -163,7 +182,7 @@ impl From<EngineError<StoreError>> for Error {
                 methodology,
             },
             EngineError::NotJudgeable(n) => Error::NotJudgeable(n),
-            EngineError::Store(e) => Error::internal(e),
+            EngineError::Store(e) => e.into(),
         }
     }
 }
@@ -172,7 +191,21 @@ impl From<EngineError<StoreError>> for Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         self.log();
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        self.retry_after(&mut response);
+        response
+    }
+}
+
+impl Error {
+    /// `Retry-After` on an answer that asks to retry.
+    fn retry_after(&self, response: &mut Response) {
+        if matches!(self, Error::Busy) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(RETRY_AFTER_SECONDS),
+            );
+        }
     }
 }
 
@@ -189,6 +222,34 @@ impl<E: Into<Error>> From<E> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         self.0.log();
-        (self.0.status(), crate::pages::error_page(&self.0)).into_response()
+        let mut response = (self.0.status(), crate::pages::error_page(&self.0)).into_response();
+        self.0.retry_after(&mut response);
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write that gave up waiting behind another writer is 503 with
+    /// Retry-After, on the API and on pages, never a 500.
+    #[test]
+    fn a_busy_database_is_503_with_retry_after() {
+        let busy = || Error::from(StoreError::Sqlite(chiso_store::StoreError::Busy));
+        for response in [busy().into_response(), PageError(busy()).into_response()] {
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(
+                response.headers()[axum::http::header::RETRY_AFTER],
+                RETRY_AFTER_SECONDS.to_string()
+            );
+        }
+        assert_eq!(busy().code(), "busy");
+        let other = Error::from(StoreError::Sqlite(chiso_store::StoreError::Corrupt {
+            table: "units",
+            detail: "x".into(),
+        }));
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(other.into_response().headers().get("retry-after").is_none());
     }
 }

@@ -9,6 +9,7 @@ use chiso_backend::Backend;
 use chiso_core::engine::IndexStore;
 use chiso_core::storage::QuarantinedRow;
 use chiso_core::storage::Storage;
+use chiso_core::time::Instant;
 use chiso_ingest::{Format, RecordKind};
 
 use crate::error::Error;
@@ -91,10 +92,23 @@ pub fn record_kind(text: Option<&str>) -> Result<RecordKind, Error> {
     })
 }
 
+/// The most characters of a name the client gave (a file name, a format)
+/// kept and shown back: answers never echo a huge input.
+const MAX_NAME_CHARS: usize = 120;
+
+/// `text` within [`MAX_NAME_CHARS`], cut with `…`.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(MAX_NAME_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 /// The format named explicitly, or else by the file name's extension.
 pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> {
     match explicit {
         Some(f) => Format::parse(f).ok_or_else(|| {
+            let f = short(f);
             Error::parameter(
                 "format",
                 format!(
@@ -104,6 +118,7 @@ pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> 
             )
         }),
         None => Format::from_path(std::path::Path::new(name)).ok_or_else(|| {
+            let name = short(name);
             Error::parameter(
                 "format",
                 format!(
@@ -123,10 +138,16 @@ pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
     let by = upload.by.clone();
     ctx.importing(|store| {
         let before = quarantine_mark(store)?;
-        let options = chiso_app::read_options(&*store, upload.unit)?;
+        let name = short(&upload.name);
+        let mut options = chiso_app::read_options(&*store, upload.unit)?;
+        // An event after now (a year typed 2099) would move the data's as-of instant.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        options.dates = chiso_ingest::DateBounds::until(Instant::from_unix(now));
         let reader = chiso_ingest::from_reader_with(
             upload.kind,
-            &upload.name,
+            &name,
             upload.format,
             std::io::Cursor::new(upload.bytes),
             &options,
@@ -214,7 +235,7 @@ impl Form {
                 "file" => {
                     let name = field
                         .file_name()
-                        .map(str::to_string)
+                        .map(short)
                         .filter(|n| !n.is_empty())
                         .unwrap_or_else(|| "tai-len".into());
                     let bytes = field.bytes().await.map_err(multipart_error)?;
@@ -256,5 +277,22 @@ fn multipart_error(e: MultipartError) -> Error {
             "file",
             format!("không đọc được dữ liệu tải lên ({})", e.body_text()),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file name or format of megabytes is shown back shortened.
+    #[test]
+    fn names_given_by_clients_are_shortened() {
+        assert_eq!(short("tep.csv"), "tep.csv");
+        let long = "đ".repeat(10_000);
+        assert_eq!(short(&long).chars().count(), MAX_NAME_CHARS + 1);
+        let err = file_format(None, &format!("{long}.exe")).expect_err("unknown");
+        assert!(err.to_string().chars().count() < 400, "{err}");
+        let err = file_format(Some(&long), "a.csv").expect_err("unknown");
+        assert!(err.to_string().chars().count() < 400, "{err}");
     }
 }

@@ -37,6 +37,7 @@ const ERROR_CODES: &[&str] = &[
     "cross_site_request",
     "not_found",
     "method_not_allowed",
+    "busy",
     "internal_error",
 ];
 
@@ -158,6 +159,10 @@ fn operation(
                 "400" => "Tham số không hợp lệ (invalid_period, invalid_parameter)",
                 "404" => "Không tìm thấy (unknown_unit, unknown_criterion)",
                 "413" => "Tệp quá lớn (payload_too_large)",
+                "503" => {
+                    "Cơ sở dữ liệu đang bận ghi cho một lần nhập khác (busy): thử lại sau số giây \
+                     trong Retry-After"
+                }
                 "422" => {
                     "Không xử lý được (no_methodology, period_after_data, no_data, unreadable_file)"
                 }
@@ -489,7 +494,7 @@ fn events_operation() -> Value {
         "Luồng sự kiện hồ sơ theo thời gian thực (JSON Lines): áp dụng theo seq, bỏ qua sự kiện trùng",
         vec![query("name", false, "Tên nguồn gửi, ghi vào danh sách bản ghi bị từ chối.", string())],
         ok("Kết quả áp dụng", schema_ref("FeedResult")),
-        &["413", "500"],
+        &["413", "500", "503"],
     );
     op["requestBody"] = json!({
         "required": true,
@@ -521,7 +526,7 @@ fn sync_operation(summary: &str) -> Value {
             "Kết quả theo kiểu Cổng DVCQG (error_code 0: thành công)",
             answer.clone(),
         ),
-        &["413", "500"],
+        &["413", "500", "503"],
     );
     op["responses"]["400"] = json!({ "description": "Thân yêu cầu không đọc được", "content": { "application/json": { "schema": answer.clone() } } });
     op["responses"]["403"] = json!({ "description": "Chưa bật nhận đồng bộ", "content": { "application/json": { "schema": answer } } });
@@ -556,7 +561,7 @@ fn import_operation() -> Value {
             ),
         ],
         ok("Kết quả nhập", schema_ref("ImportResult")),
-        &["400", "413", "422", "500"],
+        &["400", "413", "422", "500", "503"],
     );
     let form = json!({
         "type": "object",

@@ -9,8 +9,9 @@
 //! period kind; counters equal the raw recomputation; incremental equals
 //! rebuild with replaced records; imports are idempotent; feed events in
 //! any order and repeated give the same dossiers; the quarantine accounts
-//! for every row (read = accepted + rejected); steps before or after their
-//! dossier.
+//! for every row (read = accepted + rejected), a rejected row's text cut
+//! at the same size; a loop of parent units refused; steps before or after
+//! their dossier.
 
 #![allow(dead_code)]
 
@@ -327,6 +328,129 @@ where
     assert_eq!(q[before + 1].column.as_deref(), Some("procedure_code"));
 }
 
+/// A hostile row of 100 KB is kept in the quarantine (and shown in the
+/// summary) as its first 4 KiB and how much was cut, whichever backend and
+/// whichever step rejected it; a reason quoting it, as its first 1 KiB.
+pub fn quarantined_rows_are_cut<S: Storage>(mut store: S, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    load(&mut store, p, &[]);
+    let huge = "x".repeat(100_000);
+    let broken = format!("BROKEN,{huge},,,not a date");
+    let mut unknown = p.dossiers[0].clone();
+    unknown.id = "UNKNOWN-UNIT".into();
+    unknown.unit_code = "Đ".repeat(50_000);
+    let unknown_row = Record::Dossier(unknown).to_csv_row();
+    let text = format!(
+        "{}\n{broken}\n{unknown_row}\n",
+        RecordKind::Dossiers.csv_header()
+    );
+    let before = store.quarantine().expect("quarantine").len();
+    let s = import(&mut store, RecordKind::Dossiers, "huge.csv", &text);
+    assert_eq!((s.read, s.rejected), (2, 2));
+    let q = store.quarantine().expect("quarantine");
+    let stored: Vec<&str> = q[before..].iter().map(|r| r.raw.as_str()).collect();
+    let shown: Vec<&str> = s.first_rejections.iter().map(|r| r.raw.as_str()).collect();
+    assert_eq!(stored, shown);
+    // The unknown unit's reason quotes its 100 KB code: cut too.
+    let reason = &q[before + 1].reason;
+    assert!(
+        reason.len() <= chiso_app::MAX_REASON_BYTES + 40 && reason.contains("… (cắt bớt "),
+        "{}",
+        reason.len()
+    );
+    for (raw, whole) in stored.iter().zip([&broken, &unknown_row]) {
+        let (kept, note) = raw.split_once("… (cắt bớt ").expect("said");
+        assert!(whole.starts_with(kept));
+        assert!(
+            kept.len() <= chiso_app::MAX_RAW_BYTES && kept.len() + 3 >= chiso_app::MAX_RAW_BYTES
+        );
+        let said: usize = note
+            .trim_end_matches(" byte)")
+            .replace('.', "")
+            .parse()
+            .expect("a count");
+        assert_eq!(kept.len() + said, whole.len());
+    }
+}
+
+/// A unit below itself (its own parent, or parents making a loop, or a
+/// successor leading back) is refused with the loop named; the rest of the
+/// file is imported and scoring still ends.
+pub fn unit_loops_are_refused<S: Storage>(mut store: S, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    load(&mut store, p, &p.dossiers[..200]);
+    let top = p
+        .province
+        .units
+        .iter()
+        .find(|u| u.parent_code.is_none())
+        .expect("a top unit")
+        .clone();
+    let child = p
+        .province
+        .units
+        .iter()
+        .find(|u| u.parent_code.as_deref() == Some(top.code.as_str()))
+        .expect("a child")
+        .clone();
+    let unit = |code: &str, parent: Option<&str>| {
+        let mut u = child.clone();
+        u.code = code.into();
+        u.name = format!("Đơn vị {code}");
+        u.parent_code = parent.map(str::to_string);
+        Record::Unit(u)
+    };
+    let mut top_below_child = top.clone();
+    top_below_child.parent_code = Some(child.code.clone());
+    let mut ended = child.clone();
+    ended.code = "L5".into();
+    ended.successor_code = Some("L5".into());
+    let text = csv(
+        RecordKind::Units,
+        [
+            unit("L1", Some("L2")),
+            unit("L2", Some("L1")),
+            unit("L3", Some("L3")),
+            unit("L4", Some(&top.code)),
+            Record::Unit(top_below_child),
+            Record::Unit(ended),
+        ],
+    );
+    let s = import(&mut store, RecordKind::Units, "loops.csv", &text);
+    assert_eq!(
+        (s.read, s.accepted(), s.rejected),
+        (6, 2, 4),
+        "{:#?}",
+        s.first_rejections
+    );
+    let r = &s.first_rejections;
+    assert_eq!(r.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 4, 6, 7]);
+    assert!(
+        r[0].reason
+            .contains("vòng lặp đơn vị cấp trên L2 → L1 → L2"),
+        "{}",
+        r[0].reason
+    );
+    assert!(r[1].reason.contains("L3 → L3"));
+    let expected = format!("{} → {} → {}", top.code, child.code, top.code);
+    assert!(r[2].reason.contains(&expected), "{}", r[2].reason);
+    assert_eq!(r[2].column.as_deref(), Some("parent_code"));
+    assert_eq!(r[3].column.as_deref(), Some("successor_code"));
+    let q = store.quarantine().expect("quarantine");
+    assert_eq!(q.iter().filter(|q| q.file == "loops.csv").count(), 4);
+    // The stored top unit keeps its place; scoring ends.
+    let units = store.unit_list().expect("units");
+    let stored_top = units.iter().find(|u| u.code == top.code).expect("top");
+    assert_eq!(stored_top.parent_code, None);
+    assert!(units.iter().any(|u| u.code == "L1") && !units.iter().any(|u| u.code == "L2"));
+    let all = scores(&store);
+    assert!(all.iter().any(|(_, json)| !json.starts_with("error")));
+}
+
 /// Events in any order and repeated make the same dossiers as in order once.
 pub fn feed_order_and_duplicates<S: Storage, F: Fn() -> S>(make: F, p: &Province)
 where
@@ -426,6 +550,8 @@ where
     incremental_equals_rebuild(make(), &p);
     imports_are_idempotent(make(), &p);
     quarantine_accounts_for_every_row(make(), &p);
+    quarantined_rows_are_cut(make(), &p);
+    unit_loops_are_refused(make(), &p);
     feed_order_and_duplicates(&make, &p);
     steps_in_any_order(&make, &p);
     accounts_sessions_tokens_and_audit(make());
