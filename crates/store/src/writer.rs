@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chiso_core::calendar::{Calendar, Holiday};
-use chiso_core::measures::{self, Counter, MeasureBook, ProcedureId, ProcedureUse, UnitId};
+use chiso_core::measures::{
+    self, Counter, LateKind, MeasureBook, MonthCounters, ProcedureId, ProcedureUse, UnitId,
+    DAY_COUNTERS,
+};
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
 use chiso_core::steps::{self, ProcessingStep};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -505,56 +508,147 @@ impl<'a> Writer<'a> {
 /// Adds a book of deltas to the measure tables.
 fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
     book.prune();
-    let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
+    let months = book.months.iter().map(|((u, m), c)| (*u, m.index(), c));
+    add_counters(tx, "month_measures", "month", Counter::ALL, months)?;
+    let days = book.days.iter().map(|((u, d), c)| (*u, d.days(), c));
+    add_counters(tx, "day_measures", "day", DAY_COUNTERS, days)?;
+    let late = book.late.iter().map(|((unit, key), n)| {
+        (
+            *unit,
+            key.kind,
+            key.received.index(),
+            key.became.index(),
+            *n,
+        )
+    });
+    add_late(
+        tx,
+        "late_by_received",
+        "received_month",
+        "became_month",
+        late,
+    )?;
+    let late = book
+        .late_days
+        .iter()
+        .map(|((unit, key), n)| (*unit, key.kind, key.received.days(), key.became.days(), *n));
+    add_late(
+        tx,
+        "late_by_received_day",
+        "received_day",
+        "became_day",
+        late,
+    )?;
+    let uses = book
+        .procedures
+        .iter()
+        .map(|((unit, month, p), u)| ((*unit, month.index()), (*p, *u)));
+    add_uses(tx, "procedure_use", "month", uses)?;
+    let uses = book
+        .procedure_days
+        .iter()
+        .map(|((unit, day, p), u)| ((*unit, day.days()), (*p, *u)));
+    add_uses(tx, "procedure_use_day", "day", uses)?;
+    *book = MeasureBook::default();
+    Ok(())
+}
+
+/// Adds counter deltas to a table keyed by unit and `key` (a month or a
+/// day), and drops the rows that came back to zero.
+fn add_counters<'b>(
+    tx: &Transaction,
+    table: &str,
+    key: &str,
+    counters: &[Counter],
+    rows: impl Iterator<Item = (UnitId, i32, &'b MonthCounters)>,
+) -> Result<()> {
+    let columns: Vec<&str> = counters.iter().map(|c| c.column()).collect();
     let placeholders: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 3)).collect();
     let updates: Vec<String> = columns
         .iter()
         .map(|c| format!("{c} = {c} + excluded.{c}"))
         .collect();
     let sql = format!(
-        "INSERT INTO month_measures(unit_id, month, {}) VALUES (?1, ?2, {}) ON CONFLICT(unit_id, month) DO UPDATE SET {}",
+        "INSERT INTO {table}(unit_id, {key}, {}) VALUES (?1, ?2, {}) ON CONFLICT DO UPDATE SET {}",
         columns.join(", "),
         placeholders.join(", "),
         updates.join(", ")
     );
     let mut stmt = tx.prepare_cached(&sql)?;
-    for ((unit, month), c) in &book.months {
-        let mut values: Vec<i64> = vec![*unit as i64, month.index() as i64];
-        values.extend_from_slice(&c.0);
-        stmt.execute(rusqlite::params_from_iter(values))?;
+    let mut values: Vec<i64> = Vec::with_capacity(columns.len() + 2);
+    // Only a row that something was taken from can come back to zero.
+    let mut lowered = Vec::new();
+    for (unit, at, c) in rows {
+        values.clear();
+        values.extend([unit as i64, at as i64]);
+        values.extend(counters.iter().map(|counter| c.get(*counter)));
+        stmt.execute(rusqlite::params_from_iter(&values))?;
+        if values[2..].iter().any(|v| *v < 0) {
+            lowered.push((unit, at));
+        }
     }
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO late_by_received(unit_id, kind, received_month, became_month, n) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT DO UPDATE SET n = n + excluded.n",
-    )?;
-    for ((unit, key), n) in &book.late {
-        stmt.execute(params![
-            unit,
-            key.kind as i64,
-            key.received.index(),
-            key.became.index(),
-            n
-        ])?;
+    let zero: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
+    let mut delete = tx.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE unit_id = ?1 AND {key} = ?2 AND {}",
+        zero.join(" AND ")
+    ))?;
+    for (unit, at) in lowered {
+        delete.execute(params![unit, at])?;
     }
-    // Procedure use: read, merge and write back each touched unit-month.
+    Ok(())
+}
+
+/// Adds late-counter deltas (by span received and span become late).
+fn add_late(
+    tx: &Transaction,
+    table: &str,
+    received: &str,
+    became: &str,
+    rows: impl Iterator<Item = (UnitId, LateKind, i32, i32, i64)>,
+) -> Result<()> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "INSERT INTO {table}(unit_id, kind, {received}, {became}, n) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT DO UPDATE SET n = n + excluded.n"
+    ))?;
+    let mut lowered = Vec::new();
+    for (unit, kind, r, b, n) in rows {
+        stmt.execute(params![unit, kind as i64, r, b, n])?;
+        if n < 0 {
+            lowered.push((unit, kind as i64, r, b));
+        }
+    }
+    let mut delete = tx.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE unit_id = ?1 AND kind = ?2 AND {received} = ?3 \
+         AND {became} = ?4 AND n = 0"
+    ))?;
+    for key in lowered {
+        delete.execute(params![key.0, key.1, key.2, key.3])?;
+    }
+    Ok(())
+}
+
+/// Procedure use: reads, merges and writes back each touched unit and span.
+fn add_uses(
+    tx: &Transaction,
+    table: &str,
+    key: &str,
+    deltas: impl Iterator<Item = ((UnitId, i32), (ProcedureId, ProcedureUse))>,
+) -> Result<()> {
     let mut touched: BTreeMap<(UnitId, i32), Vec<(ProcedureId, ProcedureUse)>> = BTreeMap::new();
-    for ((unit, month, procedure), u) in &book.procedures {
-        touched
-            .entry((*unit, month.index()))
-            .or_default()
-            .push((*procedure, *u));
+    for (at, delta) in deltas {
+        touched.entry(at).or_default().push(delta);
     }
-    let mut read =
-        tx.prepare_cached("SELECT uses FROM procedure_use WHERE month = ?1 AND unit_id = ?2")?;
-    let mut write = tx.prepare_cached(
-        "INSERT OR REPLACE INTO procedure_use(month, unit_id, uses) VALUES (?1, ?2, ?3)",
-    )?;
-    let mut delete =
-        tx.prepare_cached("DELETE FROM procedure_use WHERE month = ?1 AND unit_id = ?2")?;
-    for ((unit, month), deltas) in touched {
-        let blob: Option<Vec<u8>> = read
-            .query_row(params![month, unit], |r| r.get(0))
-            .optional()?;
+    let mut read = tx.prepare_cached(&format!(
+        "SELECT uses FROM {table} WHERE {key} = ?1 AND unit_id = ?2"
+    ))?;
+    let mut write = tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO {table}({key}, unit_id, uses) VALUES (?1, ?2, ?3)"
+    ))?;
+    let mut delete = tx.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE {key} = ?1 AND unit_id = ?2"
+    ))?;
+    for ((unit, at), deltas) in touched {
+        let blob: Option<Vec<u8>> = read.query_row(params![at, unit], |r| r.get(0)).optional()?;
         let mut uses = match blob {
             Some(b) => packed::decode(&b)?,
             None => BTreeMap::new(),
@@ -564,28 +658,19 @@ fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
         }
         uses.retain(|_, u| !u.is_zero());
         if uses.is_empty() {
-            delete.execute(params![month, unit])?;
+            delete.execute(params![at, unit])?;
         } else {
-            write.execute(params![month, unit, packed::encode(&uses)])?;
+            write.execute(params![at, unit, packed::encode(&uses)])?;
         }
     }
-    let zero_months: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
-    tx.execute(
-        &format!(
-            "DELETE FROM month_measures WHERE {}",
-            zero_months.join(" AND ")
-        ),
-        [],
-    )?;
-    tx.execute("DELETE FROM late_by_received WHERE n = 0", [])?;
-    *book = MeasureBook::default();
     Ok(())
 }
 
 /// Recomputes every measure table from the raw records.
 pub(crate) fn rebuild_measures(tx: &Transaction) -> Result<()> {
     tx.execute_batch(
-        "DELETE FROM month_measures; DELETE FROM late_by_received; DELETE FROM procedure_use;",
+        "DELETE FROM month_measures; DELETE FROM late_by_received; DELETE FROM procedure_use; \
+         DELETE FROM day_measures; DELETE FROM late_by_received_day; DELETE FROM procedure_use_day;",
     )?;
     let procedures = rows::procedures(tx)?;
     let mut stmt = tx.prepare("SELECT day FROM holidays")?;
