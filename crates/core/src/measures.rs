@@ -14,6 +14,7 @@
 //! `late = became_late(≤ end) − ended_late(< start)`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::calendar::Calendar;
 use crate::judge::{self, DossierTimeliness};
@@ -367,12 +368,52 @@ pub fn feedback_contribution(f: &Feedback, cal: &Calendar) -> FeedbackContributi
 /// received and day become late, and the procedure use by day.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MeasureBook {
-    pub months: HashMap<(UnitId, Month), MonthCounters>,
-    pub late: HashMap<(UnitId, LateByReceived), i64>,
-    pub procedures: HashMap<(UnitId, Month, ProcedureId), ProcedureUse>,
-    pub days: HashMap<(UnitId, Date), MonthCounters>,
-    pub late_days: HashMap<(UnitId, LateByReceivedDay), i64>,
-    pub procedure_days: HashMap<(UnitId, Date, ProcedureId), ProcedureUse>,
+    pub months: BookMap<(UnitId, Month), MonthCounters>,
+    pub late: BookMap<(UnitId, LateByReceived), i64>,
+    pub procedures: BookMap<(UnitId, Month, ProcedureId), ProcedureUse>,
+    pub days: BookMap<(UnitId, Date), MonthCounters>,
+    pub late_days: BookMap<(UnitId, LateByReceivedDay), i64>,
+    pub procedure_days: BookMap<(UnitId, Date, ProcedureId), ProcedureUse>,
+}
+
+/// The book's maps: keys are a few small integers (store ids, months,
+/// days), hashed several times per record written, so with [`KeyHasher`]
+/// rather than the default SipHash, which is built to resist chosen keys
+/// and costs several times more here (bench/README.md).
+pub type BookMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
+/// A multiply-rotate hasher (as `rustc-hash`'s) for keys of small integers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        bytes.iter().for_each(|b| self.add(u64::from(*b)));
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.add(u64::from(v));
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.add(u64::from(v));
+    }
+    fn write_i32(&mut self, v: i32) {
+        self.add(v as u32 as u64);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    fn write_isize(&mut self, v: isize) {
+        self.add(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Key of the two-day counter: records received on `received` that turned

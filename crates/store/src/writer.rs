@@ -17,6 +17,12 @@ use crate::rows::{self, day, instant};
 use crate::{Result, StoreError};
 pub use chiso_core::storage::{BatchCounts, Outcome};
 
+const INSERT_DOSSIER: &str = "INSERT INTO dossiers(id, unit_id, procedure_id, channel, submitted_at, received_at, \
+     due_at, finished_at, returned_at, status, supplement_requests, supplement_requested_at, supplement_days, synced, \
+     fee_amount, paid_online, e_result, digitized, reused_data, vneid_verified, handler_named, personal_store_synced, \
+     citizen_data_used, rating, complaint, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
+     ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(id) DO NOTHING";
+
 /// A record the store cannot accept.
 #[derive(Debug, thiserror::Error)]
 pub enum PutError {
@@ -47,6 +53,9 @@ impl From<rusqlite::Error> for PutError {
 }
 
 pub struct Writer<'a> {
+    /// The dossier insert, prepared once: the hot statement of an import
+    /// (a statement cache lookup hashes its text on every row).
+    insert: rusqlite::Statement<'a>,
     pub(crate) tx: Transaction<'a>,
     pub(crate) import_id: i64,
     kind: String,
@@ -64,7 +73,11 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(conn: &'a mut Connection, kind: &str, file: &str) -> Result<Writer<'a>> {
-        let tx = conn.transaction()?;
+        // Held exclusively for `'a`: the transaction and the prepared insert
+        // share it.
+        let conn: &'a Connection = conn;
+        let tx = conn.unchecked_transaction()?;
+        let insert = conn.prepare(INSERT_DOSSIER)?;
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -93,6 +106,7 @@ impl<'a> Writer<'a> {
             .collect::<rusqlite::Result<HashSet<_>>>()?;
         drop(stmt);
         Ok(Writer {
+            insert,
             with_steps,
             tx,
             import_id,
@@ -279,47 +293,39 @@ impl<'a> Writer<'a> {
     }
 
     fn insert_dossier_row(
-        &self,
+        &mut self,
         d: &Dossier,
         unit: UnitId,
         procedure_id: ProcedureId,
     ) -> rusqlite::Result<usize> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO dossiers(id, unit_id, procedure_id, channel, submitted_at, received_at, due_at, finished_at, \
-                 returned_at, status, supplement_requests, supplement_requested_at, supplement_days, synced, fee_amount, \
-                 paid_online, e_result, digitized, reused_data, vneid_verified, handler_named, personal_store_synced, \
-                 citizen_data_used, rating, complaint, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
-                 ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(id) DO NOTHING",
-            )?
-            .execute(params![
-                d.id,
-                unit,
-                procedure_id,
-                d.channel as i64,
-                instant(d.submitted_at),
-                d.received_at.unix(),
-                instant(d.due_at),
-                instant(d.finished_at),
-                instant(d.returned_at),
-                d.status.code(),
-                d.supplement_requests,
-                instant(d.supplement_requested_at),
-                d.supplement_days,
-                d.synced,
-                d.fee_amount,
-                d.paid_online,
-                d.e_result,
-                d.digitized,
-                d.reused_data,
-                d.vneid_verified,
-                d.handler_named,
-                d.personal_store_synced,
-                d.citizen_data_used,
-                d.rating.map(|r| r.code()),
-                d.complaint,
-                instant(chiso_core::judge::end_of_processing(d)),
-            ])
+        self.insert.execute(params![
+            d.id,
+            unit,
+            procedure_id,
+            d.channel as i64,
+            instant(d.submitted_at),
+            d.received_at.unix(),
+            instant(d.due_at),
+            instant(d.finished_at),
+            instant(d.returned_at),
+            d.status.code(),
+            d.supplement_requests,
+            instant(d.supplement_requested_at),
+            d.supplement_days,
+            d.synced,
+            d.fee_amount,
+            d.paid_online,
+            d.e_result,
+            d.digitized,
+            d.reused_data,
+            d.vneid_verified,
+            d.handler_named,
+            d.personal_store_synced,
+            d.citizen_data_used,
+            d.rating.map(|r| r.code()),
+            d.complaint,
+            instant(chiso_core::judge::end_of_processing(d)),
+        ])
     }
 
     /// Deletes a stored dossier and takes its contribution out of the measures.
@@ -666,6 +672,9 @@ fn add_uses(
     Ok(())
 }
 
+/// Dossiers handed from the reading thread to the judging one at a time.
+const REBUILD_CHUNK: usize = 4096;
+
 /// Recomputes every measure table from the raw records.
 pub(crate) fn rebuild_measures(tx: &Transaction) -> Result<()> {
     tx.execute_batch(
@@ -678,20 +687,46 @@ pub(crate) fn rebuild_measures(tx: &Transaction) -> Result<()> {
         .query_map([], |r| r.get::<_, i32>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let calendar = Calendar::new(days.into_iter().map(chiso_core::time::Date::from_days));
-    let mut book = MeasureBook::default();
-    let mut stmt = tx.prepare(rows::DOSSIER_SELECT)?;
-    let mut rs = stmt.query([])?;
-    while let Some(r) = rs.next()? {
-        let d = rows::dossier_from_row(r)?;
-        let unit: UnitId = r.get(25)?;
-        let procedure_id: ProcedureId = r.get(26)?;
-        let procedure = procedures.get(&procedure_id).map(|p| (procedure_id, p));
-        book.apply_dossier(
-            unit,
-            &measures::dossier_contribution(&d, procedure, &calendar),
-            1,
-        );
-    }
+    // Rows are read and decoded on this thread and judged on another: the
+    // two halves take about the same time (bench/README.md).
+    let mut book = std::thread::scope(|scope| -> Result<MeasureBook> {
+        let (send, receive) =
+            std::sync::mpsc::sync_channel::<Vec<(UnitId, ProcedureId, Dossier)>>(4);
+        let (procedures, calendar) = (&procedures, &calendar);
+        let judge = scope.spawn(move || {
+            let mut book = MeasureBook::default();
+            for chunk in receive {
+                for (unit, procedure_id, d) in chunk {
+                    let procedure = procedures.get(&procedure_id).map(|p| (procedure_id, p));
+                    book.apply_dossier(
+                        unit,
+                        &measures::dossier_contribution(&d, procedure, calendar),
+                        1,
+                    );
+                }
+            }
+            book
+        });
+        let mut stmt = tx.prepare(rows::DOSSIER_SELECT_BARE)?;
+        let mut rs = stmt.query([])?;
+        let mut chunk = Vec::with_capacity(REBUILD_CHUNK);
+        while let Some(r) = rs.next()? {
+            chunk.push((r.get(25)?, r.get(26)?, rows::dossier_from_row(r)?));
+            if chunk.len() == REBUILD_CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(REBUILD_CHUNK));
+                if send.send(full).is_err() {
+                    break;
+                }
+            }
+        }
+        // The judging thread ends when the channel closes; it cannot fail
+        // but by a panic, which is carried on.
+        let _ = send.send(chunk);
+        drop(send);
+        Ok(judge
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })?;
     let mut stmt = tx.prepare(rows::FEEDBACK_SELECT)?;
     let mut rs = stmt.query([])?;
     while let Some(r) = rs.next()? {
