@@ -334,19 +334,8 @@ impl Store {
                 .into_iter()
                 .map(|((u, m), c)| format!("month {u} {} {:?}", m.iso(), c.0)),
         );
-        let days: Vec<&str> = DAY_COUNTERS.iter().map(|c| c.column()).collect();
-        let days = format!(
-            "SELECT unit_id, day, {} FROM day_measures WHERE NOT ({}) ORDER BY 1, 2",
-            days.join(", "),
-            days.iter()
-                .map(|c| format!("{c} = 0"))
-                .collect::<Vec<_>>()
-                .join(" AND ")
-        );
         for (sql, tag) in [
             ("SELECT unit_id, kind, received_month, became_month, n FROM late_by_received WHERE n != 0 ORDER BY 1,2,3,4", "late"),
-            ("SELECT unit_id, kind, received_day, became_day, n FROM late_by_received_day WHERE n != 0 ORDER BY 1,2,3,4", "late_day"),
-            (days.as_str(), "day"),
         ] {
             let mut stmt = self.conn.prepare(sql)?;
             let n = stmt.column_count();
@@ -356,21 +345,50 @@ impl Store {
                 out.push(format!("{tag} {values:?}"));
             }
         }
-        for (table, key) in [("procedure_use", "month"), ("procedure_use_day", "day")] {
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT unit_id, {key}, uses FROM {table} ORDER BY 1, 2"
-            ))?;
+        self.dump_uses("procedure_use", "month", "procedure", &mut out)?;
+        Ok(out)
+    }
+
+    /// The daily counters as text ([`Store::measure_dump`] for days).
+    pub fn day_measure_dump(&self) -> Result<Vec<String>> {
+        let columns: Vec<&str> = DAY_COUNTERS.iter().map(|c| c.column()).collect();
+        let zero: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
+        let days = format!(
+            "SELECT unit_id, day, {} FROM day_measures WHERE NOT ({}) ORDER BY 1, 2",
+            columns.join(", "),
+            zero.join(" AND ")
+        );
+        let mut out = Vec::new();
+        for (sql, tag) in [
+            (days.as_str(), "day"),
+            ("SELECT unit_id, kind, received_day, became_day, n FROM late_by_received_day WHERE n != 0 ORDER BY 1,2,3,4", "late_day"),
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let n = stmt.column_count();
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let (unit, at): (i64, i64) = (r.get(0)?, r.get(1)?);
-                for (procedure, u) in
-                    packed::decode(r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?)?
-                {
-                    out.push(format!("{table} {unit} {at} {procedure} {u:?}"));
-                }
+                let values: Vec<i64> = (0..n).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+                out.push(format!("{tag} {values:?}"));
             }
         }
+        self.dump_uses("procedure_use_day", "day", "procedure_day", &mut out)?;
         Ok(out)
+    }
+
+    fn dump_uses(&self, table: &str, key: &str, tag: &str, out: &mut Vec<String>) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT unit_id, {key}, uses FROM {table} ORDER BY 1, 2"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (unit, at): (i64, i64) = (r.get(0)?, r.get(1)?);
+            for (procedure, u) in
+                packed::decode(r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?)?
+            {
+                out.push(format!("{tag} {unit} {at} {procedure} {u:?}"));
+            }
+        }
+        Ok(())
     }
 
     /// Each unit's own accumulator for any period straight from the raw
