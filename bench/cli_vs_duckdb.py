@@ -8,9 +8,10 @@ dossiers.csv, bench.db, bench.json).
    with every measure maintained and the raw records kept (from bench.json).
 2. Twelve months: DuckDB's one `GROUP BY unit, month` computing the counts the
    index divides (best of three) against the twelve monthly score sheets of
-   every unit through one warm `chiso serve` (started, database opened, one
-   unrelated request answered; each month asked once, so each is computed:
-   the server caches answers per data version), best of three servers; and
+   every unit through one warm `chiso serve` (started, database opened,
+   `/api/v1/health` answered, which counts the inventory once per data
+   version; each month asked once, so each is computed: the server caches
+   answers per data version), best of three servers; and
    against 12 `chiso score --format json` processes.
 3. One date range for every unit: DuckDB's per-unit counts of the range
    (received in it, and the timeliness counts: received by its end and not
@@ -81,7 +82,7 @@ def warm_server():
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            get(base, "/api/v1/methodologies")
+            get(base, "/api/v1/health")
             return server, base
         except OSError:
             time.sleep(0.05)
