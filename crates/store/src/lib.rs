@@ -408,12 +408,14 @@ impl Store {
 
     /// Any period that is not made of whole months, from the counters: the
     /// months and days that make it up ([`Accumulator::add_days`]), judged
-    /// at the end of its last day. A cut period then takes back the lateness
-    /// of the records still open at the cutoff that falls after it, in one
-    /// pass over the open records instead of all.
+    /// at the end of its last day. A period cut inside its last day then
+    /// takes back the lateness of the records still open at the cutoff that
+    /// falls after it, in one pass over the open records instead of all.
     fn day_accumulators(&self, period: &Period) -> Result<HashMap<UnitId, Accumulator>> {
         let counted = self.read_day_counters(period.from, period.to)?;
-        if period.cutoff.is_none() {
+        // Cut at the end of its last day (a declared as-of instant, the
+        // demo's "now"): nothing can fall between the cutoff and then.
+        if period.end() >= period.to.end() {
             return Ok(counted);
         }
         let hierarchy = self.hierarchy()?;

@@ -607,6 +607,37 @@ fn a_cut_period_from_counters_equals_the_raw_records() {
 }
 
 #[test]
+fn a_period_cut_at_the_end_of_a_day_from_counters_equals_the_raw_records() {
+    let at = chiso_core::time::parse_instant("2024-06-20 23:59:59")
+        .unwrap()
+        .instant;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    load_as_of(&mut store, Some(at));
+    store.declare_as_of(at).unwrap();
+    for p in [
+        "2024-06",
+        "2024-Q2",
+        "2024-06-10..2024-06-30",
+        "2024-05-15..2024-07-01",
+    ] {
+        let cut = engine::judged_period(&store, &Period::parse(p).unwrap()).unwrap();
+        assert_eq!(cut.end(), cut.to.end(), "{p}: cut at the end of a day");
+        let (h, catalogue, cal) = (
+            store.hierarchy().unwrap(),
+            store.catalogue().unwrap(),
+            store.calendar().unwrap(),
+        );
+        let finish = |own| engine::finish_measures(&h, &catalogue, &cal, own, &cut);
+        assert_eq!(
+            finish(store.own_accumulators(&cut).unwrap()),
+            finish(store.accumulate_from_records(&cut).unwrap()),
+            "{p}"
+        );
+    }
+}
+
+#[test]
 fn a_database_from_before_the_end_column_is_migrated_and_scores_the_same() {
     let (dir, store) = store();
     let set = store.methodologies().unwrap();
