@@ -4,7 +4,9 @@
 //! Two ways lead to a unit's measures for a period, and they must agree:
 //! - from stored monthly counters ([`MonthCounters`], [`LateByReceived`],
 //!   [`ProcedureUse`]), which the store keeps up to date as records arrive;
-//!   any period made of whole months is a sum of months ([`Accumulator::add_months`]);
+//!   any period made of whole months is a sum of months ([`Accumulator::add_months`]),
+//!   any other a sum of months and days when the store also keeps the
+//!   counters by day ([`MeasureBook::days`], [`Accumulator::add_days`]);
 //! - from the raw records, for any period ([`Accumulator::add_dossier`]).
 //!
 //! Timeliness (2.1) and feedback handling (5.3/5.1) take records received
@@ -520,6 +522,17 @@ impl MeasureBook {
             Counter::CertificationDossiers,
             sign * c.certification_dossiers,
         );
+    }
+
+    /// How many entries the book holds (a writer flushes it into its tables
+    /// when they grow, so that memory stays bounded whatever the file's size).
+    pub fn entries(&self) -> usize {
+        self.months.len()
+            + self.late.len()
+            + self.procedures.len()
+            + self.days.len()
+            + self.late_days.len()
+            + self.procedure_days.len()
     }
 
     /// Drops entries that have come back to zero.

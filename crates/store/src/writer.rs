@@ -23,6 +23,10 @@ const INSERT_DOSSIER: &str = "INSERT INTO dossiers(id, unit_id, procedure_id, ch
      citizen_data_used, rating, complaint, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
      ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(id) DO NOTHING";
 
+/// Entries of the measure book after which a writer flushes it (about
+/// 200 MB; a province's year of 1 million dossiers stays below it).
+const BOOK_ENTRIES: usize = 2_000_000;
+
 /// A record the store cannot accept.
 #[derive(Debug, thiserror::Error)]
 pub enum PutError {
@@ -66,6 +70,8 @@ pub struct Writer<'a> {
     calendar: Calendar,
     needs_rebuild: bool,
     counts: BatchCounts,
+    /// Entries of the measure book after which it is written out.
+    book_limit: usize,
     /// Dossiers that have processing steps, so that writing any other
     /// dossier costs no lookup.
     with_steps: HashSet<String>,
@@ -118,7 +124,14 @@ impl<'a> Writer<'a> {
             calendar,
             needs_rebuild: false,
             counts: BatchCounts::default(),
+            book_limit: BOOK_ENTRIES,
         })
+    }
+
+    /// Writes the measure book into its tables whenever it holds more than
+    /// `entries` (by default about 200 MB of it): less memory, more writes.
+    pub fn flush_measures_above(&mut self, entries: usize) {
+        self.book_limit = entries;
     }
 
     /// The file (or upload) being imported.
@@ -289,6 +302,11 @@ impl<'a> Writer<'a> {
             .map(|(id, p)| (*id, p));
         let c = measures::dossier_contribution(d, procedure, &self.calendar);
         self.book.apply_dossier(unit, &c, 1);
+        // Deltas add up: written into the tables within the transaction,
+        // a full book is as good as one kept to the commit.
+        if self.book.entries() > self.book_limit {
+            flush(&self.tx, &mut self.book)?;
+        }
         Ok(self.outcome(replaced))
     }
 

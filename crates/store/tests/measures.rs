@@ -201,6 +201,12 @@ fn feedback_at(mut f: Feedback, t: Instant) -> Option<Feedback> {
 
 /// The fixture, or (with `at`) the fixture as its data stood at that instant.
 fn load_as_of(store: &mut Store, at: Option<Instant>) {
+    load_flushing(store, at, None)
+}
+
+/// [`load_as_of`], the dossier writers flushing their measure book whenever
+/// it holds more than `book` entries.
+fn load_flushing(store: &mut Store, at: Option<Instant>, book: Option<usize>) {
     let keep_dossier = |d: Dossier| match at {
         Some(t) => dossier_at(d, t),
         None => Some(d),
@@ -243,6 +249,9 @@ fn load_as_of(store: &mut Store, at: Option<Instant>) {
     // Two batches of dossiers, then a batch of replacements of earlier keys.
     for batch in 0..2 {
         let mut w = store.writer("dossiers", "test").unwrap();
+        if let Some(n) = book {
+            w.flush_measures_above(n);
+        }
         for i in batch * 1500..(batch + 1) * 1500 {
             if let Some(d) = keep_dossier(dossier(&mut rng, i)) {
                 w.put_dossier(&d).unwrap();
@@ -251,6 +260,9 @@ fn load_as_of(store: &mut Store, at: Option<Instant>) {
         w.commit(1500).unwrap();
     }
     let mut w = store.writer("dossiers", "test").unwrap();
+    if let Some(n) = book {
+        w.flush_measures_above(n);
+    }
     for n in 0..400 {
         let i = rng.below(3000) as usize;
         if let Some(d) = keep_dossier(dossier(&mut rng, i)) {
@@ -310,6 +322,22 @@ fn incremental_measures_equal_a_rebuild() {
     store.rebuild().unwrap();
     assert_eq!(incremental, store.measure_dump().unwrap());
     assert_eq!(days, store.day_measure_dump().unwrap());
+}
+
+#[test]
+fn a_measure_book_flushed_along_the_way_gives_the_same_counters() {
+    let (_dir, whole) = store();
+    let dir = tempfile::tempdir().unwrap();
+    let mut flushed = Store::open(&dir.path().join("flushed.db")).unwrap();
+    load_flushing(&mut flushed, None, Some(40));
+    assert_eq!(
+        whole.measure_dump().unwrap(),
+        flushed.measure_dump().unwrap()
+    );
+    assert_eq!(
+        whole.day_measure_dump().unwrap(),
+        flushed.day_measure_dump().unwrap()
+    );
 }
 
 /// Rolled-up measures of every unit for a period, from the maintained
