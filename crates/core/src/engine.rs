@@ -135,6 +135,8 @@ pub struct RecordAccumulator<'a> {
     calendar: &'a Calendar,
     period: &'a Period,
     out: HashMap<UnitId, Accumulator>,
+    /// The instant the accumulators started from were judged at.
+    counted_until: Instant,
 }
 
 impl<'a> RecordAccumulator<'a> {
@@ -155,6 +157,7 @@ impl<'a> RecordAccumulator<'a> {
             calendar,
             period,
             out: HashMap::new(),
+            counted_until: period.end(),
         }
     }
 
@@ -163,6 +166,16 @@ impl<'a> RecordAccumulator<'a> {
     /// with [`RecordAccumulator::uncount_late_after`].
     pub fn counted(mut self, counted: HashMap<UnitId, Accumulator>) -> RecordAccumulator<'a> {
         self.out = counted;
+        self.counted_until = self.period.to.month().last_day().end();
+        self
+    }
+
+    /// Starts from accumulators counted from daily counters for the cut
+    /// period's days, judged at the end of its last day
+    /// (`measures::Accumulator::add_days`), to be corrected likewise.
+    pub fn counted_days(mut self, counted: HashMap<UnitId, Accumulator>) -> RecordAccumulator<'a> {
+        self.out = counted;
+        self.counted_until = self.period.to.end();
         self
     }
 
@@ -202,17 +215,17 @@ impl<'a> RecordAccumulator<'a> {
     /// counted late in the covering months' counters but is not late by
     /// the cutoff ([`Accumulator::uncount_late_after`]).
     pub fn uncount_late_after(&mut self, d: &Dossier) {
-        let period = self.period;
+        let (period, until) = (self.period, self.counted_until);
         if let Some((c, acc)) = self.dossier(d) {
-            acc.uncount_late_after(&c, period);
+            acc.uncount_late_after(&c, period, until);
         }
     }
 
     /// [`RecordAccumulator::uncount_late_after`] for a feedback item.
     pub fn uncount_feedback_late_after(&mut self, f: &Feedback) {
-        let period = self.period;
+        let (period, until) = (self.period, self.counted_until);
         if let Some((c, acc)) = self.feedback(f) {
-            acc.uncount_feedback_late_after(&c, period);
+            acc.uncount_feedback_late_after(&c, period, until);
         }
     }
 

@@ -4,7 +4,9 @@
 //! Two ways lead to a unit's measures for a period, and they must agree:
 //! - from stored monthly counters ([`MonthCounters`], [`LateByReceived`],
 //!   [`ProcedureUse`]), which the store keeps up to date as records arrive;
-//!   any period made of whole months is a sum of months ([`Accumulator::add_months`]);
+//!   any period made of whole months is a sum of months ([`Accumulator::add_months`]),
+//!   any other a sum of months and days when the store also keeps the
+//!   counters by day ([`MeasureBook::days`], [`Accumulator::add_days`]);
 //! - from the raw records, for any period ([`Accumulator::add_dossier`]).
 //!
 //! Timeliness (2.1) and feedback handling (5.3/5.1) take records received
@@ -14,12 +16,13 @@
 //! `late = became_late(≤ end) − ended_late(< start)`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::calendar::Calendar;
 use crate::judge::{self, DossierTimeliness};
 use crate::period::Period;
 use crate::records::{Channel, Dossier, DossierStatus, Feedback, Procedure, UnitCounts, UnitKind};
-use crate::time::{Instant, Month};
+use crate::time::{Date, Instant, Month};
 
 /// Identifier of a unit in a store (stable across imports).
 pub type UnitId = u32;
@@ -181,7 +184,32 @@ pub const PREFIX_COUNTERS: &[Counter] = &[
     Counter::FeedbackBecameLate,
 ];
 
-/// The additive counters of one unit in one month.
+/// The counters kept per unit and day as well ([`MeasureBook::days`]):
+/// every one but the unit counts, which are reported per month.
+pub const DAY_COUNTERS: &[Counter] = &[
+    Counter::Received,
+    Counter::Synced,
+    Counter::Online,
+    Counter::Fee,
+    Counter::PaidOnline,
+    Counter::PaperResult,
+    Counter::EResult,
+    Counter::Digitized,
+    Counter::Reused,
+    Counter::PersonalStore,
+    Counter::CitizenData,
+    Counter::Negative,
+    Counter::Ended,
+    Counter::EndedLate,
+    Counter::BecameLate,
+    Counter::FeedbackReceived,
+    Counter::FeedbackEnded,
+    Counter::FeedbackEndedLate,
+    Counter::FeedbackBecameLate,
+];
+
+/// The additive counters of one unit in one month (or, in
+/// [`MeasureBook::days`], one day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MonthCounters(pub [i64; COUNTER_COUNT]);
 
@@ -335,12 +363,68 @@ pub fn feedback_contribution(f: &Feedback, cal: &Calendar) -> FeedbackContributi
     }
 }
 
-/// The monthly counters of one unit, the two-month late counters and the procedure use.
+/// The monthly counters of one unit, the two-month late counters and the
+/// procedure use; and, for any period that is not made of whole months
+/// ([`Accumulator::add_days`]), the same by day: the counters of the days
+/// (without the unit counts, which are monthly), the late counters by day
+/// received and day become late, and the procedure use by day.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MeasureBook {
-    pub months: HashMap<(UnitId, Month), MonthCounters>,
-    pub late: HashMap<(UnitId, LateByReceived), i64>,
-    pub procedures: HashMap<(UnitId, Month, ProcedureId), ProcedureUse>,
+    pub months: BookMap<(UnitId, Month), MonthCounters>,
+    pub late: BookMap<(UnitId, LateByReceived), i64>,
+    pub procedures: BookMap<(UnitId, Month, ProcedureId), ProcedureUse>,
+    pub days: BookMap<(UnitId, Date), MonthCounters>,
+    pub late_days: BookMap<(UnitId, LateByReceivedDay), i64>,
+    pub procedure_days: BookMap<(UnitId, Date, ProcedureId), ProcedureUse>,
+}
+
+/// The book's maps: keys are a few small integers (store ids, months,
+/// days), hashed several times per record written, so with [`KeyHasher`]
+/// rather than the default SipHash, which is built to resist chosen keys
+/// and costs several times more here (bench/README.md).
+pub type BookMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
+/// A multiply-rotate hasher (as `rustc-hash`'s) for keys of small integers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        bytes.iter().for_each(|b| self.add(u64::from(*b)));
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.add(u64::from(v));
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.add(u64::from(v));
+    }
+    fn write_i32(&mut self, v: i32) {
+        self.add(v as u32 as u64);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    fn write_isize(&mut self, v: isize) {
+        self.add(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Key of the two-day counter: records received on `received` that turned
+/// late (or unsatisfied) on `became` (the day-level [`LateByReceived`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LateByReceivedDay {
+    pub kind: LateKind,
+    pub received: Date,
+    pub became: Date,
 }
 
 impl MeasureBook {
@@ -348,33 +432,64 @@ impl MeasureBook {
         self.months.entry((unit, month)).or_default()
     }
 
+    fn day(&mut self, unit: UnitId, day: Date) -> &mut MonthCounters {
+        self.days.entry((unit, day)).or_default()
+    }
+
+    /// Adds `sign` to a counter of an instant's month and of its day.
+    fn both(&mut self, unit: UnitId, at: Instant, counter: Counter, sign: i64) {
+        self.month(unit, at.month()).add(counter, sign);
+        self.day(unit, at.date()).add(counter, sign);
+    }
+
+    fn late_pair(
+        &mut self,
+        unit: UnitId,
+        kind: LateKind,
+        received: Instant,
+        became: Instant,
+        sign: i64,
+    ) {
+        let key = LateByReceived {
+            kind,
+            received: received.month(),
+            became: became.month(),
+        };
+        *self.late.entry((unit, key)).or_default() += sign;
+        let key = LateByReceivedDay {
+            kind,
+            received: received.date(),
+            became: became.date(),
+        };
+        *self.late_days.entry((unit, key)).or_default() += sign;
+    }
+
     /// Adds (`sign` = 1) or removes (`sign` = -1) a dossier's contribution.
     pub fn apply_dossier(&mut self, unit: UnitId, c: &DossierContribution, sign: i64) {
         if !c.counted {
             return;
         }
+        let received = c.timeliness.received;
         self.month(unit, c.received_month).merge(&c.received, sign);
+        self.day(unit, received.date()).merge(&c.received, sign);
         let t = &c.timeliness;
         if let Some(end) = t.end {
-            let m = self.month(unit, end.month());
-            m.add(Counter::Ended, sign);
+            self.both(unit, end, Counter::Ended, sign);
             if t.late_at.is_some() {
-                m.add(Counter::EndedLate, sign);
+                self.both(unit, end, Counter::EndedLate, sign);
             }
         }
         if let Some(late) = t.late_at {
-            self.month(unit, late.month())
-                .add(Counter::BecameLate, sign);
-            let key = LateByReceived {
-                kind: LateKind::Dossier,
-                received: c.received_month,
-                became: late.month(),
-            };
-            *self.late.entry((unit, key)).or_default() += sign;
+            self.both(unit, late, Counter::BecameLate, sign);
+            self.late_pair(unit, LateKind::Dossier, received, late, sign);
         }
         if let Some(p) = c.procedure {
             self.procedures
                 .entry((unit, c.received_month, p))
+                .or_default()
+                .merge(&c.procedure_use, sign);
+            self.procedure_days
+                .entry((unit, received.date(), p))
                 .or_default()
                 .merge(&c.procedure_use, sign);
         }
@@ -382,27 +497,19 @@ impl MeasureBook {
 
     pub fn apply_feedback(&mut self, unit: UnitId, c: &FeedbackContribution, sign: i64) {
         let t = &c.timeliness;
-        let received = t.received.month();
-        self.month(unit, received)
-            .add(Counter::FeedbackReceived, sign);
+        let received = t.received;
+        self.both(unit, received, Counter::FeedbackReceived, sign);
         if let Some(end) = t.end {
-            let m = self.month(unit, end.month());
-            m.add(Counter::FeedbackEnded, sign);
+            self.both(unit, end, Counter::FeedbackEnded, sign);
             if t.late_at.is_some() {
-                m.add(Counter::FeedbackEndedLate, sign);
+                self.both(unit, end, Counter::FeedbackEndedLate, sign);
             }
         }
         if let Some(late) = t.late_at {
-            self.month(unit, late.month())
-                .add(Counter::FeedbackBecameLate, sign);
+            self.both(unit, late, Counter::FeedbackBecameLate, sign);
         }
         if let Some(at) = c.unsatisfied_at {
-            let key = LateByReceived {
-                kind: LateKind::FeedbackUnsatisfied,
-                received,
-                became: at.month(),
-            };
-            *self.late.entry((unit, key)).or_default() += sign;
+            self.late_pair(unit, LateKind::FeedbackUnsatisfied, received, at, sign);
         }
     }
 
@@ -417,11 +524,25 @@ impl MeasureBook {
         );
     }
 
+    /// How many entries the book holds (a writer flushes it into its tables
+    /// when they grow, so that memory stays bounded whatever the file's size).
+    pub fn entries(&self) -> usize {
+        self.months.len()
+            + self.late.len()
+            + self.procedures.len()
+            + self.days.len()
+            + self.late_days.len()
+            + self.procedure_days.len()
+    }
+
     /// Drops entries that have come back to zero.
     pub fn prune(&mut self) {
         self.months.retain(|_, v| !v.is_zero());
         self.late.retain(|_, v| *v != 0);
         self.procedures.retain(|_, v| !v.is_zero());
+        self.days.retain(|_, v| !v.is_zero());
+        self.late_days.retain(|_, v| *v != 0);
+        self.procedure_days.retain(|_, v| !v.is_zero());
     }
 }
 
@@ -444,36 +565,90 @@ impl Accumulator {
         months: impl IntoIterator<Item = (Month, &'a MonthCounters)>,
         late: impl IntoIterator<Item = (LateByReceived, i64)>,
     ) {
-        use Measure as M;
-        let v = &mut self.values;
         for (month, c) in months {
             if month > last {
                 continue;
             }
-            // Prefix sums up to the period's end.
-            v.add(M::TimelinessTotal, c.get(Counter::Received));
-            v.add(M::TimelinessLate, c.get(Counter::BecameLate));
-            v.add(M::FeedbackHandlingTotal, c.get(Counter::FeedbackReceived));
-            v.add(M::FeedbackHandlingLate, c.get(Counter::FeedbackBecameLate));
-            if month < first {
-                v.add(M::TimelinessTotal, -c.get(Counter::Ended));
-                v.add(M::TimelinessLate, -c.get(Counter::EndedLate));
-                v.add(M::FeedbackHandlingTotal, -c.get(Counter::FeedbackEnded));
-                v.add(M::FeedbackHandlingLate, -c.get(Counter::FeedbackEndedLate));
-                continue;
-            }
-            for (measure, counter) in RECEIVED_COUNTERS {
-                v.add(*measure, c.get(*counter));
-            }
+            self.add_span(month < first, c);
         }
         for (key, n) in late {
             if key.received < first || key.received > last || key.became > last {
                 continue;
             }
-            match key.kind {
-                LateKind::Dossier => v.add(M::DossiersLateReceived, n),
-                LateKind::FeedbackUnsatisfied => v.add(M::FeedbackUnsatisfied, n),
+            self.add_late(key.kind, n);
+        }
+    }
+
+    /// Adds the stored counters of one unit for the days `[from, to]`, judged
+    /// at the end of `to` (any period, not only whole months), with the same
+    /// prefix sums as [`Accumulator::add_months`] taken over spans that do not
+    /// overlap: the months before `from`'s month and those strictly between
+    /// `from`'s and `to`'s from `months`, the days of those two months from
+    /// `days` (daily counters). Unit counts are monthly: every month the
+    /// period touches gives them (as [`Accumulator::add_unit_counts`]).
+    /// `months` and `days` may hold any months and days: those not needed are
+    /// ignored. `late` holds the late counters by day received and day
+    /// become late.
+    pub fn add_days<'a>(
+        &mut self,
+        from: Date,
+        to: Date,
+        months: impl IntoIterator<Item = (Month, &'a MonthCounters)>,
+        days: impl IntoIterator<Item = (Date, &'a MonthCounters)>,
+        late: impl IntoIterator<Item = (LateByReceivedDay, i64)>,
+    ) {
+        let (first, last) = (from.month(), to.month());
+        for (month, c) in months {
+            if month < first || (month > first && month < last) {
+                self.add_span(month < first, c);
             }
+            if month == first || month == last {
+                for counter in UNIT_COUNTERS {
+                    self.values.add(counter.0, c.get(counter.1));
+                }
+            }
+        }
+        for (day, c) in days {
+            let month = day.month();
+            if day > to || (month != first && month != last) {
+                continue;
+            }
+            self.add_span(day < from, c);
+        }
+        for (key, n) in late {
+            if key.received < from || key.received > to || key.became > to {
+                continue;
+            }
+            self.add_late(key.kind, n);
+        }
+    }
+
+    /// One span's counters (a month or a day, wholly before the period or
+    /// wholly within it).
+    fn add_span(&mut self, before: bool, c: &MonthCounters) {
+        use Measure as M;
+        let v = &mut self.values;
+        // Prefix sums up to the period's end.
+        v.add(M::TimelinessTotal, c.get(Counter::Received));
+        v.add(M::TimelinessLate, c.get(Counter::BecameLate));
+        v.add(M::FeedbackHandlingTotal, c.get(Counter::FeedbackReceived));
+        v.add(M::FeedbackHandlingLate, c.get(Counter::FeedbackBecameLate));
+        if before {
+            v.add(M::TimelinessTotal, -c.get(Counter::Ended));
+            v.add(M::TimelinessLate, -c.get(Counter::EndedLate));
+            v.add(M::FeedbackHandlingTotal, -c.get(Counter::FeedbackEnded));
+            v.add(M::FeedbackHandlingLate, -c.get(Counter::FeedbackEndedLate));
+            return;
+        }
+        for (measure, counter) in RECEIVED_COUNTERS {
+            v.add(*measure, c.get(*counter));
+        }
+    }
+
+    fn add_late(&mut self, kind: LateKind, n: i64) {
+        match kind {
+            LateKind::Dossier => self.values.add(Measure::DossiersLateReceived, n),
+            LateKind::FeedbackUnsatisfied => self.values.add(Measure::FeedbackUnsatisfied, n),
         }
     }
 
@@ -499,15 +674,21 @@ impl Accumulator {
         }
     }
 
-    /// For a cut period counted from the counters of the months that cover
-    /// it ([`Period::cut_months`]), judged at the end of the last one: takes
-    /// back one dossier's lateness that falls after the cutoff. Nothing is
-    /// reported after the cutoff, so everything else the counters hold is
-    /// what the raw records give; only a deadline passing between the cutoff
-    /// and the month's end (an open dossier) counts late there and not here.
-    pub fn uncount_late_after(&mut self, c: &DossierContribution, period: &Period) {
+    /// For a cut period counted from counters judged at `counted_until`, the
+    /// end of the span that covers it (the last of the months that cover it,
+    /// [`Period::cut_months`], or its last day): takes back one dossier's
+    /// lateness that falls after the cutoff. Nothing is reported after the
+    /// cutoff, so everything else the counters hold is what the raw records
+    /// give; only a deadline passing between the cutoff and `counted_until`
+    /// (an open dossier) counts late there and not here.
+    pub fn uncount_late_after(
+        &mut self,
+        c: &DossierContribution,
+        period: &Period,
+        counted_until: Instant,
+    ) {
         let t = &c.timeliness;
-        if !c.counted || !late_after_cutoff(t.late_at, period) {
+        if !c.counted || !late_after_cutoff(t.late_at, period, counted_until) {
             return;
         }
         if t.end.is_none_or(|e| e >= period.start()) {
@@ -520,12 +701,18 @@ impl Accumulator {
 
     /// [`Accumulator::uncount_late_after`] for a feedback item: its handling
     /// lateness and its dissatisfaction.
-    pub fn uncount_feedback_late_after(&mut self, c: &FeedbackContribution, period: &Period) {
+    pub fn uncount_feedback_late_after(
+        &mut self,
+        c: &FeedbackContribution,
+        period: &Period,
+        counted_until: Instant,
+    ) {
         let t = &c.timeliness;
-        if late_after_cutoff(t.late_at, period) && t.end.is_none_or(|e| e >= period.start()) {
+        let after = |at| late_after_cutoff(at, period, counted_until);
+        if after(t.late_at) && t.end.is_none_or(|e| e >= period.start()) {
             self.values.add(Measure::FeedbackHandlingLate, -1);
         }
-        if late_after_cutoff(c.unsatisfied_at, period) && t.received >= period.start() {
+        if after(c.unsatisfied_at) && t.received >= period.start() {
             self.values.add(Measure::FeedbackUnsatisfied, -1);
         }
     }
@@ -590,11 +777,10 @@ impl Accumulator {
     }
 }
 
-/// Whether `late_at` falls after a cut period's cutoff but within the end
-/// of its last month (where the monthly counters judge it).
-fn late_after_cutoff(late_at: Option<Instant>, period: &Period) -> bool {
-    let month_end = period.to.month().last_day().end();
-    late_at.is_some_and(|l| l > period.end() && l <= month_end)
+/// Whether `late_at` falls after a cut period's cutoff but no later than
+/// `counted_until` (where the counters judge it).
+fn late_after_cutoff(late_at: Option<Instant>, period: &Period, counted_until: Instant) -> bool {
+    late_at.is_some_and(|l| l > period.end() && l <= counted_until)
 }
 
 const RECEIVED_COUNTERS: &[(Measure, Counter)] = &[
@@ -611,6 +797,17 @@ const RECEIVED_COUNTERS: &[(Measure, Counter)] = &[
     (Measure::DossiersCitizenData, Counter::CitizenData),
     (Measure::DossiersNegative, Counter::Negative),
     (Measure::FeedbackReceived, Counter::FeedbackReceived),
+    (Measure::VerifiedAccounts, Counter::VerifiedAccounts),
+    (Measure::Population, Counter::Population),
+    (Measure::ECertifiedCopies, Counter::ECertifiedCopies),
+    (
+        Measure::CertificationDossiers,
+        Counter::CertificationDossiers,
+    ),
+];
+
+/// The unit counts (reported per month) among [`RECEIVED_COUNTERS`].
+const UNIT_COUNTERS: &[(Measure, Counter)] = &[
     (Measure::VerifiedAccounts, Counter::VerifiedAccounts),
     (Measure::Population, Counter::Population),
     (Measure::ECertifiedCopies, Counter::ECertifiedCopies),

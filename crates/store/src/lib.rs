@@ -18,8 +18,8 @@ use std::path::Path;
 use chiso_core::calendar::{Calendar, Holiday};
 use chiso_core::engine::{self, IndexStore, UnitRecords};
 use chiso_core::measures::{
-    Accumulator, Counter, LateByReceived, LateKind, MonthCounters, ProcedureId, ProcedureUse,
-    UnitId, PREFIX_COUNTERS,
+    Accumulator, Counter, LateByReceived, LateByReceivedDay, LateKind, MonthCounters, ProcedureId,
+    ProcedureUse, UnitId, DAY_COUNTERS, PREFIX_COUNTERS,
 };
 use chiso_core::methodology::{Methodology, MethodologySet};
 use chiso_core::period::Period;
@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_4.sql"),
     include_str!("schema_5.sql"),
     include_str!("schema_6.sql"),
+    include_str!("schema_7.sql"),
 ];
 
 /// Page cache of a reading connection, in KiB (negative: a size, not pages).
@@ -48,6 +49,9 @@ const WRITE_CACHE_KIB: i64 = -262_144;
 
 /// The migration after which `dossiers.ended_at` is filled from the core.
 const ENDED_AT_MIGRATION: usize = 5;
+
+/// The migration that adds the daily counters, filled by a rebuild.
+const DAY_MEASURES_MIGRATION: usize = 7;
 
 /// Meta key of the as-of instant a source declared (Unix seconds).
 const DECLARED_AS_OF: &str = "data_as_of";
@@ -131,6 +135,9 @@ impl Store {
             tx.execute_batch(sql)?;
             if i + 1 == ENDED_AT_MIGRATION {
                 fill_ended_at(&tx)?;
+            }
+            if i + 1 == DAY_MEASURES_MIGRATION && version > 0 {
+                writer::rebuild_measures(&tx)?;
             }
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
@@ -371,19 +378,50 @@ impl Store {
                 out.push(format!("{tag} {values:?}"));
             }
         }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT unit_id, month, uses FROM procedure_use ORDER BY 1, 2")?;
+        self.dump_uses("procedure_use", "month", "procedure", &mut out)?;
+        Ok(out)
+    }
+
+    /// The daily counters as text ([`Store::measure_dump`] for days).
+    pub fn day_measure_dump(&self) -> Result<Vec<String>> {
+        let columns: Vec<&str> = DAY_COUNTERS.iter().map(|c| c.column()).collect();
+        let zero: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
+        let days = format!(
+            "SELECT unit_id, day, {} FROM day_measures WHERE NOT ({}) ORDER BY 1, 2",
+            columns.join(", "),
+            zero.join(" AND ")
+        );
+        let mut out = Vec::new();
+        for (sql, tag) in [
+            (days.as_str(), "day"),
+            ("SELECT unit_id, kind, received_day, became_day, n FROM late_by_received_day WHERE n != 0 ORDER BY 1,2,3,4", "late_day"),
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let values: Vec<i64> = (0..n).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+                out.push(format!("{tag} {values:?}"));
+            }
+        }
+        self.dump_uses("procedure_use_day", "day", "procedure_day", &mut out)?;
+        Ok(out)
+    }
+
+    fn dump_uses(&self, table: &str, key: &str, tag: &str, out: &mut Vec<String>) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT unit_id, {key}, uses FROM {table} ORDER BY 1, 2"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let (unit, month): (i64, i64) = (r.get(0)?, r.get(1)?);
+            let (unit, at): (i64, i64) = (r.get(0)?, r.get(1)?);
             for (procedure, u) in
                 packed::decode(r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?)?
             {
-                out.push(format!("procedure {unit} {month} {procedure} {u:?}"));
+                out.push(format!("{tag} {unit} {at} {procedure} {u:?}"));
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Each unit's own accumulator for any period straight from the raw
@@ -401,21 +439,22 @@ impl Store {
         Ok(acc.finish())
     }
 
-    /// A cut period ([`Period::cut_months`]): the counters of the months
-    /// that cover it, less the lateness of the records still open at the
-    /// cutoff that falls after it; one pass over the open records instead
-    /// of all.
-    fn cut_accumulators(
-        &self,
-        period: &Period,
-        first: Month,
-        last: Month,
-    ) -> Result<HashMap<UnitId, Accumulator>> {
-        let counted = self.read_counters(first, last)?.accumulators(first, last);
+    /// Any period that is not made of whole months, from the counters: the
+    /// months and days that make it up ([`Accumulator::add_days`]), judged
+    /// at the end of its last day. A period cut inside its last day then
+    /// takes back the lateness of the records still open at the cutoff that
+    /// falls after it, in one pass over the open records instead of all.
+    fn day_accumulators(&self, period: &Period) -> Result<HashMap<UnitId, Accumulator>> {
+        let counted = self.read_day_counters(period.from, period.to)?;
+        // Cut at the end of its last day (a declared as-of instant, the
+        // demo's "now"): nothing can fall between the cutoff and then.
+        if period.end() >= period.to.end() {
+            return Ok(counted);
+        }
         let hierarchy = self.hierarchy()?;
         let (catalogue, calendar) = (self.catalogue()?, self.calendar()?);
         let mut acc = engine::RecordAccumulator::new(&hierarchy, &catalogue, &calendar, period)
-            .counted(counted);
+            .counted_days(counted);
         rows::each_open_at(&self.conn, period.end(), |record| match record {
             rows::Record::Dossier(d) => acc.uncount_late_after(&d),
             rows::Record::Feedback(f) => acc.uncount_feedback_late_after(&f),
@@ -424,12 +463,106 @@ impl Store {
         Ok(acc.finish())
     }
 
-    /// Reads the maintained counters that whole-month periods within
-    /// `[first, last]` need: every month up to `last` (timeliness takes prefix
-    /// sums), and the two-month and procedure rows of the range.
-    fn read_counters(&self, first: Month, last: Month) -> Result<CounterRows> {
-        let mut out = CounterRows::default();
-        // Months before the range give only their prefix counters; months in it, all.
+    /// Each unit's accumulator for the days `[from, to]` judged at the end
+    /// of `to`: monthly counters before `from`'s month (prefix counters
+    /// only) and within the period's months (all: the months strictly
+    /// between give everything, the first and last their unit counts),
+    /// daily counters of the first and last months, the late counters by
+    /// day of the period, the procedure use of the months strictly between
+    /// and of the period's days in the first and last months.
+    fn read_day_counters(&self, from: Date, to: Date) -> Result<HashMap<UnitId, Accumulator>> {
+        let (first, last) = (from.month(), to.month());
+        let mut months: HashMap<UnitId, Vec<(Month, MonthCounters)>> = HashMap::new();
+        self.read_month_rows(first, last, &mut months)?;
+        let mut days: HashMap<UnitId, Vec<(Date, MonthCounters)>> = HashMap::new();
+        let columns: Vec<&str> = DAY_COUNTERS.iter().map(|c| c.column()).collect();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT unit_id, day, {} FROM day_measures \
+             WHERE day BETWEEN ?1 AND ?2 OR day BETWEEN ?3 AND ?4",
+            columns.join(", ")
+        ))?;
+        let mut rows = stmt.query([
+            first.first_day().days(),
+            first.last_day().days().min(to.days()),
+            last.first_day().days(),
+            to.days(),
+        ])?;
+        while let Some(r) = rows.next()? {
+            let mut c = MonthCounters::default();
+            for (i, counter) in DAY_COUNTERS.iter().enumerate() {
+                c.add(*counter, r.get(i + 2)?);
+            }
+            days.entry(r.get(0)?)
+                .or_default()
+                .push((Date::from_days(r.get(1)?), c));
+        }
+        let mut late: HashMap<UnitId, Vec<(LateByReceivedDay, i64)>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT unit_id, kind, received_day, became_day, n FROM late_by_received_day \
+             WHERE received_day BETWEEN ?1 AND ?2 AND became_day <= ?2",
+        )?;
+        let mut rows = stmt.query([from.days(), to.days()])?;
+        while let Some(r) = rows.next()? {
+            let key = LateByReceivedDay {
+                kind: late_kind(r.get(1)?),
+                received: Date::from_days(r.get(2)?),
+                became: Date::from_days(r.get(3)?),
+            };
+            late.entry(r.get(0)?).or_default().push((key, r.get(4)?));
+        }
+        let mut out: HashMap<UnitId, Accumulator> = HashMap::new();
+        let units: std::collections::BTreeSet<UnitId> = months
+            .keys()
+            .chain(days.keys())
+            .chain(late.keys())
+            .copied()
+            .collect();
+        for unit in units {
+            out.entry(unit).or_default().add_days(
+                from,
+                to,
+                months
+                    .get(&unit)
+                    .into_iter()
+                    .flatten()
+                    .map(|(m, c)| (*m, c)),
+                days.get(&unit).into_iter().flatten().map(|(d, c)| (*d, c)),
+                late.get(&unit).into_iter().flatten().copied(),
+            );
+        }
+        // Procedure sets: the months strictly between, the days at both ends.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT unit_id, uses FROM procedure_use WHERE month > ?1 AND month < ?2 \
+             UNION ALL SELECT unit_id, uses FROM procedure_use_day \
+             WHERE (day BETWEEN ?3 AND ?4 OR day BETWEEN ?5 AND ?6)",
+        )?;
+        let mut rows = stmt.query([
+            first.index(),
+            last.index(),
+            from.days(),
+            first.last_day().days().min(to.days()),
+            last.first_day().days().max(from.days()),
+            to.days(),
+        ])?;
+        while let Some(r) = rows.next()? {
+            let unit: UnitId = r.get(0)?;
+            let uses = packed::decode(r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?)?;
+            let acc = out.entry(unit).or_default();
+            for (procedure, usage) in &uses {
+                acc.add_procedure_use(*procedure, usage);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Monthly counter rows: the prefix counters of the months before
+    /// `first`, all counters of the months `[first, last]`.
+    fn read_month_rows(
+        &self,
+        first: Month,
+        last: Month,
+        out: &mut HashMap<UnitId, Vec<(Month, MonthCounters)>>,
+    ) -> Result<()> {
         for (counters, range) in [
             (PREFIX_COUNTERS, "month < ?1"),
             (Counter::ALL, "month BETWEEN ?1 AND ?2"),
@@ -450,25 +583,29 @@ impl Store {
                 for (i, counter) in counters.iter().enumerate() {
                     c.add(*counter, r.get(i + 2)?);
                 }
-                out.months
-                    .entry(r.get(0)?)
+                out.entry(r.get(0)?)
                     .or_default()
                     .push((Month::from_index(r.get(1)?), c));
             }
         }
+        Ok(())
+    }
+
+    /// Reads the maintained counters that whole-month periods within
+    /// `[first, last]` need: every month up to `last` (timeliness takes prefix
+    /// sums), and the two-month and procedure rows of the range.
+    fn read_counters(&self, first: Month, last: Month) -> Result<CounterRows> {
+        let mut out = CounterRows::default();
+        // Months before the range give only their prefix counters; months in it, all.
+        self.read_month_rows(first, last, &mut out.months)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT unit_id, kind, received_month, became_month, n FROM late_by_received \
              WHERE received_month BETWEEN ?1 AND ?2 AND became_month <= ?2",
         )?;
         let mut rows = stmt.query([first.index(), last.index()])?;
         while let Some(r) = rows.next()? {
-            let kind = if r.get::<_, i64>(1)? == 0 {
-                LateKind::Dossier
-            } else {
-                LateKind::FeedbackUnsatisfied
-            };
             let key = LateByReceived {
-                kind,
+                kind: late_kind(r.get(1)?),
                 received: Month::from_index(r.get(2)?),
                 became: Month::from_index(r.get(3)?),
             };
@@ -488,6 +625,14 @@ impl Store {
             out.procedures.push((unit, Month::from_index(month), uses));
         }
         Ok(out)
+    }
+}
+
+fn late_kind(kind: i64) -> LateKind {
+    if kind == 0 {
+        LateKind::Dossier
+    } else {
+        LateKind::FeedbackUnsatisfied
     }
 }
 
@@ -575,10 +720,7 @@ impl IndexStore for Store {
         if let Some((first, last)) = period.whole_months() {
             return Ok(self.read_counters(first, last)?.accumulators(first, last));
         }
-        if let Some((first, last)) = period.cut_months() {
-            return self.cut_accumulators(period, first, last);
-        }
-        self.accumulate_from_records(period)
+        self.day_accumulators(period)
     }
 
     fn own_accumulators_many(

@@ -106,6 +106,14 @@ pub(crate) const DOSSIER_SELECT: &str = "SELECT d.id, u.code, p.code, d.channel,
      d.personal_store_synced, d.citizen_data_used, d.rating, d.complaint, d.unit_id, d.procedure_id \
      FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN procedures p ON p.id = d.procedure_id";
 
+/// [`DOSSIER_SELECT`] without the id and the codes (empty), which judging
+/// a dossier does not read: no join, no text to copy (the rebuild).
+pub(crate) const DOSSIER_SELECT_BARE: &str = "SELECT '', '', '', d.channel, d.submitted_at, d.received_at, d.due_at, \
+     d.finished_at, d.returned_at, d.status, d.supplement_requests, d.supplement_requested_at, d.supplement_days, d.synced, \
+     d.fee_amount, d.paid_online, d.e_result, d.digitized, d.reused_data, d.vneid_verified, d.handler_named, \
+     d.personal_store_synced, d.citizen_data_used, d.rating, d.complaint, d.unit_id, d.procedure_id \
+     FROM dossiers d";
+
 pub(crate) fn dossier_from_row(r: &Row) -> Result<Dossier> {
     let status: String = r.get(9)?;
     let rating: Option<String> = r.get(23)?;

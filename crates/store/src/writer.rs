@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chiso_core::calendar::{Calendar, Holiday};
-use chiso_core::measures::{self, Counter, MeasureBook, ProcedureId, ProcedureUse, UnitId};
+use chiso_core::measures::{
+    self, Counter, LateKind, MeasureBook, MonthCounters, ProcedureId, ProcedureUse, UnitId,
+    DAY_COUNTERS,
+};
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
 use chiso_core::steps::{self, ProcessingStep};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -13,6 +16,16 @@ use crate::packed;
 use crate::rows::{self, day, instant};
 use crate::{Result, StoreError};
 pub use chiso_core::storage::{BatchCounts, Outcome};
+
+const INSERT_DOSSIER: &str = "INSERT INTO dossiers(id, unit_id, procedure_id, channel, submitted_at, received_at, \
+     due_at, finished_at, returned_at, status, supplement_requests, supplement_requested_at, supplement_days, synced, \
+     fee_amount, paid_online, e_result, digitized, reused_data, vneid_verified, handler_named, personal_store_synced, \
+     citizen_data_used, rating, complaint, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
+     ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(id) DO NOTHING";
+
+/// Entries of the measure book after which a writer flushes it (about
+/// 200 MB; a province's year of 1 million dossiers stays below it).
+const BOOK_ENTRIES: usize = 2_000_000;
 
 /// A record the store cannot accept.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +57,9 @@ impl From<rusqlite::Error> for PutError {
 }
 
 pub struct Writer<'a> {
+    /// The dossier insert, prepared once: the hot statement of an import
+    /// (a statement cache lookup hashes its text on every row).
+    insert: rusqlite::Statement<'a>,
     pub(crate) tx: Transaction<'a>,
     pub(crate) import_id: i64,
     kind: String,
@@ -54,6 +70,8 @@ pub struct Writer<'a> {
     calendar: Calendar,
     needs_rebuild: bool,
     counts: BatchCounts,
+    /// Entries of the measure book after which it is written out.
+    book_limit: usize,
     /// Dossiers that have processing steps, so that writing any other
     /// dossier costs no lookup.
     with_steps: HashSet<String>,
@@ -61,9 +79,14 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(conn: &'a mut Connection, kind: &str, file: &str) -> Result<Writer<'a>> {
-        // The write lock from the start: a second writer waits here, in
-        // SQLite's queue of writers, rather than failing halfway through.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Held exclusively for `'a`: the transaction and the prepared insert
+        // share it. The write lock from the start: a second writer waits
+        // here, in SQLite's queue of writers, rather than failing halfway
+        // through.
+        let conn: &'a Connection = conn;
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        let insert = conn.prepare(INSERT_DOSSIER)?;
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -92,6 +115,7 @@ impl<'a> Writer<'a> {
             .collect::<rusqlite::Result<HashSet<_>>>()?;
         drop(stmt);
         Ok(Writer {
+            insert,
             with_steps,
             tx,
             import_id,
@@ -103,7 +127,14 @@ impl<'a> Writer<'a> {
             calendar,
             needs_rebuild: false,
             counts: BatchCounts::default(),
+            book_limit: BOOK_ENTRIES,
         })
+    }
+
+    /// Writes the measure book into its tables whenever it holds more than
+    /// `entries` (by default about 200 MB of it): less memory, more writes.
+    pub fn flush_measures_above(&mut self, entries: usize) {
+        self.book_limit = entries;
     }
 
     /// The file (or upload) being imported.
@@ -274,51 +305,48 @@ impl<'a> Writer<'a> {
             .map(|(id, p)| (*id, p));
         let c = measures::dossier_contribution(d, procedure, &self.calendar);
         self.book.apply_dossier(unit, &c, 1);
+        // Deltas add up: written into the tables within the transaction,
+        // a full book is as good as one kept to the commit.
+        if self.book.entries() > self.book_limit {
+            flush(&self.tx, &mut self.book)?;
+        }
         Ok(self.outcome(replaced))
     }
 
     fn insert_dossier_row(
-        &self,
+        &mut self,
         d: &Dossier,
         unit: UnitId,
         procedure_id: ProcedureId,
     ) -> rusqlite::Result<usize> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO dossiers(id, unit_id, procedure_id, channel, submitted_at, received_at, due_at, finished_at, \
-                 returned_at, status, supplement_requests, supplement_requested_at, supplement_days, synced, fee_amount, \
-                 paid_online, e_result, digitized, reused_data, vneid_verified, handler_named, personal_store_synced, \
-                 citizen_data_used, rating, complaint, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
-                 ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(id) DO NOTHING",
-            )?
-            .execute(params![
-                d.id,
-                unit,
-                procedure_id,
-                d.channel as i64,
-                instant(d.submitted_at),
-                d.received_at.unix(),
-                instant(d.due_at),
-                instant(d.finished_at),
-                instant(d.returned_at),
-                d.status.code(),
-                d.supplement_requests,
-                instant(d.supplement_requested_at),
-                d.supplement_days,
-                d.synced,
-                d.fee_amount,
-                d.paid_online,
-                d.e_result,
-                d.digitized,
-                d.reused_data,
-                d.vneid_verified,
-                d.handler_named,
-                d.personal_store_synced,
-                d.citizen_data_used,
-                d.rating.map(|r| r.code()),
-                d.complaint,
-                instant(chiso_core::judge::end_of_processing(d)),
-            ])
+        self.insert.execute(params![
+            d.id,
+            unit,
+            procedure_id,
+            d.channel as i64,
+            instant(d.submitted_at),
+            d.received_at.unix(),
+            instant(d.due_at),
+            instant(d.finished_at),
+            instant(d.returned_at),
+            d.status.code(),
+            d.supplement_requests,
+            instant(d.supplement_requested_at),
+            d.supplement_days,
+            d.synced,
+            d.fee_amount,
+            d.paid_online,
+            d.e_result,
+            d.digitized,
+            d.reused_data,
+            d.vneid_verified,
+            d.handler_named,
+            d.personal_store_synced,
+            d.citizen_data_used,
+            d.rating.map(|r| r.code()),
+            d.complaint,
+            instant(chiso_core::judge::end_of_processing(d)),
+        ])
     }
 
     /// Deletes a stored dossier and takes its contribution out of the measures.
@@ -507,56 +535,147 @@ impl<'a> Writer<'a> {
 /// Adds a book of deltas to the measure tables.
 fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
     book.prune();
-    let columns: Vec<&str> = Counter::ALL.iter().map(|c| c.column()).collect();
+    let months = book.months.iter().map(|((u, m), c)| (*u, m.index(), c));
+    add_counters(tx, "month_measures", "month", Counter::ALL, months)?;
+    let days = book.days.iter().map(|((u, d), c)| (*u, d.days(), c));
+    add_counters(tx, "day_measures", "day", DAY_COUNTERS, days)?;
+    let late = book.late.iter().map(|((unit, key), n)| {
+        (
+            *unit,
+            key.kind,
+            key.received.index(),
+            key.became.index(),
+            *n,
+        )
+    });
+    add_late(
+        tx,
+        "late_by_received",
+        "received_month",
+        "became_month",
+        late,
+    )?;
+    let late = book
+        .late_days
+        .iter()
+        .map(|((unit, key), n)| (*unit, key.kind, key.received.days(), key.became.days(), *n));
+    add_late(
+        tx,
+        "late_by_received_day",
+        "received_day",
+        "became_day",
+        late,
+    )?;
+    let uses = book
+        .procedures
+        .iter()
+        .map(|((unit, month, p), u)| ((*unit, month.index()), (*p, *u)));
+    add_uses(tx, "procedure_use", "month", uses)?;
+    let uses = book
+        .procedure_days
+        .iter()
+        .map(|((unit, day, p), u)| ((*unit, day.days()), (*p, *u)));
+    add_uses(tx, "procedure_use_day", "day", uses)?;
+    *book = MeasureBook::default();
+    Ok(())
+}
+
+/// Adds counter deltas to a table keyed by unit and `key` (a month or a
+/// day), and drops the rows that came back to zero.
+fn add_counters<'b>(
+    tx: &Transaction,
+    table: &str,
+    key: &str,
+    counters: &[Counter],
+    rows: impl Iterator<Item = (UnitId, i32, &'b MonthCounters)>,
+) -> Result<()> {
+    let columns: Vec<&str> = counters.iter().map(|c| c.column()).collect();
     let placeholders: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 3)).collect();
     let updates: Vec<String> = columns
         .iter()
         .map(|c| format!("{c} = {c} + excluded.{c}"))
         .collect();
     let sql = format!(
-        "INSERT INTO month_measures(unit_id, month, {}) VALUES (?1, ?2, {}) ON CONFLICT(unit_id, month) DO UPDATE SET {}",
+        "INSERT INTO {table}(unit_id, {key}, {}) VALUES (?1, ?2, {}) ON CONFLICT DO UPDATE SET {}",
         columns.join(", "),
         placeholders.join(", "),
         updates.join(", ")
     );
     let mut stmt = tx.prepare_cached(&sql)?;
-    for ((unit, month), c) in &book.months {
-        let mut values: Vec<i64> = vec![*unit as i64, month.index() as i64];
-        values.extend_from_slice(&c.0);
-        stmt.execute(rusqlite::params_from_iter(values))?;
+    let mut values: Vec<i64> = Vec::with_capacity(columns.len() + 2);
+    // Only a row that something was taken from can come back to zero.
+    let mut lowered = Vec::new();
+    for (unit, at, c) in rows {
+        values.clear();
+        values.extend([unit as i64, at as i64]);
+        values.extend(counters.iter().map(|counter| c.get(*counter)));
+        stmt.execute(rusqlite::params_from_iter(&values))?;
+        if values[2..].iter().any(|v| *v < 0) {
+            lowered.push((unit, at));
+        }
     }
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO late_by_received(unit_id, kind, received_month, became_month, n) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT DO UPDATE SET n = n + excluded.n",
-    )?;
-    for ((unit, key), n) in &book.late {
-        stmt.execute(params![
-            unit,
-            key.kind as i64,
-            key.received.index(),
-            key.became.index(),
-            n
-        ])?;
+    let zero: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
+    let mut delete = tx.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE unit_id = ?1 AND {key} = ?2 AND {}",
+        zero.join(" AND ")
+    ))?;
+    for (unit, at) in lowered {
+        delete.execute(params![unit, at])?;
     }
-    // Procedure use: read, merge and write back each touched unit-month.
+    Ok(())
+}
+
+/// Adds late-counter deltas (by span received and span become late).
+fn add_late(
+    tx: &Transaction,
+    table: &str,
+    received: &str,
+    became: &str,
+    rows: impl Iterator<Item = (UnitId, LateKind, i32, i32, i64)>,
+) -> Result<()> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "INSERT INTO {table}(unit_id, kind, {received}, {became}, n) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT DO UPDATE SET n = n + excluded.n"
+    ))?;
+    let mut lowered = Vec::new();
+    for (unit, kind, r, b, n) in rows {
+        stmt.execute(params![unit, kind as i64, r, b, n])?;
+        if n < 0 {
+            lowered.push((unit, kind as i64, r, b));
+        }
+    }
+    let mut delete = tx.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE unit_id = ?1 AND kind = ?2 AND {received} = ?3 \
+         AND {became} = ?4 AND n = 0"
+    ))?;
+    for key in lowered {
+        delete.execute(params![key.0, key.1, key.2, key.3])?;
+    }
+    Ok(())
+}
+
+/// Procedure use: reads, merges and writes back each touched unit and span.
+fn add_uses(
+    tx: &Transaction,
+    table: &str,
+    key: &str,
+    deltas: impl Iterator<Item = ((UnitId, i32), (ProcedureId, ProcedureUse))>,
+) -> Result<()> {
     let mut touched: BTreeMap<(UnitId, i32), Vec<(ProcedureId, ProcedureUse)>> = BTreeMap::new();
-    for ((unit, month, procedure), u) in &book.procedures {
-        touched
-            .entry((*unit, month.index()))
-            .or_default()
-            .push((*procedure, *u));
+    for (at, delta) in deltas {
+        touched.entry(at).or_default().push(delta);
     }
-    let mut read =
-        tx.prepare_cached("SELECT uses FROM procedure_use WHERE month = ?1 AND unit_id = ?2")?;
-    let mut write = tx.prepare_cached(
-        "INSERT OR REPLACE INTO procedure_use(month, unit_id, uses) VALUES (?1, ?2, ?3)",
-    )?;
-    let mut delete =
-        tx.prepare_cached("DELETE FROM procedure_use WHERE month = ?1 AND unit_id = ?2")?;
-    for ((unit, month), deltas) in touched {
-        let blob: Option<Vec<u8>> = read
-            .query_row(params![month, unit], |r| r.get(0))
-            .optional()?;
+    let mut read = tx.prepare_cached(&format!(
+        "SELECT uses FROM {table} WHERE {key} = ?1 AND unit_id = ?2"
+    ))?;
+    let mut write = tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO {table}({key}, unit_id, uses) VALUES (?1, ?2, ?3)"
+    ))?;
+    let mut delete = tx.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE {key} = ?1 AND unit_id = ?2"
+    ))?;
+    for ((unit, at), deltas) in touched {
+        let blob: Option<Vec<u8>> = read.query_row(params![at, unit], |r| r.get(0)).optional()?;
         let mut uses = match blob {
             Some(b) => packed::decode(&b)?,
             None => BTreeMap::new(),
@@ -566,28 +685,22 @@ fn flush(tx: &Transaction, book: &mut MeasureBook) -> Result<()> {
         }
         uses.retain(|_, u| !u.is_zero());
         if uses.is_empty() {
-            delete.execute(params![month, unit])?;
+            delete.execute(params![at, unit])?;
         } else {
-            write.execute(params![month, unit, packed::encode(&uses)])?;
+            write.execute(params![at, unit, packed::encode(&uses)])?;
         }
     }
-    let zero_months: Vec<String> = columns.iter().map(|c| format!("{c} = 0")).collect();
-    tx.execute(
-        &format!(
-            "DELETE FROM month_measures WHERE {}",
-            zero_months.join(" AND ")
-        ),
-        [],
-    )?;
-    tx.execute("DELETE FROM late_by_received WHERE n = 0", [])?;
-    *book = MeasureBook::default();
     Ok(())
 }
+
+/// Dossiers handed from the reading thread to the judging one at a time.
+const REBUILD_CHUNK: usize = 4096;
 
 /// Recomputes every measure table from the raw records.
 pub(crate) fn rebuild_measures(tx: &Transaction) -> Result<()> {
     tx.execute_batch(
-        "DELETE FROM month_measures; DELETE FROM late_by_received; DELETE FROM procedure_use;",
+        "DELETE FROM month_measures; DELETE FROM late_by_received; DELETE FROM procedure_use; \
+         DELETE FROM day_measures; DELETE FROM late_by_received_day; DELETE FROM procedure_use_day;",
     )?;
     let procedures = rows::procedures(tx)?;
     let mut stmt = tx.prepare("SELECT day FROM holidays")?;
@@ -595,20 +708,46 @@ pub(crate) fn rebuild_measures(tx: &Transaction) -> Result<()> {
         .query_map([], |r| r.get::<_, i32>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let calendar = Calendar::new(days.into_iter().map(chiso_core::time::Date::from_days));
-    let mut book = MeasureBook::default();
-    let mut stmt = tx.prepare(rows::DOSSIER_SELECT)?;
-    let mut rs = stmt.query([])?;
-    while let Some(r) = rs.next()? {
-        let d = rows::dossier_from_row(r)?;
-        let unit: UnitId = r.get(25)?;
-        let procedure_id: ProcedureId = r.get(26)?;
-        let procedure = procedures.get(&procedure_id).map(|p| (procedure_id, p));
-        book.apply_dossier(
-            unit,
-            &measures::dossier_contribution(&d, procedure, &calendar),
-            1,
-        );
-    }
+    // Rows are read and decoded on this thread and judged on another: the
+    // two halves take about the same time (bench/README.md).
+    let mut book = std::thread::scope(|scope| -> Result<MeasureBook> {
+        let (send, receive) =
+            std::sync::mpsc::sync_channel::<Vec<(UnitId, ProcedureId, Dossier)>>(4);
+        let (procedures, calendar) = (&procedures, &calendar);
+        let judge = scope.spawn(move || {
+            let mut book = MeasureBook::default();
+            for chunk in receive {
+                for (unit, procedure_id, d) in chunk {
+                    let procedure = procedures.get(&procedure_id).map(|p| (procedure_id, p));
+                    book.apply_dossier(
+                        unit,
+                        &measures::dossier_contribution(&d, procedure, calendar),
+                        1,
+                    );
+                }
+            }
+            book
+        });
+        let mut stmt = tx.prepare(rows::DOSSIER_SELECT_BARE)?;
+        let mut rs = stmt.query([])?;
+        let mut chunk = Vec::with_capacity(REBUILD_CHUNK);
+        while let Some(r) = rs.next()? {
+            chunk.push((r.get(25)?, r.get(26)?, rows::dossier_from_row(r)?));
+            if chunk.len() == REBUILD_CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(REBUILD_CHUNK));
+                if send.send(full).is_err() {
+                    break;
+                }
+            }
+        }
+        // The judging thread ends when the channel closes; it cannot fail
+        // but by a panic, which is carried on.
+        let _ = send.send(chunk);
+        drop(send);
+        Ok(judge
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })?;
     let mut stmt = tx.prepare(rows::FEEDBACK_SELECT)?;
     let mut rs = stmt.query([])?;
     while let Some(r) = rs.next()? {

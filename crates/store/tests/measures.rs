@@ -201,6 +201,12 @@ fn feedback_at(mut f: Feedback, t: Instant) -> Option<Feedback> {
 
 /// The fixture, or (with `at`) the fixture as its data stood at that instant.
 fn load_as_of(store: &mut Store, at: Option<Instant>) {
+    load_flushing(store, at, None)
+}
+
+/// [`load_as_of`], the dossier writers flushing their measure book whenever
+/// it holds more than `book` entries.
+fn load_flushing(store: &mut Store, at: Option<Instant>, book: Option<usize>) {
     let keep_dossier = |d: Dossier| match at {
         Some(t) => dossier_at(d, t),
         None => Some(d),
@@ -243,6 +249,9 @@ fn load_as_of(store: &mut Store, at: Option<Instant>) {
     // Two batches of dossiers, then a batch of replacements of earlier keys.
     for batch in 0..2 {
         let mut w = store.writer("dossiers", "test").unwrap();
+        if let Some(n) = book {
+            w.flush_measures_above(n);
+        }
         for i in batch * 1500..(batch + 1) * 1500 {
             if let Some(d) = keep_dossier(dossier(&mut rng, i)) {
                 w.put_dossier(&d).unwrap();
@@ -251,6 +260,9 @@ fn load_as_of(store: &mut Store, at: Option<Instant>) {
         w.commit(1500).unwrap();
     }
     let mut w = store.writer("dossiers", "test").unwrap();
+    if let Some(n) = book {
+        w.flush_measures_above(n);
+    }
     for n in 0..400 {
         let i = rng.below(3000) as usize;
         if let Some(d) = keep_dossier(dossier(&mut rng, i)) {
@@ -305,10 +317,27 @@ fn store() -> (tempfile::TempDir, Store) {
 fn incremental_measures_equal_a_rebuild() {
     let (_dir, mut store) = store();
     let incremental = store.measure_dump().unwrap();
-    assert!(incremental.len() > 50);
+    let days = store.day_measure_dump().unwrap();
+    assert!(incremental.len() > 50 && days.len() > incremental.len());
     store.rebuild().unwrap();
-    let rebuilt = store.measure_dump().unwrap();
-    assert_eq!(incremental, rebuilt);
+    assert_eq!(incremental, store.measure_dump().unwrap());
+    assert_eq!(days, store.day_measure_dump().unwrap());
+}
+
+#[test]
+fn a_measure_book_flushed_along_the_way_gives_the_same_counters() {
+    let (_dir, whole) = store();
+    let dir = tempfile::tempdir().unwrap();
+    let mut flushed = Store::open(&dir.path().join("flushed.db")).unwrap();
+    load_flushing(&mut flushed, None, Some(40));
+    assert_eq!(
+        whole.measure_dump().unwrap(),
+        flushed.measure_dump().unwrap()
+    );
+    assert_eq!(
+        whole.day_measure_dump().unwrap(),
+        flushed.day_measure_dump().unwrap()
+    );
 }
 
 /// Rolled-up measures of every unit for a period, from the maintained
@@ -353,6 +382,12 @@ fn counters_equal_recomputation_from_records_for_every_period_kind() {
         "2024-H1",
         "2024",
         "2024-05:ytd",
+        // Date ranges: daily counters at both ends, months in between.
+        "2024-02-10..2024-02-20",
+        "2024-01-15..2024-04-10",
+        "2024-03-31..2024-04-01",
+        "2024-02-01..2024-03-15",
+        "2024-06-05..2024-06-05",
     ] {
         let period = Period::parse(p).unwrap();
         let (counters, raw) = both_ways(&store, &period);
@@ -360,7 +395,9 @@ fn counters_equal_recomputation_from_records_for_every_period_kind() {
             assert_eq!(&counters[id], v, "unit {id}, period {p}");
         }
         assert!(
-            raw.values().any(|v| v.get(Measure::TimelinessLate) > 0) || p == "2024-07",
+            raw.values().any(|v| v.get(Measure::TimelinessLate) > 0)
+                || p == "2024-07"
+                || p.contains(".."),
             "{p} has late dossiers"
         );
     }
@@ -550,7 +587,13 @@ fn a_cut_period_from_counters_equals_the_raw_records() {
         ("2024-04-01 00:30", &["2024-04", "2024-Q2"][..]),
         (
             "2024-06-20 09:00",
-            &["2024-06", "2024-H1", "2024-06-01..2024-06-30"][..],
+            &[
+                "2024-06",
+                "2024-H1",
+                "2024-06-01..2024-06-30",
+                "2024-06-10..2024-06-30",
+                "2024-05-15..2024-06-30",
+            ][..],
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -562,10 +605,7 @@ fn a_cut_period_from_counters_equals_the_raw_records() {
         for p in periods {
             let asked = Period::parse(p).unwrap();
             let cut = engine::judged_period(&store, &asked).unwrap();
-            assert!(
-                cut.cut_months().is_some() && cut.whole_months().is_none(),
-                "{p}"
-            );
+            assert!(cut.cutoff.is_some() && cut.whole_months().is_none(), "{p}");
             // Final values (derived measures are made by `finish`), rolled up.
             let (h, catalogue, cal) = (
                 store.hierarchy().unwrap(),
@@ -577,10 +617,9 @@ fn a_cut_period_from_counters_equals_the_raw_records() {
             let raw_own = store.accumulate_from_records(&cut).unwrap();
             assert_eq!(from_counters, finish(raw_own.clone()), "{t} {p}");
             let raw = raw_own;
-            // The correction mattered: the whole months judged at their end differ.
-            let (first, last) = cut.cut_months().unwrap();
-            let month_end = Period::months(chiso_core::period::PeriodKind::Range, first, last);
-            let at_month_end = store.own_accumulators(&month_end).unwrap();
+            // The correction mattered: the days judged at the end of the last differ.
+            let uncut = Period::range(cut.from, cut.to);
+            let at_month_end = store.own_accumulators(&uncut).unwrap();
             corrected += raw
                 .iter()
                 .filter(|(id, a)| {
@@ -592,6 +631,37 @@ fn a_cut_period_from_counters_equals_the_raw_records() {
                 .count();
         }
         assert!(corrected > 0, "{t}: open dossiers fall due after the data");
+    }
+}
+
+#[test]
+fn a_period_cut_at_the_end_of_a_day_from_counters_equals_the_raw_records() {
+    let at = chiso_core::time::parse_instant("2024-06-20 23:59:59")
+        .unwrap()
+        .instant;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    load_as_of(&mut store, Some(at));
+    store.declare_as_of(at).unwrap();
+    for p in [
+        "2024-06",
+        "2024-Q2",
+        "2024-06-10..2024-06-30",
+        "2024-05-15..2024-07-01",
+    ] {
+        let cut = engine::judged_period(&store, &Period::parse(p).unwrap()).unwrap();
+        assert_eq!(cut.end(), cut.to.end(), "{p}: cut at the end of a day");
+        let (h, catalogue, cal) = (
+            store.hierarchy().unwrap(),
+            store.catalogue().unwrap(),
+            store.calendar().unwrap(),
+        );
+        let finish = |own| engine::finish_measures(&h, &catalogue, &cal, own, &cut);
+        assert_eq!(
+            finish(store.own_accumulators(&cut).unwrap()),
+            finish(store.accumulate_from_records(&cut).unwrap()),
+            "{p}"
+        );
     }
 }
 
@@ -618,7 +688,9 @@ fn a_database_from_before_the_end_column_is_migrated_and_scores_the_same() {
         .connection()
         .execute_batch(
             "ALTER TABLE dossiers DROP COLUMN ended_at; DROP TABLE users; DROP TABLE sessions; \
-             DROP TABLE api_tokens; DROP TABLE audit_log; PRAGMA user_version = 4;",
+             DROP TABLE api_tokens; DROP TABLE audit_log; DROP TABLE day_measures; \
+             DROP TABLE late_by_received_day; DROP TABLE procedure_use_day; \
+             PRAGMA user_version = 4;",
         )
         .unwrap();
     drop(store);

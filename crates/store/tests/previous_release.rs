@@ -3,7 +3,7 @@
 //! today's code, is migrated to the current schema, and keeps its scores:
 //! every unit's total and group points equal what that release printed
 //! (`score --format json`, kept beside the file), for periods the data
-//! covers whole.
+//! covers whole; and the daily counters added since are filled.
 
 use chiso_core::engine;
 use chiso_core::period::Period;
@@ -82,4 +82,21 @@ fn the_previous_release_file_is_migrated_and_keeps_its_scores() {
         }
     }
     assert_eq!(compared, 3 * 118);
+
+    // The daily counters the migration added were filled from the records:
+    // a date range from them equals the raw recomputation.
+    use chiso_core::engine::IndexStore;
+    let range = Period::parse("2026-03-10..2026-05-20").expect("period");
+    let (h, catalogue, cal) = (
+        store.hierarchy().expect("hierarchy"),
+        store.catalogue().expect("catalogue"),
+        store.calendar().expect("calendar"),
+    );
+    let finish = |own| engine::finish_measures(&h, &catalogue, &cal, own, &range);
+    let counters = finish(store.own_accumulators(&range).expect("counters"));
+    assert!(counters.values().any(|v| v.0.iter().any(|n| *n > 0)));
+    assert_eq!(
+        counters,
+        finish(store.accumulate_from_records(&range).expect("records"))
+    );
 }

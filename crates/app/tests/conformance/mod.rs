@@ -140,6 +140,16 @@ pub const PERIODS: &[&str] = &[
     "2026-09:ytd",
     "2026-01-01..2026-02-15",
     "2025-11-10..2026-04-20",
+    // Date ranges of every shape (SQLite: daily and monthly counters).
+    "2026-10-05..2026-10-05",
+    "2026-03-31..2026-04-01",
+    "2026-02-10..2026-02-28",
+    "2026-05-01..2026-05-20",
+    "2025-12-15..2026-03-10",
+    "2026-06-10..2026-06-24",
+    // Ranges the data stops inside: cut at its as-of instant.
+    "2026-10-20..2026-10-31",
+    "2026-09-15..2026-11-15",
 ];
 
 /// The score document of every period, as the CLI and the API serialise it.
@@ -187,7 +197,10 @@ where
 }
 
 /// Counters (whatever the backend maintains) equal a recomputation from
-/// its own raw records, for every period kind.
+/// its own raw records, for every period kind: months, quarters, halves,
+/// years, years to date and date ranges of every shape (within a month,
+/// across months, ending or starting mid-month, one day, cut at the data's
+/// as-of instant).
 pub fn counters_equal_raw_recomputation<S: Storage>(mut store: S, p: &Province)
 where
     S::Error: std::fmt::Debug,
