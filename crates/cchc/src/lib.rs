@@ -15,6 +15,7 @@ pub mod decimal;
 pub mod doc;
 pub mod period;
 pub mod plan;
+pub mod results;
 pub mod sheet;
 pub mod table;
 pub mod validate;

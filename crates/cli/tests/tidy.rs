@@ -55,7 +55,9 @@ fn allowed(krate: &str) -> Option<&'static [&'static str]> {
         "core" => &[],
         "ingest" | "store" | "report" | "demo" | "cchc" => &["core"],
         "store-pg" => &["core"],
-        "app" => &["core", "ingest", "report"],
+        // The application layer runs the CCHC use cases over the journals
+        // (`chiso_core::reform`), so it knows the CCHC domain.
+        "app" => &["core", "ingest", "report", "cchc"],
         "web" => &[
             "core", "app", "ingest", "store", "store-pg", "report", "demo",
         ],

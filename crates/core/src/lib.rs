@@ -14,6 +14,7 @@ pub mod names;
 pub mod period;
 pub mod reconcile;
 pub mod records;
+pub mod reform;
 pub mod scoring;
 pub mod steps;
 pub mod storage;

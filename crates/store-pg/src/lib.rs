@@ -19,6 +19,7 @@
 //! The core reaches it only through [`chiso_core::engine::IndexStore`].
 
 mod import;
+mod journal;
 mod migrate;
 mod notify;
 mod published;

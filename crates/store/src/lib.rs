@@ -5,6 +5,7 @@
 //! PostgreSQL backend would implement the same trait.
 
 mod import;
+mod journal;
 mod maintenance;
 mod packed;
 mod published;
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_3.sql"),
     include_str!("schema_4.sql"),
     include_str!("schema_5.sql"),
+    include_str!("schema_6.sql"),
 ];
 
 /// Page cache of a reading connection, in KiB (negative: a size, not pages).

@@ -613,10 +613,13 @@ fn a_database_from_before_the_end_column_is_migrated_and_scores_the_same() {
             .collect()
     };
     let before = score(&store);
-    // The file as the previous schema left it: no end-of-processing column filled.
+    // The file as schema 4 left it: no end-of-processing column filled, no journals.
     store
         .connection()
-        .execute_batch("ALTER TABLE dossiers DROP COLUMN ended_at; PRAGMA user_version = 4;")
+        .execute_batch(
+            "DROP TABLE journal_entries; DROP TABLE journals; \
+             ALTER TABLE dossiers DROP COLUMN ended_at; PRAGMA user_version = 4;",
+        )
         .unwrap();
     drop(store);
     let store = Store::open(&dir.path().join("test.db")).unwrap();

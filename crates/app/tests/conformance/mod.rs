@@ -10,9 +10,13 @@
 //! rebuild with replaced records; imports are idempotent; feed events in
 //! any order and repeated give the same dossiers; the quarantine accounts
 //! for every row (read = accepted + rejected); steps before or after their
-//! dossier.
+//! dossier. Administrative-reform journals (`journals`): append-only,
+//! refused when stale, listed in code order, and a whole reporting step read
+//! back as the reference holds it ([`run_journals`]).
 
 #![allow(dead_code)]
+
+pub mod journals;
 
 use chiso_app::ImportSummary;
 use chiso_core::engine::{self, IndexStore};
@@ -428,4 +432,16 @@ where
     quarantine_accounts_for_every_row(make(), &p);
     feed_order_and_duplicates(&make, &p);
     steps_in_any_order(&make, &p);
+}
+
+/// The journal checks (`chiso_core::reform::JournalStore`), for backends
+/// that keep administrative-reform records.
+pub fn run_journals<S: Storage + chiso_core::reform::JournalStore, F: Fn() -> S>(make: F)
+where
+    <S as chiso_core::reform::JournalStore>::Error: std::fmt::Debug,
+    <S as chiso_core::engine::IndexStore>::Error: std::fmt::Debug,
+{
+    journals::journals_append_only(make());
+    let p = province(13, 10);
+    journals::reporting_step_as_the_reference(make(), &p);
 }
