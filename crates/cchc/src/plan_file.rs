@@ -12,7 +12,6 @@ use chiso_core::names::fold;
 use chiso_core::time::Date;
 
 use crate::catalogue::Area;
-use crate::doc::DocRef;
 use crate::plan::{Party, Plan, Reported, StatusEntry, Task};
 use crate::template::Problem;
 
@@ -191,10 +190,7 @@ pub fn read(
                     .split([';', '\n'])
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
-                    .map(|number| DocRef {
-                        number: number.to_string(),
-                        ..DocRef::default()
-                    })
+                    .map(crate::doc::from_number)
                     .collect(),
                 note: cell(10).to_string(),
                 by: by.to_string(),

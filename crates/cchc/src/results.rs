@@ -239,10 +239,7 @@ pub fn read_rows(rows: &[(usize, BTreeMap<String, String>)]) -> ReadResults {
             }
             let document = match cell("van_ban") {
                 "" => None,
-                number => Some(DocRef {
-                    number: number.to_string(),
-                    ..DocRef::default()
-                }),
+                number => Some(crate::doc::from_number(number)),
             };
             out.results.push(IndexResult {
                 index,

@@ -1,7 +1,8 @@
 //! Small tables read as text cells, for files whose meaning is another
 //! crate's (the CCHC plan, the filled forms template, yearly results): an
 //! XLSX workbook (every sheet, in order) or a CSV text (UTF-8, byte order
-//! mark dropped, comma, semicolon or tab as its first line uses most).
+//! mark dropped, comma, semicolon or tab: the one splitting one of its first
+//! lines into the most fields).
 //! Each row keeps its line (the sheet row, or the CSV record's first line)
 //! so a refusal can say where. Numbers are written the Vietnamese way
 //! (`99,942`, `86643`) so that the reader of a cell reads what Excel held,
@@ -15,6 +16,8 @@ use calamine::{open_workbook_auto_from_rs, Data, Reader as _};
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 /// The most rows read from one file (all sheets).
 pub const MAX_ROWS: usize = 100_000;
+/// Lines looked at to choose a CSV file's delimiter.
+const DELIMITER_LINES: usize = 20;
 
 /// One sheet (a CSV file is one sheet named after the file).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,12 +114,35 @@ fn workbook(file: &str, bytes: &[u8]) -> Result<Vec<CellSheet>, CellsError> {
     Ok(out)
 }
 
+/// How many times `d` occurs in `line` outside double quotes.
+fn outside_quotes(line: &[u8], d: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for b in line {
+        if *b == b'"' {
+            quoted = !quoted;
+        } else if *b == d && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
 fn csv_text(file: &str, bytes: &[u8]) -> Result<CellSheet, CellsError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    // The delimiter that splits some line of the first ones into the most
+    // fields (a title row above the header has few).
     let delimiter = [b',', b';', b'\t']
         .into_iter()
-        .max_by_key(|d| (first.iter().filter(|b| *b == d).count(), *d == b','))
+        .max_by_key(|d| {
+            let most = bytes
+                .split(|b| *b == b'\n')
+                .take(DELIMITER_LINES)
+                .map(|line| outside_quotes(line, *d))
+                .max()
+                .unwrap_or(0);
+            (most, *d == b',')
+        })
         .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

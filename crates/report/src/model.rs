@@ -55,6 +55,12 @@ pub enum PartKind {
     Monthly,
     /// Timeliness and online dossiers (S001 Appendix IV).
     Timeliness,
+    /// The CCHC plan's results (seed 004 Phụ lục I).
+    ReformPlan,
+    /// The CCHC statistical forms 1–7 (seed 004 Phụ lục II).
+    ReformForms,
+    /// A unit's fill-in template of forms 1–7.
+    FormsTemplate,
 }
 
 impl PartKind {

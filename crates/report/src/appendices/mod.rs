@@ -94,7 +94,11 @@ pub(crate) fn assemble(input: &Input) -> Result<Report, ReportError> {
             PartKind::Ranking => ranking::part(&ctx, title),
             PartKind::Monthly => monthly::part(&ctx, title),
             PartKind::Timeliness => timeliness::part(&ctx, title),
-            PartKind::Letter => continue,
+            // The letter is above; the CCHC parts are `crate::reform`'s.
+            PartKind::Letter
+            | PartKind::ReformPlan
+            | PartKind::ReformForms
+            | PartKind::FormsTemplate => continue,
         });
     }
     Ok(Report {
