@@ -701,3 +701,235 @@ pub fn results<S: JournalStore>(
         .map(|j| parse(&j.key, &j.head.body))
         .collect()
 }
+
+// Prefilled rows
+
+/// What chiso fills in before a unit types anything (cchc.md §3): form 1's
+/// plan rows from the unit's plan of the year, and the rows the catalogue
+/// takes from the dossier engine over the period's window for the unit's
+/// subtree (form 3's resolution, form 7's online services). Rows the
+/// catalogue does not name for this unit's kind are left out.
+pub fn prefill<E, S>(
+    store: &S,
+    units: &[Unit],
+    unit: &str,
+    period: ReportingPeriod,
+) -> Result<Values, E>
+where
+    E: std::error::Error + 'static,
+    S: JournalStore<Error = E> + chiso_core::engine::IndexStore<Error = E>,
+{
+    use chiso_cchc::catalogue::Prefill;
+    use chiso_cchc::decimal::Decimal;
+    use chiso_cchc::value::{Entry, Origin, Value};
+
+    let set = CatalogueSet::builtin();
+    let catalogue = catalogue_for(&set, period)?;
+    let u = unit_of(units, unit)?;
+    let (start, end) = period.window();
+    let mut values = match plan(store, unit, period.year)? {
+        Some(p) => p.value.prefill(catalogue, end),
+        None => Values::default(),
+    };
+    let store_err = ReformError::Store;
+    let hierarchy = store.hierarchy().map_err(store_err)?;
+    let range = chiso_core::period::Period::range(start, end);
+    let ids: Vec<_> = hierarchy
+        .subtree(unit, &range)
+        .iter()
+        .filter_map(|c| hierarchy.id_of(c))
+        .collect();
+    let records = store.records_for(&ids, &range).map_err(store_err)?;
+    let figures = chiso_core::window::window_figures(
+        &records,
+        &store.catalogue().map_err(store_err)?,
+        &store.calendar().map_err(store_err)?,
+        start.start(),
+        end.end(),
+    );
+    for ind in catalogue.indicators() {
+        if !catalogue.reported_by(ind, u.kind) {
+            values.0.remove(&ind.id);
+            continue;
+        }
+        let n = match ind.prefill {
+            Some(Prefill::DossiersCompleted) => figures.completed,
+            Some(Prefill::DossiersCompletedOnTime) => figures.completed_on_time,
+            Some(Prefill::FeedbackReceived) => figures.feedback_received,
+            Some(Prefill::FeedbackResolved) => figures.feedback_resolved,
+            Some(Prefill::ServicesWithDossiers) => figures.services_with_dossiers,
+            Some(Prefill::ServicesOnlineUsed) => figures.services_online_used,
+            Some(Prefill::FullOnlineDossiers) => figures.full_online_dossiers,
+            Some(Prefill::FullOnlineDossiersOnline) => figures.full_online_dossiers_online,
+            // The services a unit has authority for are not in chiso's data.
+            _ => continue,
+        };
+        values.set(
+            ind.id.clone(),
+            Entry {
+                value: Some(Value::Number(Decimal::from_int(n))),
+                as_of: Some(end),
+                origin: Origin::Prefilled,
+                ..Entry::default()
+            },
+        );
+    }
+    Ok(values)
+}
+
+// Templates and appendices
+
+/// The level name the province's own figures are printed under in notes.
+const PROVINCE_LEVEL: &str = "Cấp tỉnh";
+
+fn heading(unit: &Unit, period: ReportingPeriod) -> chiso_report::reform::Heading {
+    chiso_report::reform::Heading {
+        owner: unit.name.clone(),
+        period: period.label_vi(),
+        attribution: None,
+    }
+}
+
+/// The figures a unit's template starts from: its latest revision, else
+/// what chiso prefills.
+pub fn starting_values<E, S>(
+    store: &S,
+    units: &[Unit],
+    unit: &str,
+    period: ReportingPeriod,
+) -> Result<Values, E>
+where
+    E: std::error::Error + 'static,
+    S: JournalStore<Error = E> + chiso_core::engine::IndexStore<Error = E>,
+{
+    match submission(store, unit, period)?.and_then(|s| s.value.current().cloned()) {
+        Some(r) => Ok(r.values),
+        None => prefill(store, units, unit, period),
+    }
+}
+
+/// The XLSX (or any format's) template a unit fills for a period.
+pub fn template<E, S>(
+    store: &S,
+    units: &[Unit],
+    unit: &str,
+    period: ReportingPeriod,
+) -> Result<chiso_report::Report, E>
+where
+    E: std::error::Error + 'static,
+    S: JournalStore<Error = E> + chiso_core::engine::IndexStore<Error = E>,
+{
+    let set = CatalogueSet::builtin();
+    let catalogue = catalogue_for(&set, period)?;
+    let u = unit_of(units, unit)?;
+    let values = starting_values(store, units, unit, period)?;
+    let sheet = Sheet::resolve(catalogue, &values, Scope::Unit(u.kind));
+    let tables = chiso_cchc::table::tables(&sheet, PROVINCE_LEVEL);
+    Ok(chiso_report::reform::template(
+        catalogue,
+        &tables,
+        &heading(u, period),
+        &period.to_string(),
+    ))
+}
+
+/// What importing a filled template did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    pub filled: chiso_cchc::template::Filled,
+    /// The revision saved, when every row was read (a file with refused
+    /// rows is not saved: correct it and import it again).
+    pub saved: Option<Saved>,
+}
+
+/// Imports a unit's filled template (rows of text cells with their lines):
+/// every row read or refused with its line; the explanations written beside
+/// a row answer the warnings found on it; saved as a new revision when no
+/// row was refused.
+pub fn import_filled<E, S>(
+    store: &mut S,
+    acting: Acting,
+    unit: &str,
+    period: ReportingPeriod,
+    rows: &[(usize, Vec<String>)],
+) -> Result<std::result::Result<Imported, String>, E>
+where
+    E: std::error::Error + 'static,
+    S: JournalStore<Error = E> + chiso_core::engine::IndexStore<Error = E>,
+{
+    let set = CatalogueSet::builtin();
+    let catalogue = catalogue_for(&set, period)?;
+    let u = unit_of(acting.units, unit)?;
+    let prefilled = prefill(store, acting.units, unit, period)?;
+    let filled = match chiso_cchc::template::read(catalogue, rows, &prefilled) {
+        Ok(f) => f,
+        Err(message) => return Ok(Err(message)),
+    };
+    if !filled.problems.is_empty() {
+        return Ok(Ok(Imported {
+            filled,
+            saved: None,
+        }));
+    }
+    let findings = check_values(store, catalogue, u, period, &filled.values)?;
+    let explanations: BTreeMap<String, String> = findings
+        .iter()
+        .filter_map(|f| Some((f.key(), filled.explanations.get(&f.at)?.clone())))
+        .collect();
+    let saved = save_values(
+        store,
+        acting,
+        unit,
+        period,
+        filled.values.clone(),
+        explanations,
+    )?;
+    Ok(Ok(Imported {
+        filled,
+        saved: Some(saved),
+    }))
+}
+
+/// The CCHC report's appendices for a unit and period: Phụ lục I from its
+/// plan of the year (when it has one), as of the window's end, and Phụ lục
+/// II from its figures consolidated with its approved reporters'.
+pub fn appendices<E, S>(
+    store: &S,
+    units: &[Unit],
+    unit: &str,
+    period: ReportingPeriod,
+) -> Result<chiso_report::Report, E>
+where
+    E: std::error::Error + 'static,
+    S: JournalStore<Error = E> + chiso_core::engine::IndexStore<Error = E>,
+{
+    let set = CatalogueSet::builtin();
+    let catalogue = catalogue_for(&set, period)?;
+    let u = unit_of(units, unit)?;
+    let h = heading(u, period);
+    let mut parts = Vec::new();
+    if let Some(p) = plan(store, unit, period.year)? {
+        let name = |code: &str| {
+            units
+                .iter()
+                .find(|x| x.code == code)
+                .map_or_else(|| code.to_string(), |x| x.name.clone())
+        };
+        parts.push(chiso_report::reform::plan_part(
+            &p.value,
+            period.window().1,
+            &name,
+            &h,
+        ));
+    }
+    let consolidated = consolidated(store, units, unit, period)?;
+    let scope = if u.parent_code.is_none() {
+        Scope::Consolidated
+    } else {
+        Scope::Unit(u.kind)
+    };
+    let sheet = Sheet::resolve(catalogue, &consolidated.values, scope);
+    let tables = chiso_cchc::table::tables(&sheet, PROVINCE_LEVEL);
+    parts.push(chiso_report::reform::forms_part(&tables, &h));
+    Ok(chiso_report::reform::report(parts, &h, &period.to_string()))
+}

@@ -16,6 +16,7 @@ mod logging;
 mod methodologies;
 mod output;
 mod reconcile;
+mod reform;
 mod report;
 mod table;
 
@@ -206,6 +207,16 @@ enum Command {
     Forms {
         #[command(subcommand)]
         action: forms::FormsAction,
+    },
+    /// Kế hoạch CCHC năm: nhập, mẫu, xem, ghi trạng thái nhiệm vụ.
+    Plan {
+        #[command(subcommand)]
+        action: reform::PlanAction,
+    },
+    /// Kết quả Chỉ số CCHC (PAR Index), SIPAS, PAPI, 766 năm: nhập, xem.
+    Results {
+        #[command(subcommand)]
+        action: reform::ResultsAction,
     },
     /// Nâng cấp lược đồ cơ sở dữ liệu PostgreSQL (--db postgres://…) lên phiên bản của chiso này.
     Migrate,
@@ -505,7 +516,23 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Methodology { action } => methodologies::run(&db()?, action),
-        Command::Forms { action } => forms::run(action),
+        Command::Forms {
+            action: forms::FormsAction::Catalogue(action),
+        } => forms::run(action),
+        Command::Forms {
+            action: forms::FormsAction::Work(action),
+        } => match config.postgres_url() {
+            Some(url) => reform::forms(&mut open_pg(url)?, action),
+            None => reform::forms(&mut open_existing(&db()?)?, action),
+        },
+        Command::Plan { action } => match config.postgres_url() {
+            Some(url) => reform::plan(&mut open_pg(url)?, action),
+            None => reform::plan(&mut open_existing(&db()?)?, action),
+        },
+        Command::Results { action } => match config.postgres_url() {
+            Some(url) => reform::results(&mut open_pg(url)?, action),
+            None => reform::results(&mut open_existing(&db()?)?, action),
+        },
         Command::Bench {
             dossiers,
             dir,

@@ -19,3 +19,4 @@ pub mod scoring;
 pub mod steps;
 pub mod storage;
 pub mod time;
+pub mod window;
