@@ -1,5 +1,5 @@
 //! A CCHC reporting period through the real binary on a real database: the
-//! plan imported from CSV, shown and a task's status recorded; a commune's
+//! demo's periods in every state; a plan imported from CSV, shown and a task's status recorded; a commune's
 //! template generated with what chiso knows (form 3's resolution from its
 //! dossiers), filled and imported (a changed prefilled figure refused without
 //! a reason, with its file and line), submitted, returned with a reason,
@@ -58,6 +58,20 @@ fn a_reporting_period_from_template_to_appendices() {
     let (commune, province) = units(&db);
     let p = |name: &str| dir.path().join(name).display().to_string();
     let period = "2026-Q3";
+
+    // The demo's two periods have a submission in every state, a plan and results.
+    for demo_period in ["2026-Q1", "2026-H1"] {
+        let status = ok(chiso(&db, &["forms", "status", "--period", demo_period]));
+        for part in ["Chưa gửi (", "Bị trả lại (", "đã duyệt"] {
+            assert!(status.contains(part), "{demo_period}: {part}\n{status}");
+        }
+    }
+    assert!(ok(chiso(
+        &db,
+        &["plan", "show", "--year", "2026", "--on", "14/06/2026"]
+    ))
+    .contains("Kết quả đạt 3/11 nhiệm vụ"));
+    assert!(ok(chiso(&db, &["results", "show", "--index", "papi"])).contains("Chỉ số PAPI 2025"));
 
     // The template as CSV (the XLSX has the same rows): form 3's prefilled rows.
     let out = ok(chiso(
@@ -278,8 +292,8 @@ fn a_reporting_period_from_template_to_appendices() {
     std::fs::write(
         p("plan.csv"),
         "STT,Lĩnh vực,Nhiệm vụ,Sản phẩm,Cơ quan chủ trì,Cơ quan phối hợp,Thời gian thực hiện,Trạng thái,Ngày cập nhật,Văn bản,Ghi chú\n\
-         1,I,Xác định Chỉ số CCHC năm 2025,Quyết định công bố,Sở Nội vụ,Các sở; ban; ngành,Quý I/2026,Đã thực hiện,20/03/2026,52/QĐ-UBND,\n\
-         2,VII,Nâng cao chất lượng dịch vụ công trực tuyến,,Sở Khoa học và Công nghệ,,Trong năm 2026,,,,\n",
+         1,I,Xác định Chỉ số CCHC năm 2026,Quyết định công bố,Sở Nội vụ,Các sở; ban; ngành,Quý I/2027,Đã thực hiện,20/03/2027,52/QĐ-UBND,\n\
+         2,VII,Nâng cao chất lượng dịch vụ công trực tuyến,,Sở Khoa học và Công nghệ,,Trong năm 2027,,,,\n",
     )
     .expect("plan");
     let out = ok(chiso(
@@ -289,7 +303,7 @@ fn a_reporting_period_from_template_to_appendices() {
             "import",
             &p("plan.csv"),
             "--year",
-            "2026",
+            "2027",
             "--actor",
             "snv",
         ],
@@ -301,13 +315,13 @@ fn a_reporting_period_from_template_to_appendices() {
             "plan",
             "status",
             "--year",
-            "2026",
+            "2027",
             "--task",
             "2",
             "--status",
             "Đang triển khai thực hiện",
             "--date",
-            "01/07/2026",
+            "01/07/2027",
             "--actor",
             "snv",
         ],
@@ -318,13 +332,13 @@ fn a_reporting_period_from_template_to_appendices() {
             "plan",
             "status",
             "--year",
-            "2026",
+            "2027",
             "--task",
             "2",
             "--status",
             "done",
             "--date",
-            "01/06/2026",
+            "01/06/2027",
             "--actor",
             "snv",
         ],
@@ -332,7 +346,7 @@ fn a_reporting_period_from_template_to_appendices() {
     assert!(err.contains("chỉ được ghi thêm"), "{err}");
     let shown = ok(chiso(
         &db,
-        &["plan", "show", "--year", "2026", "--on", "14/09/2026"],
+        &["plan", "show", "--year", "2027", "--on", "14/09/2027"],
     ));
     assert!(
         shown.contains("Kết quả đạt 1/2 nhiệm vụ, đạt 50%"),
@@ -353,7 +367,10 @@ fn a_reporting_period_from_template_to_appendices() {
         assert!(out.contains("2 phụ lục"), "{out}");
     }
     let md = std::fs::read_to_string(p("r.md")).expect("md");
-    assert!(md.contains("Kết quả đạt 1/2 nhiệm vụ, đạt 50%"), "{md}");
+    assert!(
+        md.contains("Kết quả đạt 3/11 nhiệm vụ"),
+        "the demo's plan of 2026: {md}"
+    );
     assert!(
         md.contains("| 1.3. | Số VBQPPL do cấp xã ban hành | Văn bản | 3 |"),
         "{md}"
