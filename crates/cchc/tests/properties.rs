@@ -144,11 +144,44 @@ proptest! {
 fn table_cell() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::sample::select(vec![
-            "Mã chỉ tiêu", "Số liệu", "Ghi chú", "Giải trình", "STT", "Lĩnh vực", "Nhiệm vụ",
-            "Cơ quan chủ trì", "Trạng thái", "Ngày cập nhật", "chi_so", "nam", "don_vi",
-            "gia_tri", "thanh_phan", "B3 3.1.1", "B2 1.3", "B1 2", "B7 6.2", "B9 1", "par",
-            "sipas", "2024", "I", "VII", "VIII", "Đã thực hiện", "Không thực hiện", "15/05/2024",
-            "31/02/2024", "1", "86,643", "-3", "99,9", "", " ", "x;y", "\u{feff}",
+            "Mã chỉ tiêu",
+            "Số liệu",
+            "Ghi chú",
+            "Giải trình",
+            "STT",
+            "Lĩnh vực",
+            "Nhiệm vụ",
+            "Cơ quan chủ trì",
+            "Trạng thái",
+            "Ngày cập nhật",
+            "chi_so",
+            "nam",
+            "don_vi",
+            "gia_tri",
+            "thanh_phan",
+            "B3 3.1.1",
+            "B2 1.3",
+            "B1 2",
+            "B7 6.2",
+            "B9 1",
+            "par",
+            "sipas",
+            "2024",
+            "I",
+            "VII",
+            "VIII",
+            "Đã thực hiện",
+            "Không thực hiện",
+            "15/05/2024",
+            "31/02/2024",
+            "1",
+            "86,643",
+            "-3",
+            "99,9",
+            "",
+            " ",
+            "x;y",
+            "\u{feff}",
         ])
         .prop_map(str::to_string),
         ".{0,12}",
@@ -157,7 +190,12 @@ fn table_cell() -> impl Strategy<Value = String> {
 
 fn table() -> impl Strategy<Value = Vec<(usize, Vec<String>)>> {
     proptest::collection::vec(proptest::collection::vec(table_cell(), 0..12), 0..30).prop_map(
-        |rows| rows.into_iter().enumerate().map(|(i, r)| (i + 1, r)).collect(),
+        |rows| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(i, r)| (i + 1, r))
+                .collect()
+        },
     )
 }
 
