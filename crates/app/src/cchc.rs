@@ -891,8 +891,9 @@ where
 }
 
 /// The CCHC report's appendices for a unit and period: Phụ lục I from its
-/// plan of the year (when it has one), as of the window's end, and Phụ lục
-/// II from its figures consolidated with its approved reporters'.
+/// plan of the year (when it has one), as of the window's end, Phụ lục II
+/// from its figures consolidated with its approved reporters', and the
+/// figures the narrative quotes.
 pub fn appendices<E, S>(
     store: &S,
     units: &[Unit],
@@ -908,7 +909,9 @@ where
     let u = unit_of(units, unit)?;
     let h = heading(u, period);
     let mut parts = Vec::new();
+    let mut quotes = Vec::new();
     if let Some(p) = plan(store, unit, period.year)? {
+        quotes.push(p.value.completion(period.window().1).summary_vi());
         let name = |code: &str| {
             units
                 .iter()
@@ -931,5 +934,7 @@ where
     let sheet = Sheet::resolve(catalogue, &consolidated.values, scope);
     let tables = chiso_cchc::table::tables(&sheet, PROVINCE_LEVEL);
     parts.push(chiso_report::reform::forms_part(&tables, &h));
+    quotes.extend(chiso_cchc::table::quotes(&sheet));
+    parts.push(chiso_report::reform::quotes_part(&quotes, &h));
     Ok(chiso_report::reform::report(parts, &h, &period.to_string()))
 }

@@ -268,3 +268,21 @@ fn the_seed_tables_come_back_and_its_inconsistencies_are_found() {
         .collect();
     assert_eq!(left, ["compulsory_pair@B1 3.3"]);
 }
+
+#[test]
+fn the_narratives_figures_are_quoted_from_the_forms() {
+    let cat = catalogue();
+    let (values, _) = enter(&cat, &printed_rows());
+    let sheet = Sheet::resolve(&cat, &values, Scope::Consolidated);
+    let quotes = chiso_cchc::table::quotes(&sheet);
+    for expected in [
+        "Tỷ lệ hoàn thành Kế hoạch CCHC năm (Lũy kế đến thời điểm báo cáo): 51,43% (18/35)",
+        "Tỷ lệ hồ sơ TTHC do các sở, ngành tiếp nhận được giải quyết đúng hạn: 99,94% (86.593/86.643)",
+    ] {
+        assert!(quotes.iter().any(|q| q == expected), "{expected}\n{quotes:#?}");
+    }
+    assert!(
+        quotes.iter().any(|q| q.contains(": 92,55% (323/349)")),
+        "{quotes:#?}"
+    );
+}

@@ -184,6 +184,11 @@ pub enum WorkAction {
         #[arg(long, value_name = "LÝ_DO")]
         reason: String,
     },
+    /// Lịch sử một báo cáo: từng bước (ai, khi nào, lý do) và số liệu thay đổi từ lần duyệt gần nhất.
+    History {
+        #[command(flatten)]
+        target: Target,
+    },
     /// Tình hình gửi báo cáo của các đơn vị cấp dưới: chưa gửi, trễ hạn, bị trả lại.
     Status {
         /// Đơn vị nhận báo cáo (mặc định: UBND tỉnh).
@@ -575,6 +580,55 @@ pub fn step<S: Backend>(
     Ok(EXIT_OK)
 }
 
+/// `chiso forms history`: every step of a submission with who, when and
+/// why, and the rows changed since its last approval.
+pub fn history<S: Backend>(store: &S, target: &Target) -> Result<u8> {
+    let unit = unit_code(store, Some(&target.unit))?;
+    let Some(s) = cchc::submission(store, &unit, target.period)? else {
+        bail!("{unit} chưa có báo cáo kỳ {}", target.period);
+    };
+    let s = s.value;
+    println!(
+        "{unit} — {} (danh mục {}): {}",
+        target.period.label_vi(),
+        s.catalogue,
+        s.status.label_vi()
+    );
+    for e in &s.events {
+        let mut line = format!(
+            "  {} {} — {} (lần {}): {} → {}",
+            e.at.vn(),
+            e.by,
+            e.step.label_vi(),
+            e.revision.map_or("-".to_string(), |r| r.to_string()),
+            e.from.label_vi(),
+            e.to.label_vi()
+        );
+        if let Some(reason) = &e.reason {
+            line += &format!("; lý do: {reason}");
+        }
+        println!("{line}");
+    }
+    let changes = s.changes_since_approval();
+    let since = if s.last_approved().is_some() {
+        "từ lần duyệt gần nhất"
+    } else {
+        "(chưa duyệt lần nào)"
+    };
+    println!("Số liệu thay đổi {since}: {}", changes.len());
+    let show =
+        |e: &Option<chiso_cchc::value::Entry>| match e.as_ref().and_then(|e| e.value.as_ref()) {
+            Some(chiso_cchc::value::Value::Number(n)) => n.vi(),
+            Some(chiso_cchc::value::Value::Code(c)) => c.to_string(),
+            Some(chiso_cchc::value::Value::Text(t)) => t.clone(),
+            None => "(trống)".to_string(),
+        };
+    for c in &changes {
+        println!("  {}: {} → {}", c.id, show(&c.before), show(&c.after));
+    }
+    Ok(EXIT_OK)
+}
+
 /// `chiso forms status`: who has reported to a unit, on time or late, who was returned.
 pub fn status<S: Backend>(store: &S, parent: Option<&str>, period: ReportingPeriod) -> Result<u8> {
     let parent = unit_code(store, parent)?;
@@ -637,11 +691,12 @@ pub fn report<S: Backend>(
     let report = cchc::appendices(store, &units(store)?, &unit, period)?;
     let format = Format::from_path(out)?;
     write(out, &render(&report, format)?)?;
+    let parts: Vec<&str> = report.parts.iter().map(|p| p.name.as_str()).collect();
     println!(
-        "Đã ghi {} phụ lục báo cáo CCHC {} của {unit} vào {}",
-        report.parts.len(),
+        "Đã ghi báo cáo CCHC {} của {unit} vào {} ({})",
         period.label_vi(),
-        out.display()
+        out.display(),
+        parts.join(", ")
     );
     Ok(EXIT_OK)
 }
@@ -780,6 +835,7 @@ pub fn forms<S: Backend>(store: &mut S, action: WorkAction) -> Result<u8> {
             who,
             reason,
         } => step(store, Step::Waive, &target, &who, Some(reason)),
+        A::History { target } => history(store, &target),
         A::Status { unit, period } => status(store, unit.as_deref(), period),
         A::Report { unit, period, out } => report(store, unit.as_deref(), period, &out),
     }

@@ -287,6 +287,15 @@ fn a_reporting_period_from_template_to_appendices() {
     assert!(out.contains("Đã duyệt"), "{out}");
     let status = ok(chiso(&db, &["forms", "status", "--period", period]));
     assert!(status.contains("1 đã duyệt"), "{status}");
+    let history = ok(chiso(
+        &db,
+        &["forms", "history", "--unit", &commune, "--period", period],
+    ));
+    assert!(history.contains("lanh.dao — Trả lại (lần 1): Đã gửi, chờ duyệt → Bị trả lại; lý do: Số văn bản chưa khớp sổ"), "{history}");
+    assert!(
+        history.contains("Số liệu thay đổi từ lần duyệt gần nhất: 0"),
+        "{history}"
+    );
 
     // The plan of the year, its status, and the appendices.
     std::fs::write(
@@ -364,7 +373,10 @@ fn a_reporting_period_from_template_to_appendices() {
                 &p(&format!("r.{ext}")),
             ],
         ));
-        assert!(out.contains("2 phụ lục"), "{out}");
+        assert!(
+            out.contains("(Phụ lục I, Phụ lục II, Số liệu trích dẫn)"),
+            "{out}"
+        );
     }
     let md = std::fs::read_to_string(p("r.md")).expect("md");
     assert!(

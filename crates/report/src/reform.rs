@@ -314,6 +314,22 @@ pub fn template(
     }
 }
 
+/// The figures the report's narrative quotes (`chiso_cchc::table::quotes`,
+/// with the plan's completion first), ready to paste.
+pub fn quotes_part(lines: &[String], h: &Heading) -> Part {
+    let mut blocks = vec![
+        Block::Title("Số liệu trích dẫn".into()),
+        Block::Heading(format!("{} — {}", h.owner, h.period)),
+    ];
+    blocks.extend(lines.iter().map(|l| Block::Paragraph(format!("- {l}"))));
+    Part {
+        kind: PartKind::ReformForms,
+        name: "Số liệu trích dẫn".into(),
+        orientation: Orientation::Portrait,
+        blocks,
+    }
+}
+
 /// The CCHC report's appendices (plan and forms, whichever are given).
 pub fn report(parts: Vec<Part>, h: &Heading, period_code: &str) -> Report {
     Report {
