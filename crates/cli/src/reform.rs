@@ -196,6 +196,9 @@ pub enum WorkAction {
         unit: Option<String>,
         #[arg(long, value_name = "KỲ")]
         period: ReportingPeriod,
+        /// Ghi danh sách đơn vị chưa gửi, trễ hạn, bị trả lại ra tệp CSV (để in, nhắc việc).
+        #[arg(long, value_name = "TỆP")]
+        out: Option<PathBuf>,
     },
     /// Phụ lục I (kế hoạch) và Phụ lục II (biểu mẫu 1–7, số liệu tổng hợp) ra Excel, Word hoặc PDF.
     Report {
@@ -630,7 +633,12 @@ pub fn history<S: Backend>(store: &S, target: &Target) -> Result<u8> {
 }
 
 /// `chiso forms status`: who has reported to a unit, on time or late, who was returned.
-pub fn status<S: Backend>(store: &S, parent: Option<&str>, period: ReportingPeriod) -> Result<u8> {
+pub fn status<S: Backend>(
+    store: &S,
+    parent: Option<&str>,
+    period: ReportingPeriod,
+    out: Option<&Path>,
+) -> Result<u8> {
     let parent = unit_code(store, parent)?;
     let units = units(store)?;
     let c = cchc::completeness(store, &units, &parent, period, now())?;
@@ -669,6 +677,59 @@ pub fn status<S: Backend>(store: &S, parent: Option<&str>, period: ReportingPeri
         for (code, reason) in &c.returned {
             println!("  - {}: {reason}", name(code));
         }
+    }
+    if let Some(out) = out {
+        // The reminder list: one row per unit to chase, for printing.
+        let mut rows = vec![vec![
+            "Mã đơn vị".to_string(),
+            "Đơn vị".to_string(),
+            "Tình trạng".to_string(),
+            "Hạn gửi".to_string(),
+            "Ghi chú".to_string(),
+        ]];
+        let unit_of = |code: &str| units.iter().find(|u| u.code == code);
+        let due = |code: &str| {
+            unit_of(code).map_or(String::new(), |u| {
+                period
+                    .due_for(u.kind, &chiso_cchc::period::Schedule::default())
+                    .vn()
+            })
+        };
+        let plain = |code: &str| unit_of(code).map_or(code.to_string(), |u| u.name.clone());
+        for code in &c.missing {
+            let late = if c.late.contains(code) {
+                "Chưa gửi, quá hạn"
+            } else {
+                "Chưa gửi"
+            };
+            rows.push(vec![
+                code.clone(),
+                plain(code),
+                late.into(),
+                due(code),
+                String::new(),
+            ]);
+        }
+        for code in c.late.iter().filter(|code| !c.missing.contains(code)) {
+            rows.push(vec![
+                code.clone(),
+                plain(code),
+                "Gửi trễ hạn".into(),
+                due(code),
+                String::new(),
+            ]);
+        }
+        for (code, reason) in &c.returned {
+            rows.push(vec![
+                code.clone(),
+                plain(code),
+                "Bị trả lại".into(),
+                due(code),
+                reason.clone(),
+            ]);
+        }
+        write(out, &chiso_report::people_csv::to_bytes(rows)?)?;
+        println!("Đã ghi danh sách nhắc việc vào {}", out.display());
     }
     let consolidated = cchc::consolidated(store, &units, &parent, period)?;
     if !consolidated.gaps.is_empty() {
@@ -836,7 +897,7 @@ pub fn forms<S: Backend>(store: &mut S, action: WorkAction) -> Result<u8> {
             reason,
         } => step(store, Step::Waive, &target, &who, Some(reason)),
         A::History { target } => history(store, &target),
-        A::Status { unit, period } => status(store, unit.as_deref(), period),
+        A::Status { unit, period, out } => status(store, unit.as_deref(), period, out.as_deref()),
         A::Report { unit, period, out } => report(store, unit.as_deref(), period, &out),
     }
 }

@@ -225,6 +225,25 @@ fn a_reporting_period_from_template_to_appendices() {
     assert!(out.contains("Bị trả lại (bởi lanh.dao)"), "{out}");
     let status = ok(chiso(&db, &["forms", "status", "--period", period]));
     assert!(status.contains("Số văn bản chưa khớp sổ"), "{status}");
+    ok(chiso(
+        &db,
+        &[
+            "forms",
+            "status",
+            "--period",
+            period,
+            "--out",
+            &p("nhac-viec.csv"),
+        ],
+    ));
+    let reminders = std::fs::read_to_string(p("nhac-viec.csv")).expect("reminders");
+    assert!(reminders.starts_with('\u{feff}'), "CSV for people");
+    assert!(
+        reminders.contains(&format!("{commune},"))
+            && reminders.contains("Bị trả lại,")
+            && reminders.contains("Số văn bản chưa khớp sổ"),
+        "{reminders}"
+    );
     // An officer of the commune may not approve its own submission.
     let err = fails(chiso(
         &db,

@@ -18,7 +18,7 @@ use chiso_cchc::period::ReportingPeriod;
 use chiso_cchc::plan::{Party, Plan, Reported, StatusEntry, Task};
 use chiso_cchc::results::{IndexKind, IndexResult};
 use chiso_cchc::value::{Entry, IndicatorId, Tier, Values};
-use chiso_cchc::workflow::{Action, Actor, Role, Status};
+use chiso_cchc::workflow::{Action, Actor, Gate, Role, Status, UnitTree};
 use chiso_core::memory::MemoryStore;
 use chiso_core::records::{Unit, UnitKind};
 use chiso_core::reform::{
@@ -244,6 +244,49 @@ where
     assert_eq!(sub.status, Status::Approved);
     assert_eq!(sub.revisions.len(), 2);
     assert_eq!(sub.events.iter().filter(|e| e.reason.is_some()).count(), 1);
+    // Two people read the same submission; the second write, made against
+    // the state before the first, is refused and leaves nothing behind.
+    let reason = "Mở lại để bổ sung".to_string();
+    let mut first = cchc::submission(store, &x2, period)
+        .expect("read")
+        .expect("stored");
+    let mut second = first.clone();
+    let tree = UnitTree::new(units);
+    let gate = Gate::default();
+    first
+        .value
+        .apply(
+            &approver,
+            &tree,
+            Action::Reopen {
+                reason: reason.clone(),
+            },
+            &gate,
+            at(7),
+            None,
+        )
+        .expect("reopen");
+    cchc::write_submission(store, &mut first).expect("first write");
+    second
+        .value
+        .apply(
+            &approver,
+            &tree,
+            Action::Reopen { reason },
+            &gate,
+            at(7),
+            None,
+        )
+        .expect("reopen");
+    let stale = cchc::write_submission(store, &mut second);
+    assert!(
+        matches!(stale, Err(cchc::ReformError::Conflict { .. })),
+        "{stale:?}"
+    );
+    let reread = cchc::submission(store, &x2, period)
+        .expect("read")
+        .expect("stored");
+    assert_eq!(reread.value, first.value);
 
     // A plan: imported, a status recorded, a backdated one refused.
     let plan = Plan {
