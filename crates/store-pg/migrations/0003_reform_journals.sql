@@ -1,4 +1,4 @@
--- chiso on PostgreSQL, migration 2: administrative-reform (CCHC) journals
+-- chiso on PostgreSQL, migration 3: administrative-reform (CCHC) journals
 -- (chiso_core::reform): yearly plans, form submissions and yearly results.
 -- A journal is a head (its current status and state, as the domain
 -- serialises it) and append-only entries (a task's status with its evidence,

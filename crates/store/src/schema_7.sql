@@ -1,4 +1,4 @@
--- chiso store, migration 6: administrative-reform (CCHC) journals
+-- chiso store, migration 7: administrative-reform (CCHC) journals
 -- (chiso_core::reform): yearly plans, form submissions and yearly results.
 -- A journal is a head (its current status and state, as the domain
 -- serialises it) and append-only entries (a task's status with its evidence,
