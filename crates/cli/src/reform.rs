@@ -37,12 +37,8 @@ pub trait Backend:
     type E: std::error::Error + Send + Sync + 'static;
 }
 
-impl Backend for chiso_store::Store {
-    type E = chiso_store::StoreError;
-}
-
-impl Backend for chiso_store_pg::PgStore {
-    type E = chiso_store_pg::PgError;
+impl Backend for chiso_backend::Backend {
+    type E = chiso_backend::BackendError;
 }
 
 #[derive(Subcommand)]

@@ -4,6 +4,7 @@
 //! The core reaches it only through [`chiso_core::engine::IndexStore`]; a
 //! PostgreSQL backend would implement the same trait.
 
+mod accounts;
 mod import;
 mod journal;
 mod maintenance;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_4.sql"),
     include_str!("schema_5.sql"),
     include_str!("schema_6.sql"),
+    include_str!("schema_7.sql"),
 ];
 
 /// Page cache of a reading connection, in KiB (negative: a size, not pages).
