@@ -397,6 +397,26 @@ impl Batch for BackendBatch<'_> {
     }
 }
 
+impl JournalStore for Backend {
+    type Error = BackendError;
+
+    fn journal(&self, key: &JournalKey) -> Result<Option<Journal>> {
+        each!(self, s => JournalStore::journal(s, key))
+    }
+    fn journals(&self, kind: JournalKind, scope: Option<&str>) -> Result<Vec<Journal>> {
+        each!(self, s => JournalStore::journals(s, kind, scope))
+    }
+    fn write_journal(
+        &mut self,
+        key: &JournalKey,
+        head: &JournalHead,
+        known: usize,
+        entries: &[JournalEntry],
+    ) -> Result<Written> {
+        each!(self, s => JournalStore::write_journal(s, key, head, known, entries))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,25 +446,5 @@ mod tests {
         assert!(other.data_version().expect("version") >= before);
         assert!(backend.listen().expect("listen").is_none());
         assert!(backend.sqlite().is_some());
-    }
-}
-
-impl JournalStore for Backend {
-    type Error = BackendError;
-
-    fn journal(&self, key: &JournalKey) -> Result<Option<Journal>> {
-        each!(self, s => JournalStore::journal(s, key))
-    }
-    fn journals(&self, kind: JournalKind, scope: Option<&str>) -> Result<Vec<Journal>> {
-        each!(self, s => JournalStore::journals(s, kind, scope))
-    }
-    fn write_journal(
-        &mut self,
-        key: &JournalKey,
-        head: &JournalHead,
-        known: usize,
-        entries: &[JournalEntry],
-    ) -> Result<Written> {
-        each!(self, s => JournalStore::write_journal(s, key, head, known, entries))
     }
 }
