@@ -14,11 +14,15 @@
 //!   dossier folded from all its events;
 //! - [`import_published`]: the portal's published figures;
 //! - [`read_options`]: the catalogues a reader resolves names against;
-//! - [`report::build`]: the official report of a period.
+//! - [`report::build`]: the official report of a period;
+//! - [`cchc`]: administrative-reform plans, submissions and yearly results
+//!   kept as journals (`chiso_core::reform::JournalStore`), and the steps of
+//!   a reporting period.
 //!
 //! Never knows: SQL, HTTP, the terminal.
 
 pub mod accounts;
+pub mod cchc;
 pub mod report;
 
 use std::collections::BTreeSet;

@@ -18,3 +18,18 @@ fn sqlite_keeps_the_storage_contract() {
 fn the_reference_keeps_the_storage_contract() {
     conformance::run_all(chiso_core::memory::MemoryStore::new);
 }
+
+#[test]
+fn sqlite_keeps_the_journal_contract() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let n = std::cell::Cell::new(0);
+    conformance::run_journals(|| {
+        n.set(n.get() + 1);
+        chiso_store::Store::open(&dir.path().join(format!("j{}.db", n.get()))).expect("store")
+    });
+}
+
+#[test]
+fn the_reference_keeps_the_journal_contract() {
+    conformance::run_journals(chiso_core::memory::MemoryStore::new);
+}

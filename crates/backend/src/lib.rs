@@ -25,6 +25,9 @@ use chiso_core::methodology::{Methodology, MethodologySet};
 use chiso_core::period::Period;
 use chiso_core::reconcile::PortalFigures;
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
+use chiso_core::reform::{
+    Journal, JournalEntry, JournalHead, JournalKey, JournalKind, JournalStore, Written,
+};
 use chiso_core::scoring::Hierarchy;
 use chiso_core::steps::ProcessingStep;
 use chiso_core::storage::{
@@ -399,6 +402,26 @@ impl Batch for BackendBatch<'_> {
             BackendBatch::Sqlite(b) => Ok(Batch::commit(b, read)?),
             BackendBatch::Postgres(b) => Ok(Batch::commit(b, read)?),
         }
+    }
+}
+
+impl JournalStore for Backend {
+    type Error = BackendError;
+
+    fn journal(&self, key: &JournalKey) -> Result<Option<Journal>> {
+        each!(self, s => JournalStore::journal(s, key))
+    }
+    fn journals(&self, kind: JournalKind, scope: Option<&str>) -> Result<Vec<Journal>> {
+        each!(self, s => JournalStore::journals(s, kind, scope))
+    }
+    fn write_journal(
+        &mut self,
+        key: &JournalKey,
+        head: &JournalHead,
+        known: usize,
+        entries: &[JournalEntry],
+    ) -> Result<Written> {
+        each!(self, s => JournalStore::write_journal(s, key, head, known, entries))
     }
 }
 

@@ -92,3 +92,30 @@ pub fn tables(sheet: &Sheet, province: &str) -> Vec<FormTable> {
         })
         .collect()
 }
+
+/// The figures a report's narrative quotes, ready to paste: every rate of
+/// forms 1, 3 and 7 that has a figure, with its parts ("Tỷ lệ hồ sơ TTHC …:
+/// 99,94% (86.593/86.643)"), in catalogue order.
+pub fn quotes(sheet: &Sheet) -> Vec<String> {
+    sheet
+        .catalogue
+        .forms
+        .iter()
+        .filter(|f| matches!(f.no, 1 | 3 | 7))
+        .flat_map(|f| f.indicators.iter())
+        .filter(|ind| !ind.hidden && matches!(ind.kind, Kind::Rate { .. }))
+        .filter_map(|ind| {
+            let row = sheet.row(&ind.id)?;
+            match &row.figure {
+                Figure::Rate { num, den } if row.applicable => Some(format!(
+                    "{}: {}% ({}/{})",
+                    ind.label,
+                    row.figure.vi(ind.precision),
+                    num.vi(),
+                    den.vi()
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}

@@ -138,3 +138,98 @@ proptest! {
         }
     }
 }
+
+/// Cells the table readers meet: their own column names, codes, figures,
+/// statuses, dates and noise.
+fn table_cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(vec![
+            "Mã chỉ tiêu",
+            "Số liệu",
+            "Ghi chú",
+            "Giải trình",
+            "STT",
+            "Lĩnh vực",
+            "Nhiệm vụ",
+            "Cơ quan chủ trì",
+            "Trạng thái",
+            "Ngày cập nhật",
+            "chi_so",
+            "nam",
+            "don_vi",
+            "gia_tri",
+            "thanh_phan",
+            "B3 3.1.1",
+            "B2 1.3",
+            "B1 2",
+            "B7 6.2",
+            "B9 1",
+            "par",
+            "sipas",
+            "2024",
+            "I",
+            "VII",
+            "VIII",
+            "Đã thực hiện",
+            "Không thực hiện",
+            "15/05/2024",
+            "31/02/2024",
+            "1",
+            "86,643",
+            "-3",
+            "99,9",
+            "",
+            " ",
+            "x;y",
+            "\u{feff}",
+        ])
+        .prop_map(str::to_string),
+        ".{0,12}",
+    ]
+}
+
+fn table() -> impl Strategy<Value = Vec<(usize, Vec<String>)>> {
+    proptest::collection::vec(proptest::collection::vec(table_cell(), 0..12), 0..30).prop_map(
+        |rows| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(i, r)| (i + 1, r))
+                .collect()
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn the_forms_template_reader_accounts_for_every_row(rows in table()) {
+        let set = CatalogueSet::builtin();
+        let c = set.get("cchc-2024").expect("catalogue");
+        if let Ok(f) = chiso_cchc::template::read(c, &rows, &chiso_cchc::value::Values::default()) {
+            prop_assert_eq!(f.accepted + f.skipped + f.problems.len(), f.read);
+            prop_assert!(f.read < rows.len().max(1));
+        }
+    }
+
+    #[test]
+    fn the_plan_reader_accounts_for_every_row(rows in table()) {
+        if let Ok(r) = chiso_cchc::plan_file::read("T", 2024, &rows, &|_| None, "x") {
+            prop_assert_eq!(r.plan.tasks.len() + r.skipped + r.problems.len(), r.read);
+            for t in &r.plan.tasks {
+                prop_assert!(!t.lead.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn the_results_reader_accounts_for_every_row(rows in table()) {
+        let header = chiso_cchc::results::COLUMNS;
+        let named: Vec<(usize, std::collections::BTreeMap<String, String>)> = rows
+            .into_iter()
+            .map(|(line, cells)| (line, header.iter().map(|h| h.to_string()).zip(cells).collect()))
+            .collect();
+        let r = chiso_cchc::results::read_rows(&named);
+        prop_assert_eq!(r.read, named.len());
+        prop_assert!(r.rejected.len() <= r.read);
+        prop_assert!(r.results.len() <= r.accepted());
+    }
+}

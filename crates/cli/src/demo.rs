@@ -71,6 +71,9 @@ pub fn run(db: &Path, cfg: &DemoConfig, export_dir: Option<&Path>, force: bool) 
     store.set_meta("demo", &meta)?;
     // The picture is generated as it stands at the end of its last month.
     store.declare_as_of(cfg.now())?;
+    if cfg.scope == Scope::Province {
+        reform(&mut store, cfg, &province)?;
+    }
     println!(
         "Đã tạo {what} trong {} ({} đơn vị, {} TTHC, {} hồ sơ, {} PAKN) trong {:.1} giây.",
         db.display(),
@@ -223,4 +226,140 @@ pub fn write_csv(dir: &Path, cfg: &DemoConfig, p: &DemoProvince) -> Result<u64> 
         RecordKind::Dossiers,
         chiso_demo::dossiers(cfg, p).map(Record::Dossier),
     )
+}
+
+/// The demo's CCHC content through the real use cases: the province's plan
+/// of 2026, its yearly results, and the submissions of 2026-Q1 and 2026-H1
+/// in every state (missing, draft, submitted, returned, approved).
+fn reform(store: &mut Store, cfg: &DemoConfig, province: &DemoProvince) -> Result<()> {
+    use chiso_app::cchc::{self, Acting};
+    use chiso_cchc::workflow::{Action, Actor, Role};
+    use chiso_core::engine::IndexStore;
+    use chiso_core::storage::Storage;
+    use chiso_demo::reform::DemoState;
+
+    let Some(demo) = chiso_demo::reform::reform(cfg, province) else {
+        return Ok(());
+    };
+    let numbered = |rows: &[Vec<String>]| -> Vec<(usize, Vec<String>)> {
+        rows.iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, r)| (i + 1, r))
+            .collect()
+    };
+    let hierarchy = store.hierarchy()?;
+    let lookup = |text: &str| hierarchy.find(text).ok().map(|u| u.code.clone());
+    let plan = chiso_cchc::plan_file::read(
+        &demo.province,
+        demo.year,
+        &numbered(&demo.plan_rows),
+        &lookup,
+        "snv@demo",
+    )
+    .map_err(anyhow::Error::msg)?;
+    if let Some(p) = plan.problems.first() {
+        bail!("kế hoạch mẫu, dòng {}: {}", p.line, p.message);
+    }
+    cchc::import_plan(store, plan.plan, cfg.now())?;
+    let header = &demo.results_rows[0];
+    let named: Vec<_> = numbered(&demo.results_rows[1..])
+        .into_iter()
+        .map(|(line, cells)| (line + 1, header.iter().cloned().zip(cells).collect()))
+        .collect();
+    let results = chiso_cchc::results::read_rows(&named);
+    if let Some(e) = results.rejected.first() {
+        bail!("kết quả mẫu: {e}");
+    }
+    for r in &results.results {
+        cchc::put_result(store, r, "snv@demo", cfg.now())?;
+    }
+    let units = store.unit_list()?;
+    let approver = Actor {
+        id: "lanh.dao@demo".into(),
+        roles: vec![Role::Approver {
+            unit: demo.province.clone(),
+        }],
+    };
+    for s in &demo.submissions {
+        if s.state == DemoState::Missing {
+            continue;
+        }
+        let period: chiso_cchc::period::ReportingPeriod =
+            s.period.parse().map_err(anyhow::Error::msg)?;
+        let mut values = cchc::prefill(store, &units, &s.unit, period)?;
+        for (code, n) in &s.typed {
+            let id: chiso_cchc::value::IndicatorId = code.parse().map_err(anyhow::Error::msg)?;
+            values.set(
+                id,
+                chiso_cchc::value::Entry::number(chiso_cchc::decimal::Decimal::from_int(*n)),
+            );
+        }
+        let officer = Actor {
+            id: format!("can.bo@{}", s.unit),
+            roles: vec![Role::Officer {
+                unit: s.unit.clone(),
+            }],
+        };
+        let at = |hours: i64| s.saved_at.add_seconds(hours * 3600);
+        let acting = |actor, hours| Acting {
+            units: &units,
+            actor,
+            at: at(hours),
+        };
+        let saved = cchc::save_values(
+            store,
+            acting(&officer, 0),
+            &s.unit,
+            period,
+            values.clone(),
+            Default::default(),
+        )?;
+        if saved.blocking > 0 {
+            // Warnings explained as an officer would, in a second revision.
+            let explanations = saved
+                .findings
+                .iter()
+                .map(|f| (f.key(), "Đã rà soát, số liệu đúng thực tế".to_string()))
+                .collect();
+            cchc::save_values(
+                store,
+                acting(&officer, 1),
+                &s.unit,
+                period,
+                values,
+                explanations,
+            )?;
+        }
+        if s.state == DemoState::Draft {
+            continue;
+        }
+        cchc::act(
+            store,
+            acting(&officer, 2),
+            &s.unit,
+            period,
+            Action::Submit,
+            None,
+        )?;
+        let decision = match s.state {
+            DemoState::Returned => Action::Return {
+                reason: s
+                    .return_reason
+                    .unwrap_or("Đề nghị rà soát lại số liệu")
+                    .to_string(),
+            },
+            DemoState::Approved => Action::Approve,
+            _ => continue,
+        };
+        cchc::act(
+            store,
+            acting(&approver, 50),
+            &s.unit,
+            period,
+            decision,
+            None,
+        )?;
+    }
+    Ok(())
 }

@@ -13,7 +13,7 @@ use clap::Subcommand;
 use crate::EXIT_OK;
 
 #[derive(Subcommand)]
-pub enum FormsAction {
+pub enum CatalogueAction {
     /// Xem một phiên bản danh mục với mọi chỉ tiêu (mặc định: bản mới nhất).
     Show {
         /// Mã phiên bản, ví dụ cchc-2024 hoặc cchc-2025.
@@ -27,9 +27,19 @@ pub enum FormsAction {
     },
 }
 
-pub fn run(action: FormsAction) -> Result<u8> {
+/// `chiso forms …`: the catalogue's commands, and the forms workflow's
+/// (`crate::reform`), which use the database.
+#[derive(Subcommand)]
+pub enum FormsAction {
+    #[command(flatten)]
+    Catalogue(CatalogueAction),
+    #[command(flatten)]
+    Work(crate::reform::WorkAction),
+}
+
+pub fn run(action: CatalogueAction) -> Result<u8> {
     match action {
-        FormsAction::Show { version } => {
+        CatalogueAction::Show { version } => {
             let set = CatalogueSet::builtin();
             let c = match version {
                 Some(v) => set.get(&v).with_context(|| {
@@ -47,7 +57,7 @@ pub fn run(action: FormsAction) -> Result<u8> {
             };
             print(&show(c))?;
         }
-        FormsAction::Check { file } => {
+        CatalogueAction::Check { file } => {
             let c = read(&file)?;
             print(&format!(
                 "{}: hợp lệ — danh mục {} ({} biểu mẫu, {} chỉ tiêu, {} quy tắc kiểm tra; {})\n",

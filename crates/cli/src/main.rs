@@ -17,6 +17,7 @@ mod logging;
 mod methodologies;
 mod output;
 mod reconcile;
+mod reform;
 mod report;
 mod table;
 
@@ -230,6 +231,16 @@ enum Command {
     Forms {
         #[command(subcommand)]
         action: forms::FormsAction,
+    },
+    /// Kế hoạch CCHC năm: nhập, mẫu, xem, ghi trạng thái nhiệm vụ.
+    Plan {
+        #[command(subcommand)]
+        action: reform::PlanAction,
+    },
+    /// Kết quả Chỉ số CCHC (PAR Index), SIPAS, PAPI, 766 năm: nhập, xem.
+    Results {
+        #[command(subcommand)]
+        action: reform::ResultsAction,
     },
     /// Nâng cấp lược đồ cơ sở dữ liệu PostgreSQL (--db postgres://…) lên phiên bản của chiso này.
     Migrate,
@@ -550,7 +561,14 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
         Command::Token { action } => accounts::token(&open_existing_db(config)?, action),
         Command::Audit { action } => accounts::audit_log(&open_existing_db(config)?, action),
         Command::Methodology { action } => methodologies::run(config, action),
-        Command::Forms { action } => forms::run(action),
+        Command::Forms {
+            action: forms::FormsAction::Catalogue(action),
+        } => forms::run(action),
+        Command::Forms {
+            action: forms::FormsAction::Work(action),
+        } => reform::forms(&mut open_existing_db(config)?, action),
+        Command::Plan { action } => reform::plan(&mut open_existing_db(config)?, action),
+        Command::Results { action } => reform::results(&mut open_existing_db(config)?, action),
         Command::Bench {
             dossiers,
             dir,

@@ -35,6 +35,8 @@ pub enum AppendixArg {
     Components,
     /// Xếp hạng đơn vị (S001 Phụ lục II).
     Ranking,
+    /// Chứng thực điện tử bản sao từ bản chính theo đơn vị (S001 Phụ lục III).
+    Certification,
     /// Số liệu từng đơn vị, điểm và tăng giảm (S002).
     Monthly,
     /// Tiến độ giải quyết và hồ sơ trực tuyến (S001 Phụ lục IV).
@@ -116,6 +118,7 @@ pub fn request(args: &ReportArgs) -> Result<ReportRequest, ReportError> {
                 AppendixArg::Criteria => Some(PartKind::Criteria),
                 AppendixArg::Components => Some(PartKind::Components),
                 AppendixArg::Ranking => Some(PartKind::Ranking),
+                AppendixArg::Certification => Some(PartKind::Certification),
                 AppendixArg::Monthly => Some(PartKind::Monthly),
                 AppendixArg::Timeliness => Some(PartKind::Timeliness),
                 AppendixArg::Letter => Some(PartKind::Letter),

@@ -197,7 +197,9 @@ fn a_backup_never_replaces_a_file_without_force() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let said = text(&o.stdout);
     assert!(
-        said.contains(" kB") && said.contains(" giây") && said.contains("kiểm tra toàn vẹn"),
+        (said.contains(" kB") || said.contains(" MB"))
+            && said.contains(" giây")
+            && said.contains("kiểm tra toàn vẹn"),
         "{said}"
     );
     assert_eq!(score(&out), score(&db));

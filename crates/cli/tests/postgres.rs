@@ -112,6 +112,67 @@ fn postgresql_and_sqlite_give_the_same_results_through_the_command_line() {
         before
     );
 
+    // CCHC reporting: the same prefilled template, the same steps and the
+    // same status page on both.
+    let rank = ok(
+        lite,
+        &[
+            "rank", "--period", "2026-05", "--kind", "commune", "--format", "csv",
+        ],
+    );
+    let commune = rank
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let mut templates = Vec::new();
+    for (db, name) in [(lite, "lite.csv"), (url, "pg.csv")] {
+        let out = dir.path().join(name);
+        let out = out.to_str().unwrap();
+        ok(
+            db,
+            &[
+                "forms", "template", "--unit", &commune, "--period", "2026-H1", "--out", out,
+            ],
+        );
+        templates.push(std::fs::read_to_string(out).unwrap());
+        ok(
+            db,
+            &[
+                "forms", "import", out, "--unit", &commune, "--period", "2026-H1", "--actor", "cb",
+            ],
+        );
+        ok(
+            db,
+            &[
+                "forms", "submit", "--unit", &commune, "--period", "2026-H1", "--actor", "cb",
+            ],
+        );
+        ok(
+            db,
+            &[
+                "forms",
+                "return",
+                "--unit",
+                &commune,
+                "--period",
+                "2026-H1",
+                "--actor",
+                "ld",
+                "--reason",
+                "Bổ sung số liệu",
+            ],
+        );
+    }
+    assert_eq!(templates[0], templates[1], "the same prefilled template");
+    assert!(templates[0].contains("B3 3.3.1,"), "{}", templates[0]);
+    let forms_status = |db: &str| ok(db, &["forms", "status", "--period", "2026-H1"]);
+    assert_eq!(forms_status(lite), forms_status(url));
+    assert!(forms_status(url).contains("Bổ sung số liệu"));
+
     // CHISO_DB selects the database when --db is not given.
     let o = Command::new(env!("CARGO_BIN_EXE_chiso"))
         .env("CHISO_DB", url)

@@ -20,6 +20,9 @@ use crate::methodology::{Methodology, MethodologySet};
 use crate::period::Period;
 use crate::reconcile::PortalFigures;
 use crate::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
+use crate::reform::{
+    Journal, JournalEntry, JournalHead, JournalKey, JournalKind, JournalStore, Written,
+};
 use crate::scoring::Hierarchy;
 use crate::steps::{self, ProcessingStep};
 use crate::storage::{
@@ -44,6 +47,7 @@ struct Data {
     published: BTreeMap<(String, String), PortalFigures>,
     quarantine: Vec<QuarantinedRow>,
     meta: BTreeMap<String, String>,
+    journals: BTreeMap<JournalKey, Journal>,
     imports: i64,
     version: u64,
 }
@@ -596,5 +600,49 @@ impl Storage for MemoryStore {
 
     fn data_version(&self) -> Result<u64, Infallible> {
         Ok(self.data.version)
+    }
+}
+
+impl JournalStore for MemoryStore {
+    type Error = Infallible;
+
+    fn journal(&self, key: &JournalKey) -> Result<Option<Journal>, Infallible> {
+        Ok(self.data.journals.get(key).cloned())
+    }
+
+    fn journals(&self, kind: JournalKind, scope: Option<&str>) -> Result<Vec<Journal>, Infallible> {
+        Ok(self
+            .data
+            .journals
+            .values()
+            .filter(|j| j.key.kind == kind && scope.is_none_or(|s| j.key.scope == s))
+            .cloned()
+            .collect())
+    }
+
+    fn write_journal(
+        &mut self,
+        key: &JournalKey,
+        head: &JournalHead,
+        known: usize,
+        entries: &[JournalEntry],
+    ) -> Result<Written, Infallible> {
+        let stored = self.data.journals.get(key).map_or(0, |j| j.entries.len());
+        if stored != known {
+            return Ok(Written::Conflict { stored });
+        }
+        let journal = self
+            .data
+            .journals
+            .entry(key.clone())
+            .or_insert_with(|| Journal {
+                key: key.clone(),
+                head: head.clone(),
+                entries: Vec::new(),
+            });
+        journal.head = head.clone();
+        journal.entries.extend_from_slice(entries);
+        self.data.version += 1;
+        Ok(Written::Appended)
     }
 }

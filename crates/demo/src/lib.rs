@@ -25,6 +25,7 @@
 //! `766-2026` methodology spread from about 55 to 95 and rankings mean
 //! something.
 
+pub mod reform;
 mod rng;
 mod stream;
 mod tables;

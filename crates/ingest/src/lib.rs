@@ -25,6 +25,7 @@
 //! are the store's: [`reject`] builds the same [`Rejected`] shape for them.
 
 mod build;
+pub mod cells;
 mod columns;
 mod csv_source;
 mod dedupe;

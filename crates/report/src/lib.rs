@@ -27,6 +27,7 @@ mod appendices;
 pub mod config;
 pub mod model;
 pub mod people_csv;
+pub mod reform;
 pub mod render;
 
 use chiso_core::period::{Period, PeriodError};

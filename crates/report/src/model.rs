@@ -51,20 +51,30 @@ pub enum PartKind {
     Components,
     /// Ranking of units (S001 Appendix II).
     Ranking,
+    /// Electronic certification of copies per unit (S001 Appendix III).
+    Certification,
     /// Per-unit monthly table with score and change (S002).
     Monthly,
     /// Timeliness and online dossiers (S001 Appendix IV).
     Timeliness,
+    /// The CCHC plan's results (seed 004 Phụ lục I).
+    ReformPlan,
+    /// The CCHC statistical forms 1–7 (seed 004 Phụ lục II).
+    ReformForms,
+    /// A unit's fill-in template of forms 1–7.
+    FormsTemplate,
 }
 
 impl PartKind {
     /// The appendices in the order they are attached.
-    pub const APPENDICES: [PartKind; 5] = [
+    pub const APPENDICES: [PartKind; 6] = [
         PartKind::Criteria,
         PartKind::Components,
         PartKind::Ranking,
         PartKind::Monthly,
         PartKind::Timeliness,
+        // Last, so that the appendices offices already cite keep their numbers.
+        PartKind::Certification,
     ];
 }
 

@@ -84,3 +84,17 @@ fn components_of_a_district_against_its_peers() {
         r.unit = Some("000.00.10.H99".into())
     });
 }
+
+#[test]
+fn certification_by_district() {
+    check("certification", &[PartKind::Certification], |_| {});
+}
+
+/// Communes straight under the scope, as under the two-tier government
+/// (here a district's communes): one row per commune, "1/1" or "0/1".
+#[test]
+fn certification_by_commune() {
+    check("certification-communes", &[PartKind::Certification], |r| {
+        r.unit = Some("000.00.10.H99".into())
+    });
+}

@@ -70,7 +70,8 @@ fn every_table_cell_equals_the_model() {
             "Phụ lục II",
             "Phụ lục III",
             "Phụ lục IV",
-            "Phụ lục V"
+            "Phụ lục V",
+            "Phụ lục VI"
         ]
     );
     let mut checked = 0;

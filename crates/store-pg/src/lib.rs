@@ -20,6 +20,7 @@
 
 mod accounts;
 mod import;
+mod journal;
 mod migrate;
 mod notify;
 mod published;

@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/0002_accounts.sql"),
     },
+    Migration {
+        version: 3,
+        name: "reform_journals",
+        sql: include_str!("../migrations/0003_reform_journals.sql"),
+    },
 ];
 
 /// Advisory lock held while migrating: two nodes started together apply

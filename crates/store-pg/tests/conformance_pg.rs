@@ -25,3 +25,20 @@ fn postgresql_keeps_the_storage_contract() {
         store
     });
 }
+
+#[test]
+fn postgresql_keeps_the_journal_contract() {
+    let Some(probe) = testing::database("journals") else {
+        return;
+    };
+    drop(probe);
+    let databases = std::cell::RefCell::new(Vec::new());
+    conformance::run_journals(|| {
+        let n = databases.borrow().len();
+        let db = testing::database(&format!("journals_{n}")).expect("a database");
+        PgStore::migrate(&db.url).expect("migrate");
+        let store = PgStore::open(&db.url).expect("open");
+        databases.borrow_mut().push(db);
+        store
+    });
+}

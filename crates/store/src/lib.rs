@@ -6,6 +6,7 @@
 
 mod accounts;
 mod import;
+mod journal;
 mod maintenance;
 mod packed;
 mod published;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_5.sql"),
     include_str!("schema_6.sql"),
     include_str!("schema_7.sql"),
+    include_str!("schema_8.sql"),
 ];
 
 /// Page cache of a reading connection, in KiB (negative: a size, not pages).

@@ -1,4 +1,4 @@
--- chiso store, migration 8 (6 and 7 are taken by other branches): daily
+-- chiso store, migration 7: daily
 -- counters, so that any period that is not made of whole months (a date
 -- range, a cut period) is a sum of days and months instead of a pass over
 -- the raw records (chiso_core::measures::Accumulator::add_days). The same

@@ -683,13 +683,14 @@ fn a_database_from_before_the_end_column_is_migrated_and_scores_the_same() {
             .collect()
     };
     let before = score(&store);
-    // The file as the previous schema left it: no end-of-processing column filled.
+    // The file as schema 4 left it: no end-of-processing column filled, no accounts, no journals.
     store
         .connection()
         .execute_batch(
-            "ALTER TABLE dossiers DROP COLUMN ended_at; DROP TABLE users; DROP TABLE sessions; \
-             DROP TABLE api_tokens; DROP TABLE audit_log; DROP TABLE day_measures; \
-             DROP TABLE late_by_received_day; DROP TABLE procedure_use_day; \
+            "DROP TABLE journal_entries; DROP TABLE journals; \
+             DROP TABLE audit_log; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; \
+             DROP TABLE day_measures; DROP TABLE late_by_received_day; \
+             DROP TABLE procedure_use_day; ALTER TABLE dossiers DROP COLUMN ended_at; \
              PRAGMA user_version = 4;",
         )
         .unwrap();

@@ -11,9 +11,13 @@
 //! any order and repeated give the same dossiers; the quarantine accounts
 //! for every row (read = accepted + rejected), a rejected row's text cut
 //! at the same size; a loop of parent units refused; steps before or after
-//! their dossier.
+//! their dossier. Administrative-reform journals (`journals`): append-only,
+//! refused when stale, listed in code order, and a whole reporting step read
+//! back as the reference holds it ([`run_journals`]).
 
 #![allow(dead_code)]
+
+pub mod journals;
 
 use chiso_app::ImportSummary;
 use chiso_core::engine::{self, IndexStore};
@@ -675,4 +679,16 @@ where
         accounts::verify_audit(&store),
         accounts::Verified::Intact(7)
     ));
+}
+
+/// The journal checks (`chiso_core::reform::JournalStore`), for backends
+/// that keep administrative-reform records.
+pub fn run_journals<S: Storage + chiso_core::reform::JournalStore, F: Fn() -> S>(make: F)
+where
+    <S as chiso_core::reform::JournalStore>::Error: std::fmt::Debug,
+    <S as chiso_core::engine::IndexStore>::Error: std::fmt::Debug,
+{
+    journals::journals_append_only(make());
+    let p = province(13, 10);
+    journals::reporting_step_as_the_reference(make(), &p);
 }

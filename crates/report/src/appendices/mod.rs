@@ -5,6 +5,7 @@
 //! Figures are the engine's (totals, points, ranks, changes, measures) or
 //! ratios of its measures; nothing is rounded before display.
 
+mod certification;
 mod components;
 mod criteria;
 mod letter;
@@ -92,9 +93,14 @@ pub(crate) fn assemble(input: &Input) -> Result<Report, ReportError> {
             PartKind::Criteria => criteria::part(&ctx, title),
             PartKind::Components => components::part(&ctx, title),
             PartKind::Ranking => ranking::part(&ctx, title),
+            PartKind::Certification => certification::part(&ctx, title),
             PartKind::Monthly => monthly::part(&ctx, title),
             PartKind::Timeliness => timeliness::part(&ctx, title),
-            PartKind::Letter => continue,
+            // The letter is above; the CCHC parts are `crate::reform`'s.
+            PartKind::Letter
+            | PartKind::ReformPlan
+            | PartKind::ReformForms
+            | PartKind::FormsTemplate => continue,
         });
     }
     Ok(Report {
