@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod engine;
 pub mod explain;
+pub mod forecast;
 pub mod format;
 pub mod judge;
 pub mod measures;
@@ -14,7 +15,10 @@ pub mod names;
 pub mod period;
 pub mod reconcile;
 pub mod records;
+pub mod scene;
 pub mod scoring;
 pub mod steps;
 pub mod storage;
 pub mod time;
+pub mod warn;
+pub mod whatif;

@@ -1,0 +1,549 @@
+//! Projected month-end score (dự báo điểm cuối tháng), with an interval,
+//! from the month to date, the open dossiers' deadlines and the unit's own
+//! history. A projection, never a fact: every output shows the interval.
+//!
+//! The model, per unit (its subtree), at an instant `now` inside a month:
+//! - the month to date is what the [`Scene`] holds;
+//! - dossiers still to arrive: for each working day left in the month
+//!   (holidays through the calendar), the unit's average arrivals on that
+//!   weekday over the previous [`HISTORY_MONTHS`] months;
+//! - their facts (online, paid online, e-result, digitised…): the shares of
+//!   the month to date and the history together;
+//! - the open dossiers whose deadline falls between now and the month's end
+//!   become late with the share that did so in the history months (dossiers
+//!   open on the same day of the month with a deadline before its end); a
+//!   dossier still to arrive becomes late within the month with the share of
+//!   the history months' dossiers received after that day;
+//! - feedback, procedure sets and catalogue criteria stay as they are.
+//!
+//! These counts are drawn [`DRAWS`] times (Poisson arrivals, binomial facts,
+//! a fixed seed: the same data gives the same projection) and each draw
+//! scored with the methodology; the projection is the median total and the
+//! interval runs from the 10th to the 90th percentile. `backtest` measures
+//! it against the scores the months really ended at.
+
+use std::collections::HashMap;
+
+use crate::engine::UnitRecords;
+use crate::measures::{Counter, Measure, MeasureValues, MonthCounters, UnitId};
+use crate::methodology::MethodologySet;
+use crate::scene::{self, Scene};
+use crate::scoring::{self, Basis, Hierarchy, UnitScore};
+use crate::time::{Date, Instant, Month};
+
+/// Months of history the rates are taken from.
+pub const HISTORY_MONTHS: i32 = 3;
+/// Draws of the simulation.
+pub const DRAWS: usize = 400;
+/// The interval's quantiles.
+pub const INTERVAL: (f64, f64) = (0.1, 0.9);
+
+/// What a unit's history says, additive over units (a parent's is the sum
+/// of its subtree's).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// Dossiers received on working days, by weekday (0 = Sunday … 6).
+    pub arrivals: [i64; 7],
+    /// Received-month counters of the history months (facts' shares).
+    pub received: MonthCounters,
+    /// Dossiers open at the same day of a history month with a deadline
+    /// after it within that month, and those of them late by its end.
+    pub open_due: i64,
+    pub open_due_late: i64,
+    /// Dossiers received after that day, and those late by the month's end.
+    pub later: i64,
+    pub later_late: i64,
+    /// At `now`: open dossiers whose deadline falls between now and the
+    /// month's end, received this month and before it.
+    pub due_now_in: i64,
+    pub due_now_before: i64,
+}
+
+impl History {
+    fn merge(&mut self, o: &History) {
+        for (a, b) in self.arrivals.iter_mut().zip(o.arrivals) {
+            *a += b;
+        }
+        self.received.merge(&o.received, 1);
+        self.open_due += o.open_due;
+        self.open_due_late += o.open_due_late;
+        self.later += o.later;
+        self.later_late += o.later_late;
+        self.due_now_in += o.due_now_in;
+        self.due_now_before += o.due_now_before;
+    }
+}
+
+/// Every unit's own history before the month of `now`, and the working days
+/// by weekday it spans. `records` must be those of every unit that may count
+/// (as the store holds them; they are taken as they stood at `now`).
+pub fn histories(scene: &Scene, records: &UnitRecords) -> (HashMap<UnitId, History>, [i64; 7]) {
+    let now = scene.now();
+    let month = now.date().month();
+    let day = now.date().ymd().2;
+    let mut out: HashMap<UnitId, History> = HashMap::new();
+    let mut days = [0i64; 7];
+    let months: Vec<Month> = (1..=HISTORY_MONTHS).map(|k| month.add(-k)).collect();
+    for m in &months {
+        let mut d = m.first_day();
+        while d <= m.last_day() {
+            if scene.calendar.is_working_day(d) {
+                days[d.weekday() as usize] += 1;
+            }
+            d = d.add_days(1);
+        }
+    }
+    let first = months.last().map_or(month.first_day(), |m| m.first_day());
+    for d in &records.dossiers {
+        if d.received_at.date() < first.add_days(-62) {
+            continue;
+        }
+        let Some(unit) = scene.hierarchy.id_of(&d.unit_code) else {
+            continue;
+        };
+        let Some(stood) = scene::dossier_as_stood(d, now) else {
+            continue;
+        };
+        let c = scene.contribution(&stood);
+        if !c.counted {
+            continue;
+        }
+        let h = out.entry(unit).or_default();
+        let t = c.timeliness;
+        if t.end.is_none()
+            && t.late_at
+                .is_some_and(|l| l > now && l <= scene.asked.to.end())
+        {
+            if stood.received_at >= scene.asked.start() {
+                h.due_now_in += 1;
+            } else {
+                h.due_now_before += 1;
+            }
+        }
+        let received = stood.received_at.date();
+        if months.contains(&received.month()) {
+            if scene.calendar.is_working_day(received) {
+                h.arrivals[received.weekday() as usize] += 1;
+            }
+            h.received.merge(&c.received, 1);
+        }
+        for m in &months {
+            let last = m.last_day();
+            let cut = Date::from_ymd(m.year(), m.number(), day.min(last.ymd().2))
+                .unwrap_or(last)
+                .end();
+            let month_end = last.end();
+            let late_by_end = c.timeliness.late_at.is_some_and(|l| l <= month_end);
+            if stood.received_at > cut && stood.received_at <= month_end {
+                h.later += 1;
+                h.later_late += late_by_end as i64;
+            } else if stood.received_at <= cut {
+                let Some(then) = scene::dossier_as_stood(&stood, cut) else {
+                    continue;
+                };
+                let t = scene.contribution(&then).timeliness;
+                if t.end.is_none() && t.late_at.is_some_and(|l| l > cut && l <= month_end) {
+                    h.open_due += 1;
+                    h.open_due_late += late_by_end as i64;
+                }
+            }
+        }
+    }
+    (out, days)
+}
+
+/// The unit's history: the sum of its subtree's.
+pub fn unit_history(scene: &Scene, unit_code: &str, own: &HashMap<UnitId, History>) -> History {
+    let mut h = History::default();
+    for c in scene.hierarchy.subtree(unit_code, &scene.period) {
+        if let Some(x) = scene.hierarchy.id_of(&c).and_then(|i| own.get(&i)) {
+            h.merge(x);
+        }
+    }
+    h
+}
+
+/// A projected month-end score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Projection {
+    pub unit_code: String,
+    pub as_of: Instant,
+    pub month: Month,
+    /// The month to date's total.
+    pub total_now: Option<f64>,
+    /// Median of the draws, and the interval.
+    pub total: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// Per criterion: id, median points, low, high.
+    pub criteria: Vec<(String, Option<f64>, Option<f64>, Option<f64>)>,
+    /// Dossiers expected to arrive by the month's end.
+    pub expected_arrivals: f64,
+    /// Open dossiers due by the month's end, and the share expected late.
+    pub open_due: i64,
+    pub open_due_late_share: f64,
+    pub working_days_left: i32,
+}
+
+/// The facts drawn for arrivals: (measure, counter, of which counter).
+const FACTS: &[(Measure, Counter, Option<Counter>)] = &[
+    (Measure::DossiersSynced, Counter::Synced, None),
+    (Measure::DossiersOnline, Counter::Online, None),
+    (Measure::DossiersFee, Counter::Fee, None),
+    (
+        Measure::DossiersPaidOnline,
+        Counter::PaidOnline,
+        Some(Counter::Fee),
+    ),
+    (Measure::DossiersPaperResult, Counter::PaperResult, None),
+    (
+        Measure::DossiersEResult,
+        Counter::EResult,
+        Some(Counter::PaperResult),
+    ),
+    (Measure::DossiersDigitized, Counter::Digitized, None),
+    (Measure::DossiersReused, Counter::Reused, None),
+    (Measure::DossiersPersonalStore, Counter::PersonalStore, None),
+    (Measure::DossiersCitizenData, Counter::CitizenData, None),
+    (Measure::DossiersNegative, Counter::Negative, None),
+];
+
+fn counter_of(m: Measure) -> Option<Counter> {
+    FACTS.iter().find(|f| f.0 == m).map(|f| f.1)
+}
+
+/// Projects the unit's month-end score from its history ([`unit_history`]).
+pub fn project(
+    scene: &Scene,
+    unit_code: &str,
+    history: &History,
+    weekdays: &[i64; 7],
+) -> Option<Projection> {
+    let before = scene.unit_score(unit_code)?;
+    let now = scene.now();
+    let month = scene.asked.from.month();
+    let values = scene.unit_values(unit_code);
+    // Working days left after today.
+    let mut left = Vec::new();
+    let mut d = now.date().add_days(1);
+    if now < scene.asked.to.end() {
+        while d <= scene.asked.to {
+            if scene.calendar.is_working_day(d) {
+                left.push(d);
+            }
+            d = d.add_days(1);
+        }
+    }
+    let lambda: f64 = left
+        .iter()
+        .map(|d| {
+            let w = d.weekday() as usize;
+            if weekdays[w] > 0 {
+                history.arrivals[w] as f64 / weekdays[w] as f64
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    let (open_in, open_before) = (history.due_now_in, history.due_now_before);
+    let share = |n: i64, of: i64, fallback: f64| {
+        if of > 0 {
+            n as f64 / of as f64
+        } else {
+            fallback
+        }
+    };
+    let p_open = share(history.open_due_late, history.open_due, 0.5);
+    let p_later = share(history.later_late, history.later, 0.0);
+    let received_now = values.get(Measure::DossiersReceived);
+    let received_all = received_now + history.received.get(Counter::Received);
+    let fact_share = |m: Measure, of: Option<Counter>| {
+        let c = counter_of(m).unwrap_or(Counter::Received);
+        let num = values.get(m) + history.received.get(c);
+        let den = match of {
+            Some(o) => {
+                let om = FACTS.iter().find(|f| f.1 == o).map_or(m, |f| f.0);
+                values.get(om) + history.received.get(o)
+            }
+            None => received_all,
+        };
+        share(num, den, 0.0)
+    };
+    let year = scene.period.to.year();
+    let mut rng = SplitMix(0x5eed ^ (now.unix() as u64) ^ hash(unit_code));
+    let mut totals = Vec::with_capacity(DRAWS);
+    let mut per_criterion: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); before.criteria.len()];
+    for _ in 0..DRAWS {
+        let mut v = values.clone();
+        let a = rng.poisson(lambda);
+        let mut drawn = MonthCounters::default();
+        for (m, c, of) in FACTS {
+            let n = match of {
+                Some(o) => drawn.get(*o),
+                None => a,
+            };
+            let x = rng.binomial(n, fact_share(*m, *of));
+            drawn.add(*c, x);
+            add(&mut v, *m, x);
+        }
+        let late_in = rng.binomial(open_in, p_open);
+        let late_before = rng.binomial(open_before, p_open);
+        let late_new = rng.binomial(a, p_later);
+        add(&mut v, Measure::DossiersReceived, a);
+        add(&mut v, Measure::TimelinessTotal, a);
+        add(
+            &mut v,
+            Measure::TimelinessLate,
+            late_in + late_before + late_new,
+        );
+        add(&mut v, Measure::DossiersLateReceived, late_in + late_new);
+        let on_time = v.get(Measure::TimelinessTotal) - v.get(Measure::TimelinessLate);
+        v.0[Measure::TimelinessOnTime as usize] = on_time;
+        let s = rescore(scene, &before, &v, year);
+        for (i, c) in s.criteria.iter().enumerate() {
+            if let Some(p) = c.points {
+                per_criterion[i].push(p);
+            }
+        }
+        if let Some(t) = s.total {
+            totals.push(t);
+        }
+    }
+    let q = |xs: &mut Vec<f64>, p: f64| quantile(xs, p);
+    let criteria = before
+        .criteria
+        .iter()
+        .zip(per_criterion.iter_mut())
+        .map(|(c, xs)| {
+            (
+                c.id.clone(),
+                q(xs, 0.5),
+                q(xs, INTERVAL.0),
+                q(xs, INTERVAL.1),
+            )
+        })
+        .collect();
+    Some(Projection {
+        unit_code: unit_code.to_string(),
+        as_of: now,
+        month,
+        total_now: before.total,
+        total: q(&mut totals, 0.5),
+        low: q(&mut totals, INTERVAL.0),
+        high: q(&mut totals, INTERVAL.1),
+        criteria,
+        expected_arrivals: lambda,
+        open_due: open_in + open_before,
+        open_due_late_share: p_open,
+        working_days_left: left.len() as i32,
+    })
+}
+
+fn add(v: &mut MeasureValues, m: Measure, x: i64) {
+    v.0[m as usize] += x;
+}
+
+/// The unit's criteria on projected values; inherited criteria as they are.
+fn rescore(scene: &Scene, before: &UnitScore, v: &MeasureValues, year: i32) -> UnitScore {
+    let mut s = before.clone();
+    for (c, out) in scene.methodology.criteria.iter().zip(s.criteria.iter_mut()) {
+        if matches!(out.basis, Basis::Inherited(_)) {
+            continue;
+        }
+        *out = scoring::score_criterion(c, v, year);
+    }
+    let (groups, total) = scoring::groups_and_total(&scene.methodology, &s.criteria);
+    s.groups = groups;
+    s.total = total.filter(|_| s.criteria.iter().any(|c| c.basis == Basis::Measured));
+    s
+}
+
+/// The `p` quantile (nearest rank) of the values; `None` when empty.
+fn quantile(xs: &mut [f64], p: f64) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let i = ((xs.len() - 1) as f64 * p).round() as usize;
+    Some(xs[i.min(xs.len() - 1)])
+}
+
+fn hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// A small deterministic generator (SplitMix64): the projection must be
+/// the same for the same data.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in (0, 1).
+    fn unit(&mut self) -> f64 {
+        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.unit(), self.unit());
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+
+    fn poisson(&mut self, lambda: f64) -> i64 {
+        if lambda <= 0.0 {
+            return 0;
+        }
+        if lambda > 30.0 {
+            return (lambda + lambda.sqrt() * self.normal()).round().max(0.0) as i64;
+        }
+        let limit = (-lambda).exp();
+        let (mut k, mut p) = (0, 1.0);
+        loop {
+            p *= self.unit();
+            if p <= limit {
+                return k;
+            }
+            k += 1;
+        }
+    }
+
+    fn binomial(&mut self, n: i64, p: f64) -> i64 {
+        if n <= 0 || p <= 0.0 {
+            return 0;
+        }
+        if p >= 1.0 {
+            return n;
+        }
+        let var = n as f64 * p * (1.0 - p);
+        if n > 50 && var > 10.0 {
+            let x = (n as f64 * p + var.sqrt() * self.normal()).round();
+            return x.clamp(0.0, n as f64) as i64;
+        }
+        (0..n).filter(|_| self.unit() < p).count() as i64
+    }
+}
+
+/// One projection against the score its month really ended at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BacktestRow {
+    pub unit_code: String,
+    pub month: Month,
+    pub day: u32,
+    pub now: Option<f64>,
+    pub projected: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub actual: Option<f64>,
+}
+
+/// Projects every unit of `units` from day `day` of each month (as the
+/// data stood then) and compares with the month's final score on the full
+/// records. `records` are every unit's.
+#[allow(clippy::too_many_arguments)]
+pub fn backtest(
+    methodologies: &MethodologySet,
+    hierarchy: &Hierarchy,
+    catalogue: &HashMap<crate::measures::ProcedureId, crate::records::Procedure>,
+    calendar: &crate::calendar::Calendar,
+    records: &UnitRecords,
+    units: &[String],
+    months: &[Month],
+    days: &[u32],
+) -> Vec<BacktestRow> {
+    let mut out = Vec::new();
+    for m in months {
+        let Ok(end) = Scene::at_instant(
+            methodologies,
+            hierarchy.clone(),
+            catalogue.clone(),
+            calendar.clone(),
+            records,
+            m.last_day().end(),
+        ) else {
+            continue;
+        };
+        let final_sheet = end.sheet();
+        for day in days {
+            let Some(cut) = Date::from_ymd(m.year(), m.number(), *day) else {
+                continue;
+            };
+            let Ok(scene) = Scene::at_instant(
+                methodologies,
+                hierarchy.clone(),
+                catalogue.clone(),
+                calendar.clone(),
+                records,
+                cut.end(),
+            ) else {
+                continue;
+            };
+            let (own, weekdays) = histories(&scene, records);
+            for code in units {
+                let history = unit_history(&scene, code, &own);
+                let Some(p) = project(&scene, code, &history, &weekdays) else {
+                    continue;
+                };
+                out.push(BacktestRow {
+                    unit_code: code.clone(),
+                    month: *m,
+                    day: *day,
+                    now: p.total_now,
+                    projected: p.total,
+                    low: p.low,
+                    high: p.high,
+                    actual: final_sheet.unit(code).and_then(|u| u.total),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The errors of a backtest for one day of the month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BacktestSummary {
+    pub day: u32,
+    pub projections: usize,
+    /// Mean absolute error of the projection, and of the month to date's
+    /// total taken as the month's (the naive projection).
+    pub mae: f64,
+    pub mae_naive: f64,
+    pub max_error: f64,
+    /// Share of final totals inside the interval.
+    pub coverage: f64,
+    pub mean_width: f64,
+}
+
+pub fn summarise(rows: &[BacktestRow], day: u32) -> Option<BacktestSummary> {
+    let rows: Vec<(&BacktestRow, f64, f64, f64, f64, f64)> = rows
+        .iter()
+        .filter(|r| r.day == day)
+        .filter_map(|r| Some((r, r.projected?, r.low?, r.high?, r.actual?, r.now?)))
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let n = rows.len() as f64;
+    let err = |a: f64, b: f64| (a - b).abs();
+    Some(BacktestSummary {
+        day,
+        projections: rows.len(),
+        mae: rows.iter().map(|r| err(r.1, r.4)).sum::<f64>() / n,
+        mae_naive: rows.iter().map(|r| err(r.5, r.4)).sum::<f64>() / n,
+        max_error: rows.iter().map(|r| err(r.1, r.4)).fold(0.0, f64::max),
+        coverage: rows
+            .iter()
+            .filter(|r| r.2 - 1e-9 <= r.4 && r.4 <= r.3 + 1e-9)
+            .count() as f64
+            / n,
+        mean_width: rows.iter().map(|r| r.3 - r.2).sum::<f64>() / n,
+    })
+}
