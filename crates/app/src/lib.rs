@@ -11,10 +11,12 @@
 //!   dossier folded from all its events;
 //! - [`import_published`]: the portal's published figures;
 //! - [`read_options`]: the catalogues a reader resolves names against;
-//! - [`report::build`]: the official report of a period.
+//! - [`report::build`]: the official report of a period;
+//! - [`ahead`]: the early warning, what-if, plan and month-end projection of a unit.
 //!
 //! Never knows: SQL, HTTP, the terminal.
 
+pub mod ahead;
 pub mod report;
 
 use std::collections::BTreeSet;

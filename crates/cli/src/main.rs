@@ -4,6 +4,7 @@
 //! and hands over to the command modules; errors are reported here with
 //! their context.
 
+mod ahead;
 mod args;
 mod backup;
 mod bench;
@@ -138,6 +139,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
     },
+    /// Cảnh báo sớm: hồ sơ, phản ánh sắp trễ hạn, điểm có nguy cơ mất trong tháng, hồ sơ chờ bổ sung.
+    Watch {
+        /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
+        unit: String,
+        /// Số ngày làm việc tới (trừ ngày nghỉ lễ).
+        #[arg(long, default_value_t = chiso_core::warn::DEFAULT_HORIZON_DAYS, value_name = "SỐ")]
+        days: u32,
+        /// Ngày xem (dd/mm/yyyy hoặc yyyy-mm-dd): số liệu như tại cuối ngày đó (mặc định: số liệu mới nhất).
+        #[arg(long, value_name = "NGÀY")]
+        at: Option<String>,
+        /// Dạng kết quả: table (bảng) hoặc json.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
+        format: Format,
+    },
+    /// Giả định: điểm, tổng điểm và hạng nếu một số hồ sơ khác đi; hoặc cách ít hồ sơ nhất để đạt một tổng điểm.
+    Whatif(ahead::WhatIfArgs),
+    /// Dự báo điểm cuối tháng (có khoảng dao động) của một đơn vị; 'forecast backtest' để kiểm tra trên các tháng đã qua.
+    #[command(args_conflicts_with_subcommands = true)]
+    Forecast {
+        #[command(subcommand)]
+        action: Option<ForecastAction>,
+        /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
+        unit: Option<String>,
+        /// Ngày xem (dd/mm/yyyy hoặc yyyy-mm-dd): số liệu như tại cuối ngày đó (mặc định: số liệu mới nhất).
+        #[arg(long, value_name = "NGÀY")]
+        at: Option<String>,
+        /// Dạng kết quả: table (bảng) hoặc json.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
+        format: Format,
+    },
     /// Đối chiếu kết quả Cổng DVCQG công bố với kết quả chiso, và lý do chênh lệch.
     Reconcile {
         /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
@@ -223,6 +256,26 @@ enum Command {
         /// Sinh dữ liệu toàn quốc (34 tỉnh, thành phố và các bộ, ngành) thay cho một tỉnh.
         #[arg(long)]
         national: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ForecastAction {
+    /// Kiểm tra dự báo trên các tháng đã qua: dự báo từ các ngày --days của mỗi tháng (với số liệu
+    /// như tại ngày đó), so với điểm cuối tháng.
+    Backtest {
+        /// Số tháng trọn vẹn gần nhất.
+        #[arg(long, default_value_t = 12, value_name = "SỐ")]
+        months: usize,
+        /// Các ngày trong tháng dự báo từ đó.
+        #[arg(long, value_delimiter = ',', default_values_t = [10u32, 20], value_name = "NGÀY,NGÀY")]
+        days: Vec<u32>,
+        /// Chỉ các đơn vị loại này (mặc định: đơn vị cấp trên cùng và các đơn vị trực thuộc).
+        #[arg(long, value_name = "LOẠI")]
+        kind: Option<String>,
+        /// Dạng kết quả: table (bảng tổng hợp) hoặc csv (từng dự báo).
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
+        format: Format,
     },
 }
 
@@ -413,6 +466,63 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
                 limit,
                 format,
             )?;
+            Ok(EXIT_OK)
+        }
+        Command::Watch {
+            unit,
+            days,
+            at,
+            format,
+        } => {
+            let at = at.as_deref();
+            match config.postgres_url() {
+                Some(url) => ahead::watch(&open_pg(url)?, &unit, days, at, format)?,
+                None => ahead::watch(&open_existing(&db()?)?, &unit, days, at, format)?,
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Whatif(args) => {
+            match config.postgres_url() {
+                Some(url) => ahead::what_if(&open_pg(url)?, &args)?,
+                None => ahead::what_if(&open_existing(&db()?)?, &args)?,
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Forecast {
+            action,
+            unit,
+            at,
+            format,
+        } => {
+            match action {
+                Some(ForecastAction::Backtest {
+                    months,
+                    days,
+                    kind,
+                    format,
+                }) => match config.postgres_url() {
+                    Some(url) => {
+                        ahead::backtest(&open_pg(url)?, months, &days, kind.as_deref(), format)?
+                    }
+                    None => ahead::backtest(
+                        &open_existing(&db()?)?,
+                        months,
+                        &days,
+                        kind.as_deref(),
+                        format,
+                    )?,
+                },
+                None => {
+                    let Some(unit) = unit else {
+                        bail!("cần --unit ĐƠN_VỊ (hoặc 'chiso forecast backtest')");
+                    };
+                    let at = at.as_deref();
+                    match config.postgres_url() {
+                        Some(url) => ahead::forecast(&open_pg(url)?, &unit, at, format)?,
+                        None => ahead::forecast(&open_existing(&db()?)?, &unit, at, format)?,
+                    }
+                }
+            }
             Ok(EXIT_OK)
         }
         Command::Reconcile {

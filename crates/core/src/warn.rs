@@ -288,3 +288,147 @@ fn loss(before: &UnitScore, after: Option<&UnitScore>) -> (f64, f64) {
     let t = before.total.unwrap_or(0.0) - after.total.unwrap_or(0.0);
     (c, t)
 }
+
+/// The stable JSON shape of `chiso watch --format json` and
+/// `/api/v1/units/{code}/at-risk`.
+pub mod document {
+    use serde::Serialize;
+
+    use super::{AtRisk, Holder};
+
+    #[derive(Serialize)]
+    pub struct AtRiskDocument {
+        pub unit: String,
+        pub name: String,
+        pub methodology: String,
+        /// RFC 3339, Vietnam time: the instant it was judged at.
+        pub as_of: String,
+        pub horizon_days: u32,
+        pub horizon_end: String,
+        pub total_now: Option<f64>,
+        pub timeliness_now: Option<f64>,
+        /// Points of 2.1 and of the total lost if every listed record becomes late.
+        pub points_at_risk_timeliness: f64,
+        pub points_at_risk_total: f64,
+        pub dossiers: Vec<DossierEntry>,
+        pub feedback: Vec<FeedbackEntry>,
+        pub waiting: Vec<WaitingEntry>,
+    }
+
+    #[derive(Serialize)]
+    pub struct DossierEntry {
+        pub id: String,
+        pub unit: String,
+        pub procedure_code: String,
+        pub procedure_name: Option<String>,
+        pub received_at: String,
+        pub due_at: Option<String>,
+        pub late_at: String,
+        pub working_days_left: i32,
+        pub status: &'static str,
+        pub officer: Option<String>,
+        pub department: Option<String>,
+        pub this_month: bool,
+        pub points_timeliness: f64,
+        pub points_total: f64,
+    }
+
+    #[derive(Serialize)]
+    pub struct FeedbackEntry {
+        pub id: String,
+        pub unit: String,
+        pub received_at: String,
+        pub late_at: String,
+        pub working_days_left: i32,
+        pub this_month: bool,
+        pub points_total: f64,
+    }
+
+    #[derive(Serialize)]
+    pub struct WaitingEntry {
+        pub id: String,
+        pub unit: String,
+        pub procedure_code: String,
+        pub procedure_name: Option<String>,
+        pub requested_at: Option<String>,
+        pub working_days_waiting: i32,
+        pub officer: Option<String>,
+        pub department: Option<String>,
+    }
+
+    fn who(h: &Option<Holder>) -> (Option<String>, Option<String>) {
+        let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        match h {
+            Some(h) => (non_empty(&h.officer), non_empty(&h.department)),
+            None => (None, None),
+        }
+    }
+
+    pub fn build(r: &AtRisk) -> AtRiskDocument {
+        AtRiskDocument {
+            unit: r.unit_code.clone(),
+            name: r.unit_name.clone(),
+            methodology: r.methodology.clone(),
+            as_of: r.as_of.iso(),
+            horizon_days: r.horizon_days,
+            horizon_end: r.horizon_end.iso(),
+            total_now: r.total_now,
+            timeliness_now: r.timeliness_now,
+            points_at_risk_timeliness: r.points_timeliness,
+            points_at_risk_total: r.points_total,
+            dossiers: r
+                .dossiers
+                .iter()
+                .map(|d| {
+                    let (officer, department) = who(&d.holder);
+                    DossierEntry {
+                        id: d.id.clone(),
+                        unit: d.unit_code.clone(),
+                        procedure_code: d.procedure_code.clone(),
+                        procedure_name: d.procedure_name.clone(),
+                        received_at: d.received_at.iso(),
+                        due_at: d.due_at.map(|t| t.iso()),
+                        late_at: d.late_at.iso(),
+                        working_days_left: d.working_days_left,
+                        status: d.status.code(),
+                        officer,
+                        department,
+                        this_month: d.this_month,
+                        points_timeliness: d.points_timeliness,
+                        points_total: d.points_total,
+                    }
+                })
+                .collect(),
+            feedback: r
+                .feedback
+                .iter()
+                .map(|f| FeedbackEntry {
+                    id: f.id.clone(),
+                    unit: f.unit_code.clone(),
+                    received_at: f.received_at.iso(),
+                    late_at: f.late_at.iso(),
+                    working_days_left: f.working_days_left,
+                    this_month: f.this_month,
+                    points_total: f.points_total,
+                })
+                .collect(),
+            waiting: r
+                .waiting
+                .iter()
+                .map(|w| {
+                    let (officer, department) = who(&w.holder);
+                    WaitingEntry {
+                        id: w.id.clone(),
+                        unit: w.unit_code.clone(),
+                        procedure_code: w.procedure_code.clone(),
+                        procedure_name: w.procedure_name.clone(),
+                        requested_at: w.requested_at.map(|t| t.iso()),
+                        working_days_waiting: w.working_days_waiting,
+                        officer,
+                        department,
+                    }
+                })
+                .collect(),
+        }
+    }
+}

@@ -412,3 +412,98 @@ pub fn plan(
         steps,
     })
 }
+
+/// The stable JSON shape of `chiso whatif --format json` and the API's what-if.
+pub mod document {
+    use serde::Serialize;
+
+    use super::{Outcome, Plan};
+
+    #[derive(Serialize)]
+    pub struct OutcomeDocument {
+        pub unit: String,
+        pub total_before: Option<f64>,
+        pub total_after: Option<f64>,
+        pub rank_before: Option<usize>,
+        pub rank_after: Option<usize>,
+        pub rank_of: usize,
+        pub criteria: Vec<ChangeEntry>,
+        pub dossiers: Vec<String>,
+        pub skipped: Vec<String>,
+        pub needed: Option<i64>,
+    }
+
+    #[derive(Serialize)]
+    pub struct ChangeEntry {
+        pub id: String,
+        pub before: Option<f64>,
+        pub after: Option<f64>,
+        pub ratio_before: Option<f64>,
+        pub ratio_after: Option<f64>,
+        pub max: f64,
+    }
+
+    #[derive(Serialize)]
+    pub struct PlanDocument {
+        pub unit: String,
+        pub total_before: Option<f64>,
+        pub target: f64,
+        pub reached: bool,
+        pub steps: Vec<StepEntry>,
+    }
+
+    #[derive(Serialize)]
+    pub struct StepEntry {
+        pub lever: &'static str,
+        pub dossiers: usize,
+        pub available: usize,
+        pub points_per_dossier: f64,
+        pub total_after: Option<f64>,
+    }
+
+    pub fn outcome(o: &Outcome) -> OutcomeDocument {
+        OutcomeDocument {
+            unit: o.unit_code.clone(),
+            total_before: o.total_before,
+            total_after: o.total_after,
+            rank_before: o.rank_before,
+            rank_after: o.rank_after,
+            rank_of: o.rank_of,
+            criteria: o
+                .changed
+                .iter()
+                .map(|c| ChangeEntry {
+                    id: c.id.clone(),
+                    before: c.before,
+                    after: c.after,
+                    ratio_before: c.ratio_before,
+                    ratio_after: c.ratio_after,
+                    max: c.max,
+                })
+                .collect(),
+            dossiers: o.dossiers.clone(),
+            skipped: o.skipped.clone(),
+            needed: o.needed,
+        }
+    }
+
+    pub fn plan(p: &Plan) -> PlanDocument {
+        PlanDocument {
+            unit: p.unit_code.clone(),
+            total_before: p.total_before,
+            target: p.target,
+            reached: p.reached,
+            steps: p
+                .steps
+                .iter()
+                .map(|s| StepEntry {
+                    lever: s.lever.code(),
+                    dossiers: s.dossiers,
+                    available: s.available,
+                    points_per_dossier: s.points_per_dossier,
+                    total_after: s.total_after,
+                })
+                .collect(),
+        }
+    }
+}
