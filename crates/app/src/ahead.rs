@@ -13,6 +13,7 @@ use chiso_core::records::UnitKind;
 use chiso_core::scene::Scene;
 use chiso_core::scoring::UnitLookupError;
 use chiso_core::storage::Storage;
+use chiso_core::targets::Targets;
 use chiso_core::time::{Date, Month};
 use chiso_core::warn::{self, AtRisk, Holder};
 use chiso_core::whatif::{self, Outcome, Plan, Scenario, WhatIfError};
@@ -97,6 +98,7 @@ pub fn load<S: IndexStore + Storage>(
                 hierarchy,
                 store.catalogue().map_err(store_err)?,
                 store.calendar().map_err(store_err)?,
+                Targets::new(&store.targets().map_err(store_err)?),
                 &records,
                 day.end(),
             )
@@ -182,9 +184,9 @@ pub fn project<S: IndexStore + Storage>(
     at: Option<Date>,
 ) -> Result<Projection, AheadError<S::Error>> {
     let m = load(store, unit, at)?;
-    let (own, weekdays) = forecast::histories(&m.scene, &m.records);
+    let (own, window) = forecast::histories(&m.scene, &m.records);
     let history = forecast::unit_history(&m.scene, &m.unit_code, &own);
-    forecast::project(&m.scene, &m.unit_code, &history, &weekdays)
+    forecast::project(&m.scene, &m.unit_code, &history, &window)
         .ok_or_else(|| AheadError::NotScored(m.unit_code.clone()))
 }
 
@@ -224,8 +226,7 @@ pub fn backtest<S: IndexStore + Storage>(
         .filter(|(_, u)| match kind {
             Some(k) => u.kind == k,
             None => {
-                top.contains(&u.code)
-                    || u.parent_code.as_ref().is_some_and(|p| top.contains(p))
+                top.contains(&u.code) || u.parent_code.as_ref().is_some_and(|p| top.contains(p))
             }
         })
         .map(|(_, u)| u.code.clone())
@@ -241,6 +242,7 @@ pub fn backtest<S: IndexStore + Storage>(
         &hierarchy,
         &store.catalogue().map_err(store_err)?,
         &store.calendar().map_err(store_err)?,
+        &Targets::new(&store.targets().map_err(store_err)?),
         &records,
         &units,
         &list,

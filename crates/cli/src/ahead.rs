@@ -3,8 +3,8 @@
 //! core), laid out for the terminal or as JSON.
 
 use anyhow::{bail, Context, Result};
-use chiso_core::format::{self, or_dash};
 use chiso_core::forecast::{self, BacktestRow};
+use chiso_core::format::{self, or_dash};
 use chiso_core::records::UnitKind;
 use chiso_core::time::Date;
 use chiso_core::warn;
@@ -194,7 +194,13 @@ pub fn what_if<S: Scored>(store: &S, args: &WhatIfArgs) -> Result<()> {
             format::points(plan.target)
         );
         let mut t = Table::new(
-            &["Việc cần làm", "Số hồ sơ", "Có thể", "Điểm/hồ sơ", "Tổng điểm sau"],
+            &[
+                "Việc cần làm",
+                "Số hồ sơ",
+                "Có thể",
+                "Điểm/hồ sơ",
+                "Tổng điểm sau",
+            ],
             &[false, true, true, true, true],
         );
         for s in &plan.steps {
@@ -232,7 +238,9 @@ pub fn what_if<S: Scored>(store: &S, args: &WhatIfArgs) -> Result<()> {
             .with_context(|| format!("tỷ lệ '{pct}' không hợp lệ: dùng phần trăm, ví dụ 3.3=60"))?;
         Scenario::Reach(id.to_string(), pct / 100.0)
     } else {
-        bail!("chọn một giả định: --on-time MÃ,MÃ, --more online=20, --reach 3.3=60 hoặc --target 85");
+        bail!(
+            "chọn một giả định: --on-time MÃ,MÃ, --more online=20, --reach 3.3=60 hoặc --target 85"
+        );
     };
     let o = chiso_app::ahead::what_if(store, &args.unit, at, &scenario)?;
     if args.format == Format::Json {
@@ -252,7 +260,14 @@ pub fn what_if<S: Scored>(store: &S, args: &WhatIfArgs) -> Result<()> {
         o.rank_of
     );
     let mut t = Table::new(
-        &["Chỉ số", "Tỷ lệ trước", "Tỷ lệ sau", "Điểm trước", "Điểm sau", "Tối đa"],
+        &[
+            "Chỉ số",
+            "Tỷ lệ trước",
+            "Tỷ lệ sau",
+            "Điểm trước",
+            "Điểm sau",
+            "Tối đa",
+        ],
         &[false, true, true, true, true, true],
     );
     for c in &o.changed {
@@ -267,7 +282,11 @@ pub fn what_if<S: Scored>(store: &S, args: &WhatIfArgs) -> Result<()> {
     }
     print!("{}", t.render());
     if !o.dossiers.is_empty() {
-        println!("Hồ sơ được giả định thay đổi ({}): {}", o.dossiers.len(), o.dossiers.join(", "));
+        println!(
+            "Hồ sơ được giả định thay đổi ({}): {}",
+            o.dossiers.len(),
+            o.dossiers.join(", ")
+        );
     }
     if let Some(n) = o.needed {
         println!("Cần thêm {} hồ sơ đạt để có tỷ lệ này.", format::integer(n));
@@ -336,8 +355,9 @@ pub fn backtest<S: Scored>(
 ) -> Result<()> {
     let kind = kind
         .map(|k| {
-            UnitKind::parse(k)
-                .with_context(|| format!("loại đơn vị '{k}' không rõ: dùng {}", UnitKind::expected()))
+            UnitKind::parse(k).with_context(|| {
+                format!("loại đơn vị '{k}' không rõ: dùng {}", UnitKind::expected())
+            })
         })
         .transpose()?;
     let rows = chiso_app::ahead::backtest(store, months, days, kind)?;
@@ -347,7 +367,14 @@ pub fn backtest<S: Scored>(
     if fmt == Format::Csv {
         let mut w = crate::output::csv_writer(std::io::stdout().lock())?;
         w.write_record([
-            "unit", "month", "day", "now", "projected", "low", "high", "actual",
+            "unit",
+            "month",
+            "day",
+            "now",
+            "projected",
+            "low",
+            "high",
+            "actual",
         ])?;
         let f = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.4}"));
         for r in &rows {

@@ -19,6 +19,7 @@ mod output;
 mod reconcile;
 mod report;
 mod table;
+mod targets;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -170,6 +171,11 @@ enum Command {
         /// Dạng kết quả: table (bảng) hoặc json.
         #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
+    },
+    /// Chỉ tiêu giao của từng đơn vị và mục tiêu năm: nhập, xem chỉ tiêu, thực hiện và chênh lệch.
+    Targets {
+        #[command(subcommand)]
+        action: targets::TargetsAction,
     },
     /// Đối chiếu kết quả Cổng DVCQG công bố với kết quả chiso, và lý do chênh lệch.
     Reconcile {
@@ -525,6 +531,19 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             }
             Ok(EXIT_OK)
         }
+        Command::Targets { action } => match action {
+            targets::TargetsAction::Import { files } => match config.postgres_url() {
+                Some(url) => targets::import(&mut open_pg(url)?, &files),
+                None => targets::import(&mut open(&db()?)?, &files),
+            },
+            targets::TargetsAction::Show { period, format } => {
+                match config.postgres_url() {
+                    Some(url) => targets::show(&open_pg(url)?, &period, format)?,
+                    None => targets::show(&open_existing(&db()?)?, &period, format)?,
+                }
+                Ok(EXIT_OK)
+            }
+        },
         Command::Reconcile {
             period,
             unit,

@@ -38,21 +38,26 @@ pub const DRAWS: usize = 400;
 /// The interval's quantiles.
 pub const INTERVAL: (f64, f64) = (0.1, 0.9);
 
+const H: usize = HISTORY_MONTHS as usize;
+
 /// What a unit's history says, additive over units (a parent's is the sum
-/// of its subtree's).
+/// of its subtree's). Arrays over months hold the history months, latest
+/// first: their spread is the month-to-month variation the draws take.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
     /// Dossiers received on working days, by weekday (0 = Sunday … 6).
     pub arrivals: [i64; 7],
-    /// Received-month counters of the history months (facts' shares).
-    pub received: MonthCounters,
+    /// Dossiers received on working days, by month.
+    pub month_arrivals: [i64; H],
+    /// Received-month counters of each history month (facts' shares).
+    pub received: [MonthCounters; H],
     /// Dossiers open at the same day of a history month with a deadline
     /// after it within that month, and those of them late by its end.
-    pub open_due: i64,
-    pub open_due_late: i64,
+    pub open_due: [i64; H],
+    pub open_due_late: [i64; H],
     /// Dossiers received after that day, and those late by the month's end.
-    pub later: i64,
-    pub later_late: i64,
+    pub later: [i64; H],
+    pub later_late: [i64; H],
     /// At `now`: open dossiers whose deadline falls between now and the
     /// month's end, received this month and before it.
     pub due_now_in: i64,
@@ -64,31 +69,42 @@ impl History {
         for (a, b) in self.arrivals.iter_mut().zip(o.arrivals) {
             *a += b;
         }
-        self.received.merge(&o.received, 1);
-        self.open_due += o.open_due;
-        self.open_due_late += o.open_due_late;
-        self.later += o.later;
-        self.later_late += o.later_late;
+        for k in 0..H {
+            self.month_arrivals[k] += o.month_arrivals[k];
+            self.received[k].merge(&o.received[k], 1);
+            self.open_due[k] += o.open_due[k];
+            self.open_due_late[k] += o.open_due_late[k];
+            self.later[k] += o.later[k];
+            self.later_late[k] += o.later_late[k];
+        }
         self.due_now_in += o.due_now_in;
         self.due_now_before += o.due_now_before;
     }
 }
 
+/// The working days the history months span: by weekday, and by month.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Window {
+    pub weekdays: [i64; 7],
+    pub months: [i64; H],
+}
+
 /// Every unit's own history before the month of `now`, and the working days
-/// by weekday it spans. `records` must be those of every unit that may count
-/// (as the store holds them; they are taken as they stood at `now`).
-pub fn histories(scene: &Scene, records: &UnitRecords) -> (HashMap<UnitId, History>, [i64; 7]) {
+/// it spans. `records` must be those of every unit that may count (as the
+/// store holds them; they are taken as they stood at `now`).
+pub fn histories(scene: &Scene, records: &UnitRecords) -> (HashMap<UnitId, History>, Window) {
     let now = scene.now();
     let month = now.date().month();
     let day = now.date().ymd().2;
     let mut out: HashMap<UnitId, History> = HashMap::new();
-    let mut days = [0i64; 7];
+    let mut days = Window::default();
     let months: Vec<Month> = (1..=HISTORY_MONTHS).map(|k| month.add(-k)).collect();
-    for m in &months {
+    for (k, m) in months.iter().enumerate() {
         let mut d = m.first_day();
         while d <= m.last_day() {
             if scene.calendar.is_working_day(d) {
-                days[d.weekday() as usize] += 1;
+                days.weekdays[d.weekday() as usize] += 1;
+                days.months[k] += 1;
             }
             d = d.add_days(1);
         }
@@ -121,13 +137,14 @@ pub fn histories(scene: &Scene, records: &UnitRecords) -> (HashMap<UnitId, Histo
             }
         }
         let received = stood.received_at.date();
-        if months.contains(&received.month()) {
+        if let Some(k) = months.iter().position(|m| *m == received.month()) {
             if scene.calendar.is_working_day(received) {
                 h.arrivals[received.weekday() as usize] += 1;
+                h.month_arrivals[k] += 1;
             }
-            h.received.merge(&c.received, 1);
+            h.received[k].merge(&c.received, 1);
         }
-        for m in &months {
+        for (k, m) in months.iter().enumerate() {
             let last = m.last_day();
             let cut = Date::from_ymd(m.year(), m.number(), day.min(last.ymd().2))
                 .unwrap_or(last)
@@ -135,16 +152,16 @@ pub fn histories(scene: &Scene, records: &UnitRecords) -> (HashMap<UnitId, Histo
             let month_end = last.end();
             let late_by_end = c.timeliness.late_at.is_some_and(|l| l <= month_end);
             if stood.received_at > cut && stood.received_at <= month_end {
-                h.later += 1;
-                h.later_late += late_by_end as i64;
+                h.later[k] += 1;
+                h.later_late[k] += late_by_end as i64;
             } else if stood.received_at <= cut {
                 let Some(then) = scene::dossier_as_stood(&stood, cut) else {
                     continue;
                 };
                 let t = scene.contribution(&then).timeliness;
                 if t.end.is_none() && t.late_at.is_some_and(|l| l > cut && l <= month_end) {
-                    h.open_due += 1;
-                    h.open_due_late += late_by_end as i64;
+                    h.open_due[k] += 1;
+                    h.open_due_late[k] += late_by_end as i64;
                 }
             }
         }
@@ -208,16 +225,12 @@ const FACTS: &[(Measure, Counter, Option<Counter>)] = &[
     (Measure::DossiersNegative, Counter::Negative, None),
 ];
 
-fn counter_of(m: Measure) -> Option<Counter> {
-    FACTS.iter().find(|f| f.0 == m).map(|f| f.1)
-}
-
 /// Projects the unit's month-end score from its history ([`unit_history`]).
 pub fn project(
     scene: &Scene,
     unit_code: &str,
     history: &History,
-    weekdays: &[i64; 7],
+    window: &Window,
 ) -> Option<Projection> {
     let before = scene.unit_score(unit_code)?;
     let now = scene.now();
@@ -238,54 +251,71 @@ pub fn project(
         .iter()
         .map(|d| {
             let w = d.weekday() as usize;
-            if weekdays[w] > 0 {
-                history.arrivals[w] as f64 / weekdays[w] as f64
+            if window.weekdays[w] > 0 {
+                history.arrivals[w] as f64 / window.weekdays[w] as f64
             } else {
                 0.0
             }
         })
         .sum();
+    // Month-to-month variation of the daily arrival rate.
+    let rates: Vec<(i64, i64)> = (0..H)
+        .map(|k| (history.month_arrivals[k], window.months[k]))
+        .collect();
+    let arrivals_cv = match rate(&rates, 0.0) {
+        (mean, sd) if mean > 0.0 => sd / mean,
+        _ => 0.0,
+    };
     let (open_in, open_before) = (history.due_now_in, history.due_now_before);
-    let share = |n: i64, of: i64, fallback: f64| {
-        if of > 0 {
-            n as f64 / of as f64
-        } else {
-            fallback
-        }
+    let months = |num: &dyn Fn(usize) -> i64, den: &dyn Fn(usize) -> i64| -> Vec<(i64, i64)> {
+        (0..H).map(|k| (num(k), den(k))).collect()
     };
-    let p_open = share(history.open_due_late, history.open_due, 0.5);
-    let p_later = share(history.later_late, history.later, 0.0);
-    let received_now = values.get(Measure::DossiersReceived);
-    let received_all = received_now + history.received.get(Counter::Received);
-    let fact_share = |m: Measure, of: Option<Counter>| {
-        let c = counter_of(m).unwrap_or(Counter::Received);
-        let num = values.get(m) + history.received.get(c);
-        let den = match of {
-            Some(o) => {
-                let om = FACTS.iter().find(|f| f.1 == o).map_or(m, |f| f.0);
-                values.get(om) + history.received.get(o)
-            }
-            None => received_all,
-        };
-        share(num, den, 0.0)
-    };
+    let p_open = rate(
+        &months(&|k| history.open_due_late[k], &|k| history.open_due[k]),
+        0.5,
+    );
+    let p_later = rate(
+        &months(&|k| history.later_late[k], &|k| history.later[k]),
+        0.0,
+    );
+    // Each fact's share: the month to date and every history month.
+    let shares: Vec<(f64, f64)> = FACTS
+        .iter()
+        .map(|(m, c, of)| {
+            let (den_measure, den_counter) = match of {
+                Some(o) => (FACTS.iter().find(|f| f.1 == *o).map_or(*m, |f| f.0), *o),
+                None => (Measure::DossiersReceived, Counter::Received),
+            };
+            let mut pairs = vec![(values.get(*m), values.get(den_measure))];
+            pairs.extend((0..H).map(|k| {
+                (
+                    history.received[k].get(*c),
+                    history.received[k].get(den_counter),
+                )
+            }));
+            rate(&pairs, 0.0)
+        })
+        .collect();
     let year = scene.period.to.year();
     let mut rng = SplitMix(0x5eed ^ (now.unix() as u64) ^ hash(unit_code));
     let mut totals = Vec::with_capacity(DRAWS);
     let mut per_criterion: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); before.criteria.len()];
     for _ in 0..DRAWS {
         let mut v = values.clone();
-        let a = rng.poisson(lambda);
+        let scale = (1.0 + arrivals_cv * rng.normal()).max(0.0);
+        let a = rng.poisson(lambda * scale);
         let mut drawn = MonthCounters::default();
-        for (m, c, of) in FACTS {
+        for ((m, c, of), share) in FACTS.iter().zip(&shares) {
             let n = match of {
                 Some(o) => drawn.get(*o),
                 None => a,
             };
-            let x = rng.binomial(n, fact_share(*m, *of));
+            let p = rng.around(*share);
+            let x = rng.binomial(n, p);
             drawn.add(*c, x);
             add(&mut v, *m, x);
         }
+        let (p_open, p_later) = (rng.around(p_open), rng.around(p_later));
         let late_in = rng.binomial(open_in, p_open);
         let late_before = rng.binomial(open_before, p_open);
         let late_new = rng.binomial(a, p_later);
@@ -334,9 +364,30 @@ pub fn project(
         criteria,
         expected_arrivals: lambda,
         open_due: open_in + open_before,
-        open_due_late_share: p_open,
+        open_due_late_share: p_open.0,
         working_days_left: left.len() as i32,
     })
+}
+
+/// A share pooled over months (Σ num / Σ den) and the spread of the
+/// months' own shares (those with at least 5 in the denominator).
+fn rate(months: &[(i64, i64)], fallback: f64) -> (f64, f64) {
+    let (num, den) = months.iter().fold((0, 0), |(n, d), (a, b)| (n + a, d + b));
+    if den <= 0 {
+        return (fallback, 0.0);
+    }
+    let mean = num as f64 / den as f64;
+    let each: Vec<f64> = months
+        .iter()
+        .filter(|(_, d)| *d >= 5)
+        .map(|(n, d)| *n as f64 / *d as f64)
+        .collect();
+    if each.len() < 2 {
+        return (mean, 0.0);
+    }
+    let m = each.iter().sum::<f64>() / each.len() as f64;
+    let var = each.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (each.len() - 1) as f64;
+    (mean, var.sqrt())
 }
 
 fn add(v: &mut MeasureValues, m: Measure, x: i64) {
@@ -397,6 +448,14 @@ impl SplitMix {
         (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
     }
 
+    /// A share drawn around its estimate: (mean, spread), kept in [0, 1].
+    fn around(&mut self, (mean, sd): (f64, f64)) -> f64 {
+        if sd <= 0.0 {
+            return mean;
+        }
+        (mean + sd * self.normal()).clamp(0.0, 1.0)
+    }
+
     fn poisson(&mut self, lambda: f64) -> i64 {
         if lambda <= 0.0 {
             return 0;
@@ -453,6 +512,7 @@ pub fn backtest(
     hierarchy: &Hierarchy,
     catalogue: &HashMap<crate::measures::ProcedureId, crate::records::Procedure>,
     calendar: &crate::calendar::Calendar,
+    targets: &crate::targets::Targets,
     records: &UnitRecords,
     units: &[String],
     months: &[Month],
@@ -465,6 +525,7 @@ pub fn backtest(
             hierarchy.clone(),
             catalogue.clone(),
             calendar.clone(),
+            targets.clone(),
             records,
             m.last_day().end(),
         ) else {
@@ -480,15 +541,16 @@ pub fn backtest(
                 hierarchy.clone(),
                 catalogue.clone(),
                 calendar.clone(),
+                targets.clone(),
                 records,
                 cut.end(),
             ) else {
                 continue;
             };
-            let (own, weekdays) = histories(&scene, records);
+            let (own, window) = histories(&scene, records);
             for code in units {
                 let history = unit_history(&scene, code, &own);
-                let Some(p) = project(&scene, code, &history, &weekdays) else {
+                let Some(p) = project(&scene, code, &history, &window) else {
                     continue;
                 };
                 out.push(BacktestRow {

@@ -19,6 +19,7 @@ pub mod scene;
 pub mod scoring;
 pub mod steps;
 pub mod storage;
+pub mod targets;
 pub mod time;
 pub mod warn;
 pub mod whatif;

@@ -21,6 +21,7 @@ use crate::methodology::{Methodology, MethodologySet};
 use crate::period::Period;
 use crate::records::{Dossier, DossierStatus, Feedback, FeedbackOutcome, Procedure};
 use crate::scoring::{self, Hierarchy, ScoreSheet, UnitScore};
+use crate::targets::Targets;
 use crate::time::Instant;
 
 /// A period's accumulators, open to record changes.
@@ -39,6 +40,7 @@ pub struct Scene {
     by_code: HashMap<String, ProcedureId>,
     own: HashMap<UnitId, Accumulator>,
     before: HashMap<UnitId, MeasureValues>,
+    targets: Targets,
 }
 
 impl Scene {
@@ -53,6 +55,7 @@ impl Scene {
         let hierarchy = store.hierarchy().map_err(EngineError::Store)?;
         let catalogue = store.catalogue().map_err(EngineError::Store)?;
         let calendar = store.calendar().map_err(EngineError::Store)?;
+        let targets = Targets::new(&store.targets().map_err(EngineError::Store)?);
         let mut own = store
             .own_accumulators_many(&[period, previous])
             .map_err(EngineError::Store)?
@@ -70,6 +73,7 @@ impl Scene {
             calendar,
             now,
             before,
+            targets,
         )
         .map_err(EngineError::NoMethodology)
     }
@@ -83,6 +87,7 @@ impl Scene {
         hierarchy: Hierarchy,
         catalogue: HashMap<ProcedureId, Procedure>,
         calendar: Calendar,
+        targets: Targets,
         records: &UnitRecords,
         at: Instant,
     ) -> Result<Scene, crate::time::Date> {
@@ -106,6 +111,7 @@ impl Scene {
             calendar,
             now,
             before,
+            targets,
         )
     }
 
@@ -119,6 +125,7 @@ impl Scene {
         calendar: Calendar,
         own: HashMap<UnitId, Accumulator>,
         before: HashMap<UnitId, Accumulator>,
+        targets: Targets,
     ) -> Result<Scene, crate::time::Date> {
         let m = methodologies.in_force(period.to).ok_or(period.to)?.clone();
         let previous = asked.previous();
@@ -143,6 +150,7 @@ impl Scene {
             by_code,
             own,
             before,
+            targets,
         })
     }
 
@@ -170,6 +178,7 @@ impl Scene {
             &self.hierarchy,
             &now,
             &self.before,
+            &self.targets,
         );
         if self.period != self.asked {
             sheet.period = self.asked;

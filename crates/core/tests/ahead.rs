@@ -355,9 +355,9 @@ fn at_the_months_end_the_projection_is_the_score() {
         MemoryStore::with_records(units(), procedures(), holidays(), records.clone()).unwrap();
     let Ok(()) = s.declare_as_of(at("2024-03-31 23:59:59"));
     let scene = Scene::load(&s, &MethodologySet::builtin(), &march()).unwrap();
-    let (own, weekdays) = forecast::histories(&scene, &records);
+    let (own, window) = forecast::histories(&scene, &records);
     let h = forecast::unit_history(&scene, "C1", &own);
-    let p = forecast::project(&scene, "C1", &h, &weekdays).unwrap();
+    let p = forecast::project(&scene, "C1", &h, &window).unwrap();
     assert_eq!(p.working_days_left, 0);
     assert_eq!(p.total, p.total_now);
     assert_eq!((p.low, p.high), (p.total_now, p.total_now));
@@ -371,16 +371,16 @@ fn inside_the_month_the_interval_holds_the_projection() {
     records.dossiers.push(open);
     let s = store(records.clone());
     let scene = Scene::load(&s, &MethodologySet::builtin(), &march()).unwrap();
-    let (own, weekdays) = forecast::histories(&scene, &records);
+    let (own, window) = forecast::histories(&scene, &records);
     let h = forecast::unit_history(&scene, "C1", &own);
     // One open dossier of C1 falls due by the 31st.
     assert_eq!((h.due_now_in, h.due_now_before), (1, 0), "{h:?}");
-    let p = forecast::project(&scene, "C1", &h, &weekdays).unwrap();
+    let p = forecast::project(&scene, "C1", &h, &window).unwrap();
     assert_eq!(p.working_days_left, 1);
     let (low, mid, high) = (p.low.unwrap(), p.total.unwrap(), p.high.unwrap());
     assert!(low <= mid && mid <= high, "{low} {mid} {high}");
     // The same data gives the same projection.
-    assert_eq!(forecast::project(&scene, "C1", &h, &weekdays), Some(p));
+    assert_eq!(forecast::project(&scene, "C1", &h, &window), Some(p));
     // A scene taken from the raw records as they stood equals the store's.
     let hierarchy = s.hierarchy().unwrap();
     let stood = Scene::at_instant(
@@ -388,6 +388,7 @@ fn inside_the_month_the_interval_holds_the_projection() {
         hierarchy,
         s.catalogue().unwrap(),
         s.calendar().unwrap(),
+        chiso_core::targets::Targets::new(&s.targets().unwrap()),
         &records,
         at(NOW),
     )

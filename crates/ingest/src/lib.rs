@@ -36,6 +36,7 @@ mod portal;
 pub mod published;
 mod render;
 mod resolve;
+pub mod targets;
 mod text;
 mod xlsx_source;
 

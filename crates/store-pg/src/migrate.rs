@@ -17,11 +17,18 @@ pub struct Migration {
 }
 
 /// Every migration, in order; a new one is appended, never edited.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "targets",
+        sql: include_str!("../migrations/0009_targets.sql"),
+    },
+];
 
 /// Advisory lock held while migrating: two nodes started together apply
 /// each migration once.
