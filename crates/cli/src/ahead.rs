@@ -433,4 +433,13 @@ fn print_summary(rows: &[BacktestRow], days: &[u32]) {
         }
     }
     print!("{}", t.render());
+    for day in days {
+        let errors = forecast::criterion_errors(rows, *day);
+        let top: Vec<String> = errors
+            .iter()
+            .take(6)
+            .map(|(id, e)| format!("{id}: {}", format::points(*e)))
+            .collect();
+        println!("Sai số TB theo chỉ số (từ ngày {day}): {}", top.join("; "));
+    }
 }

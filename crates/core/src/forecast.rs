@@ -501,6 +501,8 @@ pub struct BacktestRow {
     pub low: Option<f64>,
     pub high: Option<f64>,
     pub actual: Option<f64>,
+    /// Per criterion: id, projected (median) points, final points.
+    pub criteria: Vec<(String, Option<f64>, Option<f64>)>,
 }
 
 /// Projects every unit of `units` from day `day` of each month (as the
@@ -562,6 +564,17 @@ pub fn backtest(
                     low: p.low,
                     high: p.high,
                     actual: final_sheet.unit(code).and_then(|u| u.total),
+                    criteria: p
+                        .criteria
+                        .iter()
+                        .map(|(id, mid, _, _)| {
+                            let actual = final_sheet
+                                .unit(code)
+                                .and_then(|u| u.criteria.iter().find(|c| &c.id == id))
+                                .and_then(|c| c.points);
+                            (id.clone(), *mid, actual)
+                        })
+                        .collect(),
                 });
             }
         }
@@ -582,6 +595,29 @@ pub struct BacktestSummary {
     /// Share of final totals inside the interval.
     pub coverage: f64,
     pub mean_width: f64,
+}
+
+/// Mean absolute error of each criterion's projected points, largest first.
+pub fn criterion_errors(rows: &[BacktestRow], day: u32) -> Vec<(String, f64)> {
+    let mut sums: Vec<(String, f64, usize)> = Vec::new();
+    for r in rows.iter().filter(|r| r.day == day) {
+        for (id, p, a) in &r.criteria {
+            let (Some(p), Some(a)) = (p, a) else { continue };
+            match sums.iter_mut().find(|s| &s.0 == id) {
+                Some(s) => {
+                    s.1 += (p - a).abs();
+                    s.2 += 1;
+                }
+                None => sums.push((id.clone(), (p - a).abs(), 1)),
+            }
+        }
+    }
+    let mut out: Vec<(String, f64)> = sums
+        .into_iter()
+        .map(|(id, sum, n)| (id, sum / n as f64))
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
 }
 
 pub fn summarise(rows: &[BacktestRow], day: u32) -> Option<BacktestSummary> {

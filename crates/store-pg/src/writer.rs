@@ -691,7 +691,7 @@ impl<'a> PgWriter<'a> {
     /// Puts one target row, replacing the one with the same key.
     pub(crate) fn put_target_row(&mut self, unit: Option<i64>, t: &Target) -> Result<Outcome> {
         let replaced = self.run(
-            "DELETE FROM targets WHERE coalesce(unit_id, 0) = coalesce($1, 0) AND year = $2 \
+            "DELETE FROM targets WHERE coalesce(unit_id, 0) = coalesce($1::bigint, 0) AND year = $2 \
              AND criterion = $3",
             &[&unit, &t.year, &t.criterion],
         )? > 0;

@@ -3,7 +3,7 @@
 -- government goal, which applies to every unit), year and criterion; a
 -- re-import replaces it and names its import. The value is a ratio 0–1.
 
-CREATE TABLE targets (
+CREATE TABLE IF NOT EXISTS targets (
     unit_id INTEGER REFERENCES units(id),
     year INTEGER NOT NULL,
     criterion TEXT NOT NULL,
@@ -12,4 +12,4 @@ CREATE TABLE targets (
     import_id INTEGER
 );
 
-CREATE UNIQUE INDEX targets_key ON targets(coalesce(unit_id, 0), year, criterion);
+CREATE UNIQUE INDEX IF NOT EXISTS targets_key ON targets(coalesce(unit_id, 0), year, criterion);
