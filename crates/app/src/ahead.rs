@@ -186,7 +186,28 @@ pub fn project<S: IndexStore + Storage>(
     let m = load(store, unit, at)?;
     let (own, window) = forecast::histories(&m.scene, &m.records);
     let history = forecast::unit_history(&m.scene, &m.unit_code, &own);
-    forecast::project(&m.scene, &m.unit_code, &history, &window)
+    // The history months' sheets from the unit's records as they stood.
+    let methodologies = Storage::methodologies(store).map_err(store_err)?;
+    let targets = Targets::new(&store.targets().map_err(store_err)?);
+    let sheet_at = |at| {
+        Scene::at_instant(
+            &methodologies,
+            m.scene.hierarchy.clone(),
+            m.scene.catalogue.clone(),
+            m.scene.calendar.clone(),
+            targets.clone(),
+            &m.records,
+            at,
+        )
+        .ok()
+        .map(|s| s.sheet())
+    };
+    let past: Vec<_> = forecast::history_instants(m.scene.now())
+        .into_iter()
+        .filter_map(|(cut, end)| Some((sheet_at(cut)?, sheet_at(end)?)))
+        .collect();
+    let drift = forecast::drift(&m.scene.methodology, &m.unit_code, &past);
+    forecast::project(&m.scene, &m.unit_code, &history, &window, &drift)
         .ok_or_else(|| AheadError::NotScored(m.unit_code.clone()))
 }
 

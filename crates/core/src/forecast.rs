@@ -26,9 +26,9 @@ use std::collections::HashMap;
 
 use crate::engine::UnitRecords;
 use crate::measures::{Counter, Measure, MeasureValues, MonthCounters, UnitId};
-use crate::methodology::MethodologySet;
+use crate::methodology::{Criterion, Methodology, MethodologySet};
 use crate::scene::{self, Scene};
-use crate::scoring::{self, Basis, Hierarchy, UnitScore};
+use crate::scoring::{self, Basis, Hierarchy, ScoreSheet, UnitScore};
 use crate::time::{Date, Instant, Month};
 
 /// Months of history the rates are taken from.
@@ -225,12 +225,73 @@ const FACTS: &[(Measure, Counter, Option<Counter>)] = &[
     (Measure::DossiersNegative, Counter::Negative, None),
 ];
 
-/// Projects the unit's month-end score from its history ([`unit_history`]).
+/// How the points of the criteria the draws leave alone (feedback,
+/// catalogue, procedure sets…) moved from the same day to the end of each
+/// history month: one list per month, one entry per criterion (`None` for a
+/// criterion the draws change, or without points on either side).
+pub type Drift = Vec<Vec<Option<f64>>>;
+
+/// Whether the draws change a criterion: every measure it divides is drawn.
+fn drawn(c: &Criterion) -> bool {
+    const DRAWN: &[Measure] = &[
+        Measure::DossiersReceived,
+        Measure::TimelinessTotal,
+        Measure::TimelinessLate,
+        Measure::TimelinessOnTime,
+        Measure::DossiersLateReceived,
+    ];
+    c.numerator
+        .terms
+        .iter()
+        .chain(&c.denominator.terms)
+        .all(|(_, m)| DRAWN.contains(m) || FACTS.iter().any(|f| f.0 == *m))
+}
+
+/// The unit's [`Drift`] from the sheets of the history months taken at the
+/// same day (`cut`) and at their end, under the methodology `m` (months
+/// scored under another version are left out).
+pub fn drift(m: &Methodology, unit_code: &str, months: &[(ScoreSheet, ScoreSheet)]) -> Drift {
+    months
+        .iter()
+        .filter(|(cut, end)| cut.methodology == m.id && end.methodology == m.id)
+        .filter_map(|(cut, end)| {
+            let (cut, end) = (cut.unit(unit_code)?, end.unit(unit_code)?);
+            Some(
+                m.criteria
+                    .iter()
+                    .zip(cut.criteria.iter().zip(&end.criteria))
+                    .map(|(c, (a, b))| match (drawn(c), a.points, b.points) {
+                        (false, Some(a), Some(b)) => Some(b - a),
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// The instants of the history months matching `now`: (the same day's
+/// end, the month's end), latest month first.
+pub fn history_instants(now: Instant) -> Vec<(Instant, Instant)> {
+    let (month, day) = (now.date().month(), now.date().ymd().2);
+    (1..=HISTORY_MONTHS)
+        .map(|k| {
+            let m = month.add(-k);
+            let last = m.last_day();
+            let cut = Date::from_ymd(m.year(), m.number(), day.min(last.ymd().2)).unwrap_or(last);
+            (cut.end(), last.end())
+        })
+        .collect()
+}
+
+/// Projects the unit's month-end score from its history ([`unit_history`])
+/// and the drift of the criteria the draws leave alone ([`drift`]).
 pub fn project(
     scene: &Scene,
     unit_code: &str,
     history: &History,
     window: &Window,
+    drift: &Drift,
 ) -> Option<Projection> {
     let before = scene.unit_score(unit_code)?;
     let now = scene.now();
@@ -298,8 +359,13 @@ pub fn project(
         .collect();
     let year = scene.period.to.year();
     let mut rng = SplitMix(0x5eed ^ (now.unix() as u64) ^ hash(unit_code));
+    // The projection from the draws alone; the interval from the draws
+    // moved by a history month's drift too.
     let mut totals = Vec::with_capacity(DRAWS);
-    let mut per_criterion: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); before.criteria.len()];
+    let mut spread = Vec::with_capacity(DRAWS);
+    let n = before.criteria.len();
+    let mut per_criterion: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); n];
+    let mut per_criterion_spread: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); n];
     for _ in 0..DRAWS {
         let mut v = values.clone();
         let scale = (1.0 + arrivals_cv * rng.normal()).max(0.0);
@@ -329,38 +395,58 @@ pub fn project(
         add(&mut v, Measure::DossiersLateReceived, late_in + late_new);
         let on_time = v.get(Measure::TimelinessTotal) - v.get(Measure::TimelinessLate);
         v.0[Measure::TimelinessOnTime as usize] = on_time;
-        let s = rescore(scene, &before, &v, year);
-        for (i, c) in s.criteria.iter().enumerate() {
-            if let Some(p) = c.points {
-                per_criterion[i].push(p);
+        let moved = (!drift.is_empty()).then(|| &drift[rng.below(drift.len())]);
+        for (s, totals, criteria) in [
+            (
+                rescore(scene, &before, &v, year, None),
+                &mut totals,
+                &mut per_criterion,
+            ),
+            (
+                rescore(scene, &before, &v, year, moved),
+                &mut spread,
+                &mut per_criterion_spread,
+            ),
+        ] {
+            for (i, c) in s.criteria.iter().enumerate() {
+                if let Some(p) = c.points {
+                    criteria[i].push(p);
+                }
+            }
+            if let Some(t) = s.total {
+                totals.push(t);
             }
         }
-        if let Some(t) = s.total {
-            totals.push(t);
-        }
     }
-    let q = |xs: &mut Vec<f64>, p: f64| quantile(xs, p);
+    // Median of the draws; an interval that always holds it.
+    let interval = |mid: &mut Vec<f64>, wide: &mut Vec<f64>| {
+        let m = quantile(mid, 0.5);
+        let low = quantile(wide, INTERVAL.0).zip(m).map(|(l, m)| l.min(m));
+        let high = quantile(wide, INTERVAL.1).zip(m).map(|(h, m)| h.max(m));
+        (m, low, high)
+    };
     let criteria = before
         .criteria
         .iter()
-        .zip(per_criterion.iter_mut())
-        .map(|(c, xs)| {
-            (
-                c.id.clone(),
-                q(xs, 0.5),
-                q(xs, INTERVAL.0),
-                q(xs, INTERVAL.1),
-            )
+        .zip(
+            per_criterion
+                .iter_mut()
+                .zip(per_criterion_spread.iter_mut()),
+        )
+        .map(|(c, (mid, wide))| {
+            let (m, low, high) = interval(mid, wide);
+            (c.id.clone(), m, low, high)
         })
         .collect();
+    let (total, low, high) = interval(&mut totals, &mut spread);
     Some(Projection {
         unit_code: unit_code.to_string(),
         as_of: now,
         month,
         total_now: before.total,
-        total: q(&mut totals, 0.5),
-        low: q(&mut totals, INTERVAL.0),
-        high: q(&mut totals, INTERVAL.1),
+        total,
+        low,
+        high,
         criteria,
         expected_arrivals: lambda,
         open_due: open_in + open_before,
@@ -394,14 +480,39 @@ fn add(v: &mut MeasureValues, m: Measure, x: i64) {
     v.0[m as usize] += x;
 }
 
-/// The unit's criteria on projected values; inherited criteria as they are.
-fn rescore(scene: &Scene, before: &UnitScore, v: &MeasureValues, year: i32) -> UnitScore {
+/// The unit's criteria on projected values; inherited criteria as they
+/// are; criteria the draws leave alone moved by one history month's drift.
+fn rescore(
+    scene: &Scene,
+    before: &UnitScore,
+    v: &MeasureValues,
+    year: i32,
+    moved: Option<&Vec<Option<f64>>>,
+) -> UnitScore {
     let mut s = before.clone();
-    for (c, out) in scene.methodology.criteria.iter().zip(s.criteria.iter_mut()) {
-        if matches!(out.basis, Basis::Inherited(_)) {
-            continue;
+    for (i, (c, out)) in scene
+        .methodology
+        .criteria
+        .iter()
+        .zip(s.criteria.iter_mut())
+        .enumerate()
+    {
+        if !matches!(out.basis, Basis::Inherited(_)) && drawn(c) {
+            let goal = (out.goal, out.goal_missed);
+            let threshold = out.threshold;
+            *out = scoring::score_criterion(c, v, year);
+            // The unit's own threshold (an assigned target) stays.
+            if (threshold - out.threshold).abs() > 1e-12 {
+                if let Some(r) = out.ratio {
+                    out.points = Some((c.max * r.clamp(0.0, 1.0) / threshold).min(c.max));
+                }
+                out.threshold = threshold;
+            }
+            (out.goal, out.goal_missed) = goal;
         }
-        *out = scoring::score_criterion(c, v, year);
+        if let (Some(Some(d)), Some(p)) = (moved.and_then(|m| m.get(i)), out.points) {
+            out.points = Some((p + d).clamp(0.0, out.max));
+        }
     }
     let (groups, total) = scoring::groups_and_total(&scene.methodology, &s.criteria);
     s.groups = groups;
@@ -441,6 +552,11 @@ impl SplitMix {
     /// Uniform in (0, 1).
     fn unit(&mut self) -> f64 {
         ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    /// Uniform in 0..n (n > 0).
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
     }
 
     fn normal(&mut self) -> f64 {
@@ -521,19 +637,30 @@ pub fn backtest(
     days: &[u32],
 ) -> Vec<BacktestRow> {
     let mut out = Vec::new();
+    // Sheets by instant: a month's end and cut serve the later months' drift.
+    let mut sheets: HashMap<Instant, Option<ScoreSheet>> = HashMap::new();
+    let mut sheet_at = |at: Instant| -> Option<ScoreSheet> {
+        sheets
+            .entry(at)
+            .or_insert_with(|| {
+                Scene::at_instant(
+                    methodologies,
+                    hierarchy.clone(),
+                    catalogue.clone(),
+                    calendar.clone(),
+                    targets.clone(),
+                    records,
+                    at,
+                )
+                .ok()
+                .map(|s| s.sheet())
+            })
+            .clone()
+    };
     for m in months {
-        let Ok(end) = Scene::at_instant(
-            methodologies,
-            hierarchy.clone(),
-            catalogue.clone(),
-            calendar.clone(),
-            targets.clone(),
-            records,
-            m.last_day().end(),
-        ) else {
+        let Some(final_sheet) = sheet_at(m.last_day().end()) else {
             continue;
         };
-        let final_sheet = end.sheet();
         for day in days {
             let Some(cut) = Date::from_ymd(m.year(), m.number(), *day) else {
                 continue;
@@ -549,10 +676,15 @@ pub fn backtest(
             ) else {
                 continue;
             };
+            let past: Vec<(ScoreSheet, ScoreSheet)> = history_instants(scene.now())
+                .into_iter()
+                .filter_map(|(c, e)| Some((sheet_at(c)?, sheet_at(e)?)))
+                .collect();
             let (own, window) = histories(&scene, records);
             for code in units {
                 let history = unit_history(&scene, code, &own);
-                let Some(p) = project(&scene, code, &history, &window) else {
+                let moved = drift(&scene.methodology, code, &past);
+                let Some(p) = project(&scene, code, &history, &window, &moved) else {
                     continue;
                 };
                 out.push(BacktestRow {

@@ -357,7 +357,7 @@ fn at_the_months_end_the_projection_is_the_score() {
     let scene = Scene::load(&s, &MethodologySet::builtin(), &march()).unwrap();
     let (own, window) = forecast::histories(&scene, &records);
     let h = forecast::unit_history(&scene, "C1", &own);
-    let p = forecast::project(&scene, "C1", &h, &window).unwrap();
+    let p = forecast::project(&scene, "C1", &h, &window, &Vec::new()).unwrap();
     assert_eq!(p.working_days_left, 0);
     assert_eq!(p.total, p.total_now);
     assert_eq!((p.low, p.high), (p.total_now, p.total_now));
@@ -375,12 +375,15 @@ fn inside_the_month_the_interval_holds_the_projection() {
     let h = forecast::unit_history(&scene, "C1", &own);
     // One open dossier of C1 falls due by the 31st.
     assert_eq!((h.due_now_in, h.due_now_before), (1, 0), "{h:?}");
-    let p = forecast::project(&scene, "C1", &h, &window).unwrap();
+    let p = forecast::project(&scene, "C1", &h, &window, &Vec::new()).unwrap();
     assert_eq!(p.working_days_left, 1);
     let (low, mid, high) = (p.low.unwrap(), p.total.unwrap(), p.high.unwrap());
     assert!(low <= mid && mid <= high, "{low} {mid} {high}");
     // The same data gives the same projection.
-    assert_eq!(forecast::project(&scene, "C1", &h, &window), Some(p));
+    assert_eq!(
+        forecast::project(&scene, "C1", &h, &window, &Vec::new()),
+        Some(p)
+    );
     // A scene taken from the raw records as they stood equals the store's.
     let hierarchy = s.hierarchy().unwrap();
     let stood = Scene::at_instant(
