@@ -316,8 +316,8 @@ pub fn forecast<S: Scored>(store: &S, unit: &str, at: Option<&str>, fmt: Format)
             "open_due": p.open_due,
             "open_due_late_share": p.open_due_late_share,
             "working_days_left": p.working_days_left,
-            "criteria": p.criteria.iter().map(|(id, mid, lo, hi)| serde_json::json!({
-                "id": id, "projected": mid, "low": lo, "high": hi
+            "criteria": p.criteria.iter().map(|c| serde_json::json!({
+                "id": c.id, "projected": c.projected, "low": c.low, "high": c.high
             })).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);

@@ -192,14 +192,22 @@ pub struct Projection {
     pub total: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
-    /// Per criterion: id, median points, low, high.
-    pub criteria: Vec<(String, Option<f64>, Option<f64>, Option<f64>)>,
+    pub criteria: Vec<CriterionProjection>,
     /// Dossiers expected to arrive by the month's end.
     pub expected_arrivals: f64,
     /// Open dossiers due by the month's end, and the share expected late.
     pub open_due: i64,
     pub open_due_late_share: f64,
     pub working_days_left: i32,
+}
+
+/// One criterion's projected points: the median and the interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CriterionProjection {
+    pub id: String,
+    pub projected: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
 }
 
 /// The facts drawn for arrivals: (measure, counter, of which counter).
@@ -434,8 +442,13 @@ pub fn project(
                 .zip(per_criterion_spread.iter_mut()),
         )
         .map(|(c, (mid, wide))| {
-            let (m, low, high) = interval(mid, wide);
-            (c.id.clone(), m, low, high)
+            let (projected, low, high) = interval(mid, wide);
+            CriterionProjection {
+                id: c.id.clone(),
+                projected,
+                low,
+                high,
+            }
         })
         .collect();
     let (total, low, high) = interval(&mut totals, &mut spread);
@@ -699,12 +712,12 @@ pub fn backtest(
                     criteria: p
                         .criteria
                         .iter()
-                        .map(|(id, mid, _, _)| {
+                        .map(|c| {
                             let actual = final_sheet
                                 .unit(code)
-                                .and_then(|u| u.criteria.iter().find(|c| &c.id == id))
-                                .and_then(|c| c.points);
-                            (id.clone(), *mid, actual)
+                                .and_then(|u| u.criteria.iter().find(|x| x.id == c.id))
+                                .and_then(|x| x.points);
+                            (c.id.clone(), c.projected, actual)
                         })
                         .collect(),
                 });

@@ -487,6 +487,7 @@ pub fn compare(current: &mut [UnitScore], previous: &[UnitScore]) {
 
 /// The whole computation for a period from rolled-up measures of this and
 /// the previous period, with the targets in force.
+#[allow(clippy::too_many_arguments)]
 pub fn score_sheet(
     m: &Methodology,
     previous_methodology: &Methodology,
