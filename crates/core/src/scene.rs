@@ -267,7 +267,9 @@ impl Scene {
 }
 
 /// A dossier as the data stood at `t`: `None` if not yet received; a
-/// supplement request, a finish or a return after `t` not yet happened.
+/// supplement request, a finish or a return after `t` not yet happened; a
+/// dossier finished after `t` whose supplement had not come back by `t`
+/// (request + supplement days) waiting for it.
 pub fn dossier_as_stood(d: &Dossier, t: Instant) -> Option<Dossier> {
     if d.received_at > t {
         return None;
@@ -281,7 +283,16 @@ pub fn dossier_as_stood(d: &Dossier, t: Instant) -> Option<Dossier> {
     }
     if d.finished_at.is_some_and(|f| f > t) || d.returned_at.is_some_and(|r| r > t) {
         (d.finished_at, d.returned_at) = (None, None);
-        d.status = DossierStatus::Processing;
+        // Still waiting for the applicant when the supplement (its days
+        // counted from the request) came after `t`.
+        let waiting = d.supplement_requested_at.is_some_and(|r| {
+            r.add_seconds(d.supplement_days as i64 * 86_400) > t
+        });
+        d.status = if waiting {
+            DossierStatus::SupplementRequested
+        } else {
+            DossierStatus::Processing
+        };
     }
     if d.submitted_at.is_some_and(|s| s > t) {
         d.submitted_at = None;
