@@ -17,6 +17,7 @@
 //!
 //! Never knows: SQL, HTTP, the terminal.
 
+pub mod accounts;
 pub mod ahead;
 pub mod report;
 
@@ -118,6 +119,57 @@ struct Report {
 pub fn import<S: Storage>(
     store: &mut S,
     reader: Reader,
+    progress: impl FnMut(u64, u64),
+) -> Result<ImportSummary, S::Error> {
+    import_within(store, reader, &Within::Everything, progress)
+}
+
+/// The units whose records an import may write (an officer's subtree).
+pub enum Within<'a> {
+    Everything,
+    /// Only records of the units this accepts; catalogue records (units,
+    /// procedures, holidays) and processing steps, which belong to no one
+    /// unit, are refused.
+    Units(&'a (dyn Fn(&str) -> bool + Sync)),
+}
+
+impl Within<'_> {
+    /// Why the record may not be written here, if it may not.
+    fn refusal(&self, record: &Record) -> Option<(&'static str, String)> {
+        let Within::Units(allows) = self else {
+            return None;
+        };
+        let unit = match record {
+            Record::Dossier(d) => &d.unit_code,
+            Record::Feedback(f) => &f.unit_code,
+            Record::Counts(c) => &c.unit_code,
+            Record::Unit(_) | Record::Procedure(_) | Record::Holiday(_) | Record::Step(_) => {
+                return Some((
+                    "kind",
+                    "chỉ tài khoản quản trị toàn tỉnh được nhập danh mục đơn vị, thủ tục, ngày \
+                     nghỉ và quá trình xử lý"
+                        .to_string(),
+                ))
+            }
+        };
+        (!allows(unit)).then(|| {
+            (
+                "unit_code",
+                format!(
+                    "đơn vị '{unit}' ngoài phạm vi quyền của tài khoản gửi dữ liệu (chỉ đơn vị \
+                     được giao và các đơn vị trực thuộc)"
+                ),
+            )
+        })
+    }
+}
+
+/// [`import`], writing only the records `within` allows; the others are
+/// rejected rows with the reason.
+pub fn import_within<S: Storage>(
+    store: &mut S,
+    reader: Reader,
+    within: &Within<'_>,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ImportSummary, S::Error> {
     let kind = reader.kind().code();
@@ -151,7 +203,18 @@ pub fn import<S: Storage>(
             for item in items {
                 read += 1;
                 let rejection = match item {
-                    Item::Accepted { line, record } => put(&mut batch, line, &record)?,
+                    Item::Accepted { line, record } => match within.refusal(&record) {
+                        Some((column, reason)) => rejected_put(
+                            &mut batch,
+                            line,
+                            Err(Put::Rejected {
+                                column: Some(column),
+                                reason,
+                            }),
+                            || record.to_csv_row(),
+                        )?,
+                        None => put(&mut batch, line, &record)?,
+                    },
                     Item::Rejected(r) => {
                         batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
                         Some(r)

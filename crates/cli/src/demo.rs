@@ -113,6 +113,13 @@ pub fn run(db: &Path, cfg: &DemoConfig, export_dir: Option<&Path>, force: bool) 
             }
         }
     }
+    if let Some((login, password)) = crate::accounts::first_admin(&store)? {
+        println!(
+            "\nTài khoản quản trị (để nhập dữ liệu, xem danh sách hồ sơ, nhật ký): {login}, mật \
+             khẩu dùng một lần {password} — đổi khi đăng nhập lần đầu tại /signin. Kết quả xếp \
+             hạng xem được không cần đăng nhập."
+        );
+    }
     let db_arg = if db == Path::new("chiso.db") {
         String::new()
     } else {

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chiso_app::ImportSummary;
+use chiso_backend::Backend;
 use chiso_core::format::integer;
 use chiso_ingest::RecordKind;
-use chiso_store::Store;
 
 use crate::output::Scored;
 
@@ -45,7 +45,7 @@ pub fn run<S: Scored>(store: &mut S, kind: RecordKind, files: &[std::path::PathB
 }
 
 /// `chiso feed FILE…`: dossier events (JSON Lines), applied in `seq` order per dossier.
-pub fn feed(store: &mut Store, files: &[std::path::PathBuf]) -> Result<u8> {
+pub fn feed(store: &mut Backend, files: &[std::path::PathBuf]) -> Result<u8> {
     let mut code = EXIT_OK;
     for path in files {
         // Processing steps (CapNhatTienDoHoSoMC) go through the feed too.

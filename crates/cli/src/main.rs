@@ -4,6 +4,7 @@
 //! and hands over to the command modules; errors are reported here with
 //! their context.
 
+mod accounts;
 mod ahead;
 mod args;
 mod backup;
@@ -25,6 +26,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use chiso_backend::Backend;
+use chiso_core::storage::Storage;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit status when every record was accepted.
@@ -236,6 +239,21 @@ enum Command {
     Config,
     /// Công văn và phụ lục: Excel, Word, PDF, Markdown hoặc CSV.
     Report(report::ReportArgs),
+    /// Người dùng và quyền (quản trị, cán bộ, người phê duyệt, người xem) theo đơn vị.
+    User {
+        #[command(subcommand)]
+        action: accounts::UserAction,
+    },
+    /// Token cho hệ thống gửi dữ liệu và kịch bản (Authorization: Bearer …).
+    Token {
+        #[command(subcommand)]
+        action: accounts::TokenAction,
+    },
+    /// Nhật ký kiểm tra: kiểm tra chuỗi mã băm, xem, xuất.
+    Audit {
+        #[command(subcommand)]
+        action: accounts::AuditAction,
+    },
     /// Các phiên bản bộ chỉ số (phương pháp tính).
     Methodology {
         #[command(subcommand)]
@@ -379,38 +397,50 @@ fn quiet_on_closed_pipe() {
     }
 }
 
-/// Opens (creating if needed) the database, for the commands that write.
+/// Opens (creating a SQLite file if needed) the database the configuration
+/// names, for the commands that write: a SQLite file or a PostgreSQL server
+/// (whose schema must be current: `chiso migrate`).
+fn open_db(config: &config::Config) -> Result<Backend> {
+    match config.postgres_url() {
+        Some(url) => Backend::open(url)
+            .with_context(|| format!("không mở được {}", config::mask_secrets(url))),
+        None => {
+            let db = config.sqlite_path()?;
+            Ok(Backend::Sqlite(open(&db)?))
+        }
+    }
+}
+
+/// Opens (creating if needed) the SQLite file at `db`.
 fn open(db: &std::path::Path) -> Result<chiso_store::Store> {
     chiso_store::Store::open(db)
         .with_context(|| format!("không mở được cơ sở dữ liệu {}", db.display()))
 }
 
-/// Opens an existing database, for the commands that read: a missing file
-/// is an error, not a new empty database.
-/// Opens the PostgreSQL store at `url` (its schema must be current: `chiso migrate`).
-fn open_pg(url: &str) -> Result<chiso_store_pg::PgStore> {
-    chiso_store_pg::PgStore::open(url)
-        .with_context(|| format!("không mở được {}", config::mask_secrets(url)))
+/// Whether the database exists (a PostgreSQL server is assumed to).
+fn exists(config: &config::Config) -> Result<bool> {
+    Ok(config.postgres_url().is_some() || config.sqlite_path()?.is_file())
 }
 
-fn open_existing(db: &std::path::Path) -> Result<chiso_store::Store> {
-    if !db.is_file() {
+/// Opens an existing database, for the commands that read: a missing file
+/// is an error, not a new empty database.
+fn open_existing_db(config: &config::Config) -> Result<Backend> {
+    if !exists(config)? {
         bail!(
             "không có cơ sở dữ liệu {}: chạy 'chiso demo' để tạo một tỉnh mẫu, hoặc 'chiso init' \
              rồi 'chiso import …' để nhập dữ liệu của đơn vị (chọn tệp khác bằng --db TỆP)",
-            db.display()
+            config.sqlite_path()?.display()
         );
     }
-    open(db)
+    open_db(config)
 }
 
 fn run(cli: Cli, config: &config::Config) -> Result<u8> {
     let db = || config.sqlite_path();
     match cli.command {
         Command::Init => {
-            let db = db()?;
-            open(&db)?;
-            println!("Đã tạo cơ sở dữ liệu {}", db.display());
+            let store = open_db(config)?;
+            println!("Đã tạo cơ sở dữ liệu {}", store.name());
             Ok(EXIT_OK)
         }
         Command::Import {
@@ -419,7 +449,7 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             period,
         } => {
             if reconcile::is_published(&kind) {
-                return reconcile::import(&mut open(&db()?)?, &files, period.as_deref());
+                return reconcile::import(&mut open_db(config)?, &files, period.as_deref());
             }
             let kind = chiso_ingest::RecordKind::parse(&kind).with_context(|| {
                 format!("loại dữ liệu không rõ '{kind}': dùng units, procedures, dossiers, feedback, counts, holidays hoặc published")
@@ -427,21 +457,15 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             if period.is_some() {
                 anyhow::bail!("--period chỉ dùng khi nhập kết quả công bố: chiso import published TỆP --period 2026-10");
             }
-            match config.postgres_url() {
-                Some(url) => import::run(&mut open_pg(url)?, kind, &files),
-                None => import::run(&mut open(&db()?)?, kind, &files),
-            }
+            import::run(&mut open_db(config)?, kind, &files)
         }
-        Command::Feed { files } => import::feed(&mut open(&db()?)?, &files),
+        Command::Feed { files } => import::feed(&mut open_db(config)?, &files),
         Command::Score {
             period,
             unit,
             format,
         } => {
-            match config.postgres_url() {
-                Some(url) => output::score(&open_pg(url)?, &period, unit.as_deref(), format)?,
-                None => output::score(&open_existing(&db()?)?, &period, unit.as_deref(), format)?,
-            }
+            output::score(&open_existing_db(config)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Rank {
@@ -451,10 +475,7 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             format,
         } => {
             let (parent, kind) = (parent.as_deref(), kind.as_deref());
-            match config.postgres_url() {
-                Some(url) => output::rank(&open_pg(url)?, &period, parent, kind, format)?,
-                None => output::rank(&open_existing(&db()?)?, &period, parent, kind, format)?,
-            }
+            output::rank(&open_existing_db(config)?, &period, parent, kind, format)?;
             Ok(EXIT_OK)
         }
         Command::Explain {
@@ -465,7 +486,7 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             format,
         } => {
             output::explain(
-                &open_existing(&db()?)?,
+                &open_existing_db(config)?,
                 &period,
                 &unit,
                 &criterion,
@@ -480,18 +501,17 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             at,
             format,
         } => {
-            let at = at.as_deref();
-            match config.postgres_url() {
-                Some(url) => ahead::watch(&open_pg(url)?, &unit, days, at, format)?,
-                None => ahead::watch(&open_existing(&db()?)?, &unit, days, at, format)?,
-            }
+            ahead::watch(
+                &open_existing_db(config)?,
+                &unit,
+                days,
+                at.as_deref(),
+                format,
+            )?;
             Ok(EXIT_OK)
         }
         Command::Whatif(args) => {
-            match config.postgres_url() {
-                Some(url) => ahead::what_if(&open_pg(url)?, &args)?,
-                None => ahead::what_if(&open_existing(&db()?)?, &args)?,
-            }
+            ahead::what_if(&open_existing_db(config)?, &args)?;
             Ok(EXIT_OK)
         }
         Command::Forecast {
@@ -500,47 +520,29 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             at,
             format,
         } => {
+            let store = open_existing_db(config)?;
             match action {
                 Some(ForecastAction::Backtest {
                     months,
                     days,
                     kind,
                     format,
-                }) => match config.postgres_url() {
-                    Some(url) => {
-                        ahead::backtest(&open_pg(url)?, months, &days, kind.as_deref(), format)?
-                    }
-                    None => ahead::backtest(
-                        &open_existing(&db()?)?,
-                        months,
-                        &days,
-                        kind.as_deref(),
-                        format,
-                    )?,
-                },
+                }) => ahead::backtest(&store, months, &days, kind.as_deref(), format)?,
                 None => {
                     let Some(unit) = unit else {
                         bail!("cần --unit ĐƠN_VỊ (hoặc 'chiso forecast backtest')");
                     };
-                    let at = at.as_deref();
-                    match config.postgres_url() {
-                        Some(url) => ahead::forecast(&open_pg(url)?, &unit, at, format)?,
-                        None => ahead::forecast(&open_existing(&db()?)?, &unit, at, format)?,
-                    }
+                    ahead::forecast(&store, &unit, at.as_deref(), format)?
                 }
             }
             Ok(EXIT_OK)
         }
         Command::Targets { action } => match action {
-            targets::TargetsAction::Import { files } => match config.postgres_url() {
-                Some(url) => targets::import(&mut open_pg(url)?, &files),
-                None => targets::import(&mut open(&db()?)?, &files),
-            },
+            targets::TargetsAction::Import { files } => {
+                targets::import(&mut open_db(config)?, &files)
+            }
             targets::TargetsAction::Show { period, format } => {
-                match config.postgres_url() {
-                    Some(url) => targets::show(&open_pg(url)?, &period, format)?,
-                    None => targets::show(&open_existing(&db()?)?, &period, format)?,
-                }
+                targets::show(&open_existing_db(config)?, &period, format)?;
                 Ok(EXIT_OK)
             }
         },
@@ -549,19 +551,16 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             unit,
             format,
         } => {
-            reconcile::run(&open_existing(&db()?)?, &period, unit.as_deref(), format)?;
+            reconcile::run(&open_existing_db(config)?, &period, unit.as_deref(), format)?;
             Ok(EXIT_OK)
         }
         Command::Quarantine { export, clear } => {
-            output::quarantine(&open_existing(&db()?)?, export.as_deref(), clear)?;
+            output::quarantine(&mut open_existing_db(config)?, export.as_deref(), clear)?;
             Ok(EXIT_OK)
         }
         Command::Rebuild => {
             let started = std::time::Instant::now();
-            match config.postgres_url() {
-                Some(url) => open_pg(url)?.rebuild()?,
-                None => open_existing(&db()?)?.rebuild()?,
-            }
+            open_existing_db(config)?.rebuild()?;
             println!(
                 "Đã tính lại toàn bộ số đo từ dữ liệu gốc trong {:.2} giây",
                 started.elapsed().as_secs_f64()
@@ -571,7 +570,7 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
         Command::Migrate => {
             let Some(url) = config.postgres_url() else {
                 let path = db()?;
-                open(&path)?;
+                open_db(config)?;
                 println!(
                     "Cơ sở dữ liệu SQLite {} đã ở phiên bản mới nhất (SQLite tự nâng cấp khi mở)",
                     path.display()
@@ -587,13 +586,8 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Status => {
-            match config.postgres_url() {
-                Some(url) => output::status(&open_pg(url)?, &config::mask_secrets(url))?,
-                None => {
-                    let path = db()?;
-                    output::status(&open_existing(&path)?, &path.display().to_string())?
-                }
-            }
+            let store = open_existing_db(config)?;
+            output::status(&store, store.name())?;
             Ok(EXIT_OK)
         }
         Command::Demo {
@@ -608,8 +602,13 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Serve(_) => {
-            let db = db()?;
-            open_existing(&db)?;
+            let store = open_existing_db(config)?;
+            let db = store.name().to_string();
+            drop(store);
+            let db = match config.postgres_url() {
+                Some(url) => url.to_string(),
+                None => db,
+            };
             chiso_web::serve(
                 &db,
                 &config.addr.value,
@@ -630,10 +629,13 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Report(args) => {
-            report::run(&open_existing(&db()?)?, &args)?;
+            report::run(&open_existing_db(config)?, &args)?;
             Ok(EXIT_OK)
         }
-        Command::Methodology { action } => methodologies::run(&db()?, action),
+        Command::User { action } => accounts::user(&open_existing_db(config)?, action),
+        Command::Token { action } => accounts::token(&open_existing_db(config)?, action),
+        Command::Audit { action } => accounts::audit_log(&open_existing_db(config)?, action),
+        Command::Methodology { action } => methodologies::run(config, action),
         Command::Forms { action } => forms::run(action),
         Command::Bench {
             dossiers,

@@ -5,21 +5,23 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use chiso_core::methodology::{Methodology, MethodologySet};
 use chiso_core::period::Period;
+use chiso_core::storage::Storage;
 use chiso_core::time::Date;
-use chiso_store::Store;
+
+use crate::config::Config;
 
 use crate::{MethodologyAction, EXIT_OK};
 
 /// The shipped versions plus those added to the database with `methodology add`.
-pub fn load(store: &Store) -> Result<MethodologySet> {
+pub fn load<S: crate::output::Scored>(store: &S) -> Result<MethodologySet> {
     Ok(store.methodologies()?)
 }
 
 /// The versions a database holds, or only the shipped ones when there is no
 /// database file yet (none is created to look).
-fn load_at(db: &Path) -> Result<MethodologySet> {
-    if db.exists() {
-        load(&crate::open(db)?)
+fn load_at(config: &Config) -> Result<MethodologySet> {
+    if crate::exists(config)? {
+        load(&crate::open_db(config)?)
     } else {
         Ok(MethodologySet::builtin())
     }
@@ -31,7 +33,7 @@ fn read(file: &Path) -> Result<Methodology> {
     Ok(Methodology::from_toml(&file.display().to_string(), &text)?)
 }
 
-pub fn run(db: &Path, action: MethodologyAction) -> Result<u8> {
+pub fn run(config: &Config, action: MethodologyAction) -> Result<u8> {
     match action {
         MethodologyAction::Check { file } => {
             let m = read(&file)?;
@@ -47,16 +49,16 @@ pub fn run(db: &Path, action: MethodologyAction) -> Result<u8> {
         MethodologyAction::Add { file } => {
             let m = read(&file)?;
             let text = std::fs::read_to_string(&file)?;
-            crate::open(db)?.add_methodology(&m, &text)?;
+            crate::open_db(config)?.add_methodology(&m, &text)?;
             println!("Đã thêm bộ chỉ số {} ({})", m.id, validity(&m));
         }
         MethodologyAction::List => {
-            for m in &load_at(db)?.versions {
+            for m in &load_at(config)?.versions {
                 println!("{:<12} {}  {}", m.id, validity(m), m.name);
             }
         }
         MethodologyAction::Show { id, period } => {
-            let set = load_at(db)?;
+            let set = load_at(config)?;
             let m = match (id, period) {
                 (Some(id), _) => set.get(&id).with_context(|| {
                     format!("không có bộ chỉ số '{id}': xem 'chiso methodology list'")

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+use chiso_backend::Backend;
 use chiso_core::engine;
 use chiso_core::format::{self, or_dash};
 use chiso_core::methodology::Methodology;
@@ -13,7 +14,6 @@ use chiso_core::records::UnitKind;
 use chiso_core::scoring::{document, Basis, ScoreSheet, UnitScore};
 use chiso_core::storage::Storage;
 use chiso_core::time::Instant;
-use chiso_store::Store;
 
 use crate::table::Table;
 use crate::{methodologies, Format};
@@ -425,7 +425,7 @@ fn write_csv(sheet: &ScoreSheet, m: &Methodology, unit: Option<&str>) -> Result<
 }
 
 pub fn explain(
-    store: &Store,
+    store: &Backend,
     period: &Period,
     unit: &str,
     criterion: &str,
@@ -546,7 +546,7 @@ pub fn explain(
     Ok(())
 }
 
-pub fn quarantine(store: &Store, export: Option<&Path>, clear: bool) -> Result<()> {
+pub fn quarantine(store: &mut Backend, export: Option<&Path>, clear: bool) -> Result<()> {
     let rows = store.quarantine()?;
     match export {
         Some(path) => {

@@ -8,13 +8,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use chiso_backend::Backend;
 use chiso_core::engine::{self, IndexStore};
 use chiso_core::format::{self, or_dash};
 use chiso_core::period::Period;
 use chiso_core::reconcile::{self, Reconciliation, UnitGap, PORTAL_TOTAL};
 use chiso_core::records::Unit;
+use chiso_core::storage::Storage;
 use chiso_ingest::published::{self, MatchedBy};
-use chiso_store::Store;
 
 use crate::table::Table;
 use crate::{methodologies, output, Format, EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE};
@@ -31,7 +32,7 @@ pub fn is_published(kind: &str) -> bool {
 const SHOWN_REJECTIONS: usize = 20;
 
 /// `chiso import published FILE… [--period P]`.
-pub fn import(store: &mut Store, files: &[PathBuf], period: Option<&str>) -> Result<u8> {
+pub fn import(store: &mut Backend, files: &[PathBuf], period: Option<&str>) -> Result<u8> {
     let period = period
         .map(|p| Period::parse(p).map_err(anyhow::Error::from))
         .transpose()?;
@@ -98,7 +99,7 @@ pub fn import(store: &mut Store, files: &[PathBuf], period: Option<&str>) -> Res
 }
 
 /// `chiso reconcile --period P [--unit CODE] [--format table|json|csv]`.
-pub fn run(store: &Store, period: &Period, unit: Option<&str>, fmt: Format) -> Result<()> {
+pub fn run(store: &Backend, period: &Period, unit: Option<&str>, fmt: Format) -> Result<()> {
     let period = *period;
     let set = methodologies::load(store)?;
     let mut portal = store.published(&period)?;

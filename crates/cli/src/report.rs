@@ -6,11 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use chiso_backend::Backend;
 use chiso_core::period::Period;
 use chiso_core::records::UnitKind;
 use chiso_report::config::parse_date;
 use chiso_report::{render, Format, LetterInfo, PartKind, ReportError, ReportRequest};
-use chiso_store::Store;
 
 /// Which units a report lists.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,7 +138,7 @@ pub fn request(args: &ReportArgs) -> Result<ReportRequest, ReportError> {
 }
 
 /// `chiso report`: builds the report and writes it to `--out` (or prints it).
-pub fn run(store: &Store, args: &ReportArgs) -> Result<()> {
+pub fn run(store: &Backend, args: &ReportArgs) -> Result<()> {
     let format = match (args.format, &args.out) {
         (Some(f), _) => f,
         (None, Some(path)) => Format::from_path(path)?,

@@ -126,23 +126,272 @@ fn postgresql_and_sqlite_give_the_same_results_through_the_command_line() {
     );
     assert!(!Path::new(&dir.path().join("chiso.db")).exists());
 
-    // Commands without a PostgreSQL path yet say so.
-    let o = chiso(
-        url,
+    // The portal's published figures, imported into both.
+    let sheet: serde_json::Value = serde_json::from_str(&ok(
+        lite,
+        &["score", "--period", "2026-06", "--format", "json"],
+    ))
+    .unwrap();
+    let rows: Vec<serde_json::Value> = sheet["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["total"].is_number())
+        .take(5)
+        .enumerate()
+        .map(|(i, u)| {
+            serde_json::json!({
+                "ID": u["code"],
+                "ROW_STT": (i + 1).to_string(),
+                "TEN": u["name"],
+                "TONG_SCORE": format!("{:.2}", u["total"].as_f64().unwrap() - i as f64).replace('.', ","),
+            })
+        })
+        .collect();
+    let published = dir.path().join("report_tinh_766_service.json");
+    std::fs::write(
+        &published,
+        serde_json::json!({"error_code": "0", "message": "Thành công", "result": rows}).to_string(),
+    )
+    .unwrap();
+    let published = published.to_str().unwrap();
+    let args = ["import", "published", published, "--period", "2026-06"];
+    assert_eq!(ok(lite, &args), ok(url, &args));
+
+    // Every command reading the store answers the same on both backends.
+    for args in [
         &[
             "explain",
             "--period",
             "2026-06",
             "--unit",
-            "x",
+            "Sở Y tế",
             "--criterion",
             "2.1",
+            "--format",
+            "csv",
+        ][..],
+        &["reconcile", "--period", "2026-06"],
+        &["quarantine"],
+        &["methodology", "list"],
+    ] {
+        let (a, b) = (ok(lite, args), ok(url, args));
+        assert!(a == b, "{args:?} differs:\n{a}\n---\n{b}");
+    }
+    for (db, name) in [(lite, "lite"), (url, "pg")] {
+        let out = dir.path().join(format!("{name}.xlsx"));
+        ok(
+            db,
+            &[
+                "report",
+                "--period",
+                "2026-06",
+                "--format",
+                "xlsx",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(std::fs::metadata(&out).unwrap().len() > 5_000);
+    }
+    // The processing-step feed and its quarantine on PostgreSQL.
+    let feed = dir.path().join("steps.json");
+    std::fs::write(
+        &feed,
+        r#"[{"MaHoSo":"KHONG-CO-HO-SO","NguoiXuLy":"Cán bộ A","ChucDanh":"Chuyên viên","ThoiDiemXuLy":"20260610080000","PhongBanXuLy":"Phòng Một cửa","NoiDungXuLy":"Tiếp nhận","TrangThai":"1","ThuTuBuocXuLy":"1"}]"#,
+    )
+    .unwrap();
+    let (a, b) = (
+        chiso(lite, &["feed", feed.to_str().unwrap()]),
+        chiso(url, &["feed", feed.to_str().unwrap()]),
+    );
+    assert_eq!(a.status.code(), b.status.code(), "{}", stderr(&b));
+    assert_eq!(stdout(&a), stdout(&b));
+}
+
+/// A `chiso serve` on `db` listening on a free port; its address.
+struct Node {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Node {
+    fn start(db: &str) -> Node {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .env_remove("CHISO_DB")
+            .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start chiso serve");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let addr = lines
+            .by_ref()
+            .take(5)
+            .map_while(Result::ok)
+            .find_map(|l| {
+                l.split("http://")
+                    .nth(1)
+                    .and_then(|r| r.split_whitespace().next())
+                    .map(str::to_string)
+            })
+            .expect("the server says where it listens");
+        // Keep reading its output so that it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Node { child, addr }
+    }
+
+    /// One GET: the status code and the body.
+    fn get(&self, path: &str) -> (u16, String) {
+        self.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        ))
+    }
+
+    fn request(&self, request: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.addr).expect("connect");
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        let status = response[9..12].parse().expect("status code");
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// One POST of `body`: the status code and the answer.
+    fn post(&self, path: &str, body: &str) -> (u16, String) {
+        self.request(&format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        ))
+    }
+
+    fn json(&self, path: &str) -> serde_json::Value {
+        let (status, body) = self.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn two_server_nodes_on_one_postgresql_serve_the_same_and_see_each_write_at_once() {
+    let Some(pg) = chiso_store_pg::testing::database("nodes") else {
+        return;
+    };
+    let url = pg.url.as_str();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("csv");
+    let demo_db = dir.path().join("demo.db");
+    ok(
+        demo_db.to_str().unwrap(),
+        &[
+            "demo",
+            "--dossiers",
+            "6000",
+            "--export",
+            csv.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("lệnh này mới dùng được với SQLite"),
-        "{}",
-        stderr(&o)
+    ok(url, &["migrate"]);
+    for kind in ["units", "procedures", "holidays", "dossiers", "counts"] {
+        let file = csv.join(format!("{kind}.csv"));
+        ok(url, &["import", kind, file.to_str().unwrap()]);
+    }
+    let (a, b) = (Node::start(url), Node::start(url));
+    assert_eq!(a.json("/readyz")["status"], "ready");
+    let scores = "/api/v1/scores?period=2026-06";
+    let before = (a.json(scores), b.json(scores));
+    assert_eq!(before.0, before.1, "both nodes serve the same scores");
+    assert_eq!(a.json("/api/v1/health")["database"]["feedback"], 0);
+    assert_eq!(b.json("/api/v1/health")["database"]["feedback"], 0);
+    // The pages too.
+    let (status, page) = b.get("/?period=2026-06");
+    assert_eq!(status, 200);
+    assert!(page.contains("Sở Y tế"), "{page}");
+
+    // A write from another process: every node drops its caches when the
+    // database announces it (LISTEN/NOTIFY), without a restart.
+    let file = csv.join("feedback.csv");
+    ok(url, &["import", "feedback", file.to_str().unwrap()]);
+    let started = std::time::Instant::now();
+    let seen = |node: &Node| {
+        while node.json("/api/v1/health")["database"]["feedback"] == 0 {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "node {} never saw the write",
+                node.addr
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    seen(&a);
+    seen(&b);
+    println!(
+        "both nodes saw the write {} ms after the import ended",
+        started.elapsed().as_millis()
+    );
+    let after = (a.json(scores), b.json(scores));
+    assert_eq!(after.0, after.1);
+    assert_ne!(after.0, before.0, "feedback changes the scores");
+    // The same figures as the command line computes.
+    let cli: serde_json::Value = serde_json::from_str(&ok(
+        url,
+        &["score", "--period", "2026-06", "--format", "json"],
+    ))
+    .unwrap();
+    let total = |v: &serde_json::Value, code: &str| -> serde_json::Value {
+        let units = v["units"].as_array().expect("units");
+        let unit = units.iter().find(|u| u["code"] == code).expect("unit");
+        unit["total"].clone()
+    };
+    let code = cli["units"][0]["code"].as_str().expect("code").to_string();
+    assert_eq!(total(&after.0, &code), total(&cli, &code));
+
+    // A push through node A is seen by node B.
+    let first = std::fs::read_to_string(csv.join("dossiers.csv")).unwrap();
+    let row: Vec<&str> = first
+        .lines()
+        .nth(1)
+        .expect("a dossier")
+        .split(',')
+        .collect();
+    let event = format!(
+        r#"{{"dossier_id": "DAY-QUA-NUT-A", "seq": 1, "at": "2026-06-10T08:00:00+07:00", "type": "received", "unit_code": "{}", "procedure_code": "{}", "due_at": "2026-06-15", "channel": 2}}"#,
+        row[1], row[2]
+    );
+    let dossiers = |node: &Node| node.json("/api/v1/health")["database"]["dossiers"].clone();
+    let count = dossiers(&b);
+    let (status, body) = a.post("/api/v1/events", &event);
+    assert_eq!(status, 200, "{body}");
+    let pushed = std::time::Instant::now();
+    while dossiers(&b) == count {
+        assert!(
+            pushed.elapsed() < std::time::Duration::from_secs(30),
+            "node B never saw node A's push"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    println!(
+        "node B saw node A's push {} ms after its answer",
+        pushed.elapsed().as_millis()
+    );
+    assert_eq!(
+        dossiers(&b).as_i64(),
+        count.as_i64().map(|n| n + 1),
+        "one dossier more"
     );
 }

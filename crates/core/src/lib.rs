@@ -2,6 +2,7 @@
 //! measures and scoring. No I/O: storage, ingest, web and CLI live around it
 //! and reach it through plain data and the [`engine::IndexStore`] trait.
 
+pub mod accounts;
 pub mod calendar;
 pub mod engine;
 pub mod explain;

@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 
+use crate::accounts::{ApiToken, AuditDraft, AuditEntry, Session, User, GENESIS};
 use crate::calendar::{Calendar, Holiday};
 use crate::engine::{self, IndexStore, UnitRecords};
 use crate::measures::{Accumulator, ProcedureId, UnitId};
@@ -21,7 +22,9 @@ use crate::reconcile::PortalFigures;
 use crate::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
 use crate::scoring::Hierarchy;
 use crate::steps::{self, ProcessingStep};
-use crate::storage::{Batch, BatchCounts, Inventory, Outcome, Put, QuarantinedRow, Storage};
+use crate::storage::{
+    AccountStore, Batch, BatchCounts, Inventory, Outcome, Put, QuarantinedRow, Storage,
+};
 use crate::targets::Target;
 use crate::time::{Date, Instant, Month};
 
@@ -78,9 +81,19 @@ impl Data {
 }
 
 /// The in-memory reference backend.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct MemoryStore {
     data: Data,
+    accounts: std::sync::Mutex<Accounts>,
+}
+
+/// Accounts, sessions, tokens and the audit log ([`AccountStore`]).
+#[derive(Debug, Default)]
+struct Accounts {
+    users: Vec<User>,
+    sessions: BTreeMap<String, Session>,
+    tokens: Vec<ApiToken>,
+    audit: Vec<AuditEntry>,
 }
 
 impl MemoryStore {
@@ -378,6 +391,106 @@ impl IndexStore for MemoryStore {
     /// Goals first, then assigned targets, each by unit, year and criterion.
     fn targets(&self) -> Result<Vec<Target>, Infallible> {
         Ok(self.data.targets.values().cloned().collect())
+    }
+}
+
+impl MemoryStore {
+    fn accounts(&self) -> std::sync::MutexGuard<'_, Accounts> {
+        self.accounts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl AccountStore for MemoryStore {
+    fn users(&self) -> Result<Vec<User>, Infallible> {
+        Ok(self.accounts().users.clone())
+    }
+    fn user(&self, login: &str) -> Result<Option<User>, Infallible> {
+        Ok(self
+            .accounts()
+            .users
+            .iter()
+            .find(|u| u.login == login)
+            .cloned())
+    }
+    fn user_by_id(&self, id: i64) -> Result<Option<User>, Infallible> {
+        Ok(self.accounts().users.iter().find(|u| u.id == id).cloned())
+    }
+    fn put_user(&self, user: &User) -> Result<i64, Infallible> {
+        let mut a = self.accounts();
+        if let Some(old) = a.users.iter_mut().find(|u| u.id == user.id && user.id != 0) {
+            *old = user.clone();
+            return Ok(user.id);
+        }
+        let id = a.users.len() as i64 + 1;
+        a.users.push(User { id, ..user.clone() });
+        Ok(id)
+    }
+    fn put_session(&self, session: &Session) -> Result<(), Infallible> {
+        self.accounts()
+            .sessions
+            .insert(session.secret_hash.clone(), session.clone());
+        Ok(())
+    }
+    fn session(&self, secret_hash: &str) -> Result<Option<Session>, Infallible> {
+        Ok(self.accounts().sessions.get(secret_hash).cloned())
+    }
+    fn end_session(&self, secret_hash: &str) -> Result<(), Infallible> {
+        self.accounts().sessions.remove(secret_hash);
+        Ok(())
+    }
+    fn end_sessions_of(&self, user_id: i64) -> Result<(), Infallible> {
+        self.accounts().sessions.retain(|_, s| s.user_id != user_id);
+        Ok(())
+    }
+    fn put_token(&self, token: &ApiToken) -> Result<i64, Infallible> {
+        let mut a = self.accounts();
+        if let Some(old) = a
+            .tokens
+            .iter_mut()
+            .find(|t| t.id == token.id && token.id != 0)
+        {
+            *old = token.clone();
+            return Ok(token.id);
+        }
+        let id = a.tokens.len() as i64 + 1;
+        a.tokens.push(ApiToken {
+            id,
+            ..token.clone()
+        });
+        Ok(id)
+    }
+    fn token(&self, secret_hash: &str) -> Result<Option<ApiToken>, Infallible> {
+        Ok(self
+            .accounts()
+            .tokens
+            .iter()
+            .find(|t| t.secret_hash == secret_hash)
+            .cloned())
+    }
+    fn tokens(&self) -> Result<Vec<ApiToken>, Infallible> {
+        Ok(self.accounts().tokens.clone())
+    }
+    fn append_audit(&self, draft: &AuditDraft) -> Result<AuditEntry, Infallible> {
+        let mut a = self.accounts();
+        let prev = a
+            .audit
+            .last()
+            .map_or(GENESIS.to_string(), |e| e.hash.clone());
+        let entry = AuditEntry::chain(a.audit.len() as i64 + 1, &prev, draft.clone());
+        a.audit.push(entry.clone());
+        Ok(entry)
+    }
+    fn audit(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>, Infallible> {
+        Ok(self
+            .accounts()
+            .audit
+            .iter()
+            .filter(|e| e.seq > after)
+            .take(limit)
+            .cloned()
+            .collect())
     }
 }
 

@@ -285,9 +285,9 @@ pub fn dossier_as_stood(d: &Dossier, t: Instant) -> Option<Dossier> {
         (d.finished_at, d.returned_at) = (None, None);
         // Still waiting for the applicant when the supplement (its days
         // counted from the request) came after `t`.
-        let waiting = d.supplement_requested_at.is_some_and(|r| {
-            r.add_seconds(d.supplement_days as i64 * 86_400) > t
-        });
+        let waiting = d
+            .supplement_requested_at
+            .is_some_and(|r| r.add_seconds(d.supplement_days as i64 * 86_400) > t);
         d.status = if waiting {
             DossierStatus::SupplementRequested
         } else {

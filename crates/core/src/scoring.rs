@@ -32,6 +32,22 @@ impl Hierarchy {
         self.by_code.get(code).map(|i| &self.units[*i].1)
     }
 
+    /// Whether `unit` is `root` or below it (through the units' parents).
+    pub fn within(&self, root: &str, unit: &str) -> bool {
+        let mut code = unit;
+        // A parent cycle cannot loop: at most one step per unit.
+        for _ in 0..=self.units.len() {
+            if code == root {
+                return true;
+            }
+            match self.get(code).and_then(|u| u.parent_code.as_deref()) {
+                Some(parent) => code = parent,
+                None => return false,
+            }
+        }
+        false
+    }
+
     pub fn id_of(&self, code: &str) -> Option<UnitId> {
         self.by_code.get(code).map(|i| self.units[*i].0)
     }

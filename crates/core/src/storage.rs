@@ -11,6 +11,7 @@
 //! Every backend is proven equal by one conformance suite
 //! (`crates/app/tests/conformance.rs` and the backends' own runs of it).
 
+use crate::accounts::{ApiToken, AuditDraft, AuditEntry, Session, User};
 use crate::calendar::Holiday;
 use crate::engine::IndexStore;
 use crate::methodology::{Methodology, MethodologySet};
@@ -121,8 +122,41 @@ pub trait Batch {
     fn commit(self, read: u64) -> Result<BatchCounts, Self::Error>;
 }
 
+/// Accounts, sessions, machine tokens and the audit log, kept by every
+/// backend (so a session made on one node is honoured on every other).
+///
+/// Their writes take `&self`: each is one small transaction of its own that
+/// never touches the index's records, measures or data version, so a
+/// sign-in does not throw away the score caches of every node (SQLite's
+/// `PRAGMA data_version` still moves: a SQLite server recomputes once).
+/// The audit log has an append and reads only, and each backend refuses
+/// updates and deletes of its rows in the database itself.
+pub trait AccountStore: IndexStore {
+    fn users(&self) -> Result<Vec<User>, Self::Error>;
+    fn user(&self, login: &str) -> Result<Option<User>, Self::Error>;
+    fn user_by_id(&self, id: i64) -> Result<Option<User>, Self::Error>;
+    /// Inserts a user (`id` 0; the new id is returned) or replaces the user
+    /// with that id. A login taken by another user is an error of the caller
+    /// (checked first with [`AccountStore::user`]).
+    fn put_user(&self, user: &User) -> Result<i64, Self::Error>;
+    fn put_session(&self, session: &Session) -> Result<(), Self::Error>;
+    fn session(&self, secret_hash: &str) -> Result<Option<Session>, Self::Error>;
+    fn end_session(&self, secret_hash: &str) -> Result<(), Self::Error>;
+    /// Ends every session of a user (disabled, password changed or reset).
+    fn end_sessions_of(&self, user_id: i64) -> Result<(), Self::Error>;
+    /// Inserts a token (`id` 0; the new id is returned) or replaces it.
+    fn put_token(&self, token: &ApiToken) -> Result<i64, Self::Error>;
+    fn token(&self, secret_hash: &str) -> Result<Option<ApiToken>, Self::Error>;
+    fn tokens(&self) -> Result<Vec<ApiToken>, Self::Error>;
+    /// Appends an entry, chained to the last one ([`AuditEntry::chain`]),
+    /// atomically with respect to other appends on any node.
+    fn append_audit(&self, draft: &AuditDraft) -> Result<AuditEntry, Self::Error>;
+    /// Entries with `seq > after`, in order, at most `limit`.
+    fn audit(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>, Self::Error>;
+}
+
 /// A backend: reads for scoring ([`IndexStore`]) and everything else.
-pub trait Storage: IndexStore {
+pub trait Storage: IndexStore + AccountStore {
     type Batch<'a>: Batch<Error = Self::Error>
     where
         Self: 'a;

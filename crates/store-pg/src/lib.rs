@@ -18,6 +18,7 @@
 //!
 //! The core reaches it only through [`chiso_core::engine::IndexStore`].
 
+mod accounts;
 mod import;
 mod migrate;
 mod notify;
@@ -179,6 +180,8 @@ pub(crate) fn bump_version(client: &mut impl GenericClient) -> Result<i64> {
     Ok(version)
 }
 
+/// A PostgreSQL store; cloning shares its connection pool.
+#[derive(Clone)]
 pub struct PgStore {
     pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
     config: postgres::Config,
@@ -425,6 +428,13 @@ impl PgStore {
             .query_one("SELECT version FROM data_version", &[])?
             .try_get(0)?;
         u64::try_from(v).map_err(|_| rows::corrupt("data_version", format!("{v}")))
+    }
+
+    /// The migration version the database is at and the one this build
+    /// expects, read without changing anything (for readiness probes).
+    pub fn schema_versions(&self) -> Result<(i64, i64)> {
+        let (found, expected) = migrate::versions(&mut *self.conn()?)?;
+        Ok((i64::from(found), i64::from(expected)))
     }
 
     /// A listener of this database's changes, on a connection of its own.

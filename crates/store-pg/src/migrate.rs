@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 2,
+        name: "accounts",
+        sql: include_str!("../migrations/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
         name: "targets",
         sql: include_str!("../migrations/0009_targets.sql"),
     },
@@ -52,6 +57,11 @@ fn current(client: &mut impl GenericClient) -> Result<i32> {
             &[],
         )?
         .try_get(0)?)
+}
+
+/// The version a database is at and the version this build expects.
+pub(crate) fn versions(client: &mut impl GenericClient) -> Result<(i32, i32)> {
+    Ok((current(client)?, latest()))
 }
 
 /// Refuses a database that is not at this build's version.

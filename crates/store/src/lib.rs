@@ -4,6 +4,7 @@
 //! The core reaches it only through [`chiso_core::engine::IndexStore`]; a
 //! PostgreSQL backend would implement the same trait.
 
+mod accounts;
 mod import;
 mod maintenance;
 mod packed;
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_3.sql"),
     include_str!("schema_4.sql"),
     include_str!("schema_5.sql"),
+    include_str!("schema_6.sql"),
     include_str!("schema_9.sql"),
 ];
 

@@ -31,7 +31,7 @@ fn get_instant(r: &Row, i: usize) -> rusqlite::Result<Option<Instant>> {
     Ok(r.get::<_, Option<i64>>(i)?.map(Instant::from_unix))
 }
 
-fn corrupt(table: &'static str, detail: String) -> StoreError {
+pub(crate) fn corrupt(table: &'static str, detail: String) -> StoreError {
     StoreError::Corrupt { table, detail }
 }
 

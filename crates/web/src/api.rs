@@ -23,7 +23,7 @@ use chiso_core::time::{Date, Instant};
 use chiso_ingest::RecordKind;
 use serde::Serialize;
 
-use crate::access::{self, Scope};
+use crate::access::{self, Caller, Scope};
 use crate::error::Error;
 use crate::imports::{self, Upload, UPLOAD_LIMIT};
 use crate::params::Params;
@@ -156,14 +156,14 @@ struct UnitTree {
 
 async fn units(State(state): State<AppState>, scope: Scope, uri: Uri) -> Result<Memo, Error> {
     state
-        .memo(access::cache_key(scope, &uri), move |ctx| {
-            Memo::json(&unit_tree(&ctx.store().hierarchy()?, scope))
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
+            Memo::json(&unit_tree(&ctx.store().hierarchy()?, &scope))
         })
         .await
 }
 
 /// The units as a forest of parent links.
-fn unit_tree(hierarchy: &Hierarchy, scope: Scope) -> UnitTree {
+fn unit_tree(hierarchy: &Hierarchy, scope: &Scope) -> UnitTree {
     let all: Vec<&Unit> = hierarchy.units.iter().map(|(_, u)| u).collect();
     let mut children: HashMap<&str, Vec<&Unit>> = HashMap::new();
     let mut roots = Vec::new();
@@ -179,7 +179,7 @@ fn unit_tree(hierarchy: &Hierarchy, scope: Scope) -> UnitTree {
     }
     // Parent links form a forest: each unit is reached once, from its root
     // (units caught in a cycle of parent links are never reached).
-    fn node(u: &Unit, children: &HashMap<&str, Vec<&Unit>>, scope: Scope) -> UnitNode {
+    fn node(u: &Unit, children: &HashMap<&str, Vec<&Unit>>, scope: &Scope) -> UnitNode {
         let day = |d: Option<Date>| d.map(Date::iso);
         UnitNode {
             code: u.code.clone(),
@@ -317,7 +317,7 @@ async fn methodologies(
     params: Params,
 ) -> Result<Memo, Error> {
     state
-        .memo(access::cache_key(scope, &uri), move |ctx| {
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
             let period = params.period(&*ctx.inventory()?)?;
             let set = ctx.methodologies()?;
             Memo::json(&MethodologyList {
@@ -336,13 +336,13 @@ async fn scores(
     params: Params,
 ) -> Result<Memo, Error> {
     state
-        .memo(access::cache_key(scope, &uri), move |ctx| {
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
             let period = params.period(&*ctx.inventory()?)?;
             let level = params.level()?;
             let sheet = ctx.sheet(&period)?;
             let unit = params.get("unit");
             if let Some(code) = unit {
-                access::resolve_unit(scope, &sheet, code)?;
+                access::resolve_unit(&scope, &sheet, code)?;
             }
             let mut doc = document::build(&sheet, unit);
             doc.units.retain(|e| {
@@ -406,7 +406,7 @@ async fn ranking(
     params: Params,
 ) -> Result<Memo, Error> {
     state
-        .memo(access::cache_key(scope, &uri), move |ctx| {
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
             let period = params.period(&*ctx.inventory()?)?;
             let level = params.level()?;
             let sheet = ctx.sheet(&period)?;
@@ -414,7 +414,7 @@ async fn ranking(
             let m = set
                 .get(&sheet.methodology)
                 .ok_or_else(|| Error::UnknownMethodology(sheet.methodology.clone()))?;
-            let sections = ranking::sections(&sheet, scope, &level)
+            let sections = ranking::sections(&sheet, &scope, &level)
                 .into_iter()
                 .map(|s| SectionDto {
                     kind: s.first().kind.code(),
@@ -509,7 +509,7 @@ async fn explain(
     params: Params,
 ) -> Result<Memo, Error> {
     state
-        .memo(access::cache_key(scope, &uri), move |ctx| {
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
             let period = params.period(&*ctx.inventory()?)?;
             let unit = params
                 .get("unit")
@@ -519,7 +519,7 @@ async fn explain(
                 .ok_or_else(|| Error::parameter("criterion", "cần mã chỉ số, ví dụ 2.1"))?;
             let paging = params.paging(50)?;
             let sheet = ctx.sheet(&period)?;
-            let unit = access::resolve_unit(scope, &sheet, unit)?;
+            let unit = access::resolve_dossier_unit(&scope, &sheet, unit)?;
             let set = ctx.methodologies()?;
             let c = set
                 .get(&sheet.methodology)
@@ -571,9 +571,9 @@ async fn reconcile(
     params: Params,
 ) -> Result<Memo, Error> {
     state
-        .memo(access::cache_key(scope, &uri), move |ctx| {
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
             let period = params.period(&*ctx.inventory()?)?;
-            let rec = crate::reconcile::reconciliation(ctx, scope, &period, params.get("unit"))?;
+            let rec = crate::reconcile::reconciliation(ctx, &scope, &period, params.get("unit"))?;
             Memo::json(&chiso_core::reconcile::document::build(&rec))
         })
         .await
@@ -604,8 +604,8 @@ struct RejectedDto {
     raw: String,
 }
 
-impl From<chiso_store::QuarantinedRow> for RejectedDto {
-    fn from(r: chiso_store::QuarantinedRow) -> Self {
+impl From<chiso_core::storage::QuarantinedRow> for RejectedDto {
+    fn from(r: chiso_core::storage::QuarantinedRow) -> Self {
         RejectedDto {
             line: r.line,
             column: r.column,
@@ -637,9 +637,11 @@ impl From<imports::Outcome> for ImportDoc {
 /// the file itself as the body with `?kind=&format=&name=`.
 async fn import(
     State(state): State<AppState>,
+    caller: Caller,
     params: Params,
     request: Request<Body>,
 ) -> ApiResult<ImportDoc> {
+    let by = imports::Actor::of(&caller, "import");
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -653,7 +655,7 @@ async fn import(
         let form = Multipart::from_request(request, &())
             .await
             .map_err(|_| Error::parameter("file", "dữ liệu multipart/form-data không hợp lệ"))?;
-        imports::Form::read(form).await?.upload()?
+        imports::Form::read(form).await?.upload(by)?
     } else {
         let kind = imports::record_kind(params.get("kind"))?;
         let name = params.get("name").unwrap_or("tai-len").to_string();
@@ -676,6 +678,7 @@ async fn import(
             bytes: bytes.to_vec(),
             unit: None,
             arrived_at: None,
+            by,
         }
     };
     let outcome = state.run(move |ctx| imports::import(ctx, upload)).await?;
@@ -710,20 +713,32 @@ fn sync_refusal(status: StatusCode, message: String) -> (StatusCode, Json<SyncAn
 /// synchronisation at chiso as at the portal; the body unchanged.
 async fn sync_dossiers(
     State(state): State<AppState>,
+    caller: Caller,
     params: Params,
     request: Request<Body>,
 ) -> (StatusCode, Json<SyncAnswer>) {
-    sync(state, params, request, RecordKind::Dossiers, "DongBoHoSoMC").await
+    let by = imports::Actor::of(&caller, "push");
+    sync(
+        state,
+        by,
+        params,
+        request,
+        RecordKind::Dossiers,
+        "DongBoHoSoMC",
+    )
+    .await
 }
 
 /// `POST /api/v1/sync/CapNhatTienDoHoSoMC`: processing steps, the body unchanged.
 async fn sync_steps(
     State(state): State<AppState>,
+    caller: Caller,
     params: Params,
     request: Request<Body>,
 ) -> (StatusCode, Json<SyncAnswer>) {
     sync(
         state,
+        imports::Actor::of(&caller, "push"),
         params,
         request,
         RecordKind::Steps,
@@ -734,17 +749,12 @@ async fn sync_steps(
 
 async fn sync(
     state: AppState,
+    by: imports::Actor,
     params: Params,
     request: Request<Body>,
     kind: RecordKind,
     service: &'static str,
 ) -> (StatusCode, Json<SyncAnswer>) {
-    if !state.allow_sync {
-        return sync_refusal(
-            StatusCode::FORBIDDEN,
-            "chưa bật nhận đồng bộ: khởi động chiso serve --allow-unauthenticated-sync".into(),
-        );
-    }
     let unit = params.get("MaDinhDanhDV").map(str::to_string);
     let bytes = match body_bytes(request).await {
         Ok(b) => b,
@@ -756,11 +766,8 @@ async fn sync(
         format: Some(chiso_ingest::Format::Json),
         bytes: bytes.to_vec(),
         unit,
-        arrived_at: Some(chiso_core::time::Instant::from_unix(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64),
-        )),
+        arrived_at: Some(access::now()),
+        by,
     };
     match state.run(move |ctx| imports::import(ctx, upload)).await {
         Ok(outcome) => {
@@ -822,9 +829,11 @@ struct WaitingDto {
 /// in any order and more than once; each dossier is the fold of its events.
 async fn events(
     State(state): State<AppState>,
+    caller: Caller,
     params: Params,
     request: Request<Body>,
 ) -> ApiResult<FeedDoc> {
+    let by = imports::Actor::of(&caller, "push");
     let name = params.get("name").unwrap_or("luong-su-kien").to_string();
     let bytes = body_bytes(request).await?;
     if chiso_ingest::is_steps_payload(&bytes) {
@@ -836,6 +845,7 @@ async fn events(
             bytes: bytes.to_vec(),
             unit: None,
             arrived_at: None,
+            by,
         };
         let outcome = state.run(move |ctx| imports::import(ctx, upload)).await?;
         let s = &outcome.summary;
@@ -860,6 +870,21 @@ async fn events(
                 let s = chiso_app::apply_feed(store, &name, feed)?;
                 ctx.metrics()
                     .import_rows("events", s.new + s.duplicates, s.rejected);
+                chiso_app::accounts::audit(
+                    &*store,
+                    access::now(),
+                    &by.who,
+                    &by.from,
+                    by.action,
+                    &format!(
+                        "kind=events file={} read={} new={} duplicates={} rejected={}",
+                        name.replace(' ', "_"),
+                        s.read,
+                        s.new,
+                        s.duplicates,
+                        s.rejected
+                    ),
+                )?;
                 let rejected = imports::quarantined_since(store, before, &name, "events")?
                     .into_iter()
                     .map(RejectedDto::from)

@@ -9,10 +9,10 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chiso_backend::BackendError as StoreError;
 use chiso_core::engine::EngineError;
 use chiso_core::period::NotJudgeable;
 use chiso_core::time::Date;
-use chiso_store::StoreError;
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,18 @@ pub enum Error {
     /// An upload larger than the server accepts.
     #[error("tệp tải lên quá lớn (tối đa {0} MB): chia nhỏ tệp hoặc dùng lệnh 'chiso import'")]
     PayloadTooLarge(usize),
+    /// A route that needs a signed-in user or a token, asked by the public.
+    #[error("cần đăng nhập (hoặc gửi token: Authorization: Bearer …) để dùng chức năng này")]
+    Unauthenticated,
+    /// A bearer token that is unknown or revoked.
+    #[error("token không hợp lệ hoặc đã bị thu hồi: tạo token mới bằng 'chiso token create'")]
+    BadToken,
+    /// Signed in, but the role or its units do not allow the action.
+    #[error("tài khoản của bạn không có quyền thực hiện chức năng này")]
+    Forbidden,
+    /// A state-changing request that did not come from this site.
+    #[error("yêu cầu thay đổi dữ liệu không xuất phát từ trang chiso này (kiểm tra chống giả mạo yêu cầu): mở lại trang rồi thử lại")]
+    CrossSite,
     /// No such page or API route.
     #[error("không có trang hoặc đường dẫn API này")]
     NotFound,
@@ -79,6 +91,10 @@ impl Error {
             Error::NotJudgeable(NotJudgeable::NoData { .. }) => "no_data",
             Error::UnreadableFile(_) => "unreadable_file",
             Error::PayloadTooLarge(_) => "payload_too_large",
+            Error::Unauthenticated => "unauthenticated",
+            Error::BadToken => "invalid_token",
+            Error::Forbidden => "forbidden",
+            Error::CrossSite => "cross_site_request",
             Error::NotFound => "not_found",
             Error::MethodNotAllowed => "method_not_allowed",
             Error::Internal(_) => "internal_error",
@@ -96,6 +112,8 @@ impl Error {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Unauthenticated | Error::BadToken => StatusCode::UNAUTHORIZED,
+            Error::Forbidden | Error::CrossSite => StatusCode::FORBIDDEN,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

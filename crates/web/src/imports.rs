@@ -5,8 +5,11 @@
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::http::StatusCode;
 use chiso_app::ImportSummary;
+use chiso_backend::Backend;
+use chiso_core::engine::IndexStore;
+use chiso_core::storage::QuarantinedRow;
+use chiso_core::storage::Storage;
 use chiso_ingest::{Format, RecordKind};
-use chiso_store::{QuarantinedRow, Store};
 
 use crate::error::Error;
 use crate::state::Ctx;
@@ -26,6 +29,40 @@ pub struct Upload {
     /// A synchronisation push arrived at this instant: the data is
     /// declared complete up to it (the as-of instant of the real-inputs issue).
     pub arrived_at: Option<chiso_core::time::Instant>,
+    /// Who sent it, for the audit log.
+    pub by: Actor,
+}
+
+/// Who sent an upload and how, as the audit log records it.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub who: String,
+    pub from: String,
+    /// `import` (a file) or `push` (a sync push, a feed event).
+    pub action: &'static str,
+    /// The unit subtrees whose records the sender may write (`None`: all).
+    pub roots: Option<Vec<String>>,
+}
+
+impl Actor {
+    pub fn of(caller: &crate::access::Caller, action: &'static str) -> Actor {
+        let policy = if action == "push" {
+            chiso_core::accounts::Action::Push
+        } else {
+            chiso_core::accounts::Action::Import
+        };
+        Actor {
+            who: caller.principal.actor(),
+            from: caller.from.clone(),
+            action,
+            // The unauthenticated sync pushes (a server option) write anywhere.
+            roots: if caller.principal.is_signed_in() {
+                caller.principal.roots(policy)
+            } else {
+                None
+            },
+        }
+    }
 }
 
 /// What an import did.
@@ -82,6 +119,8 @@ pub fn file_format(explicit: Option<&str>, name: &str) -> Result<Format, Error> 
 /// the rows are counted in the server's metrics (every upload and sync push
 /// of the server comes here).
 pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
+    let hash = chiso_core::accounts::content_hash(&upload.bytes);
+    let by = upload.by.clone();
     ctx.importing(|store| {
         let before = quarantine_mark(store)?;
         let options = chiso_app::read_options(&*store, upload.unit)?;
@@ -93,26 +132,53 @@ pub fn import(ctx: &Ctx<'_>, upload: Upload) -> Result<Outcome, Error> {
             &options,
         )
         .map_err(|e| Error::UnreadableFile(e.to_string()))?;
-        let summary = chiso_app::import(store, reader, |_, _| {})?;
+        let summary = match &by.roots {
+            None => chiso_app::import(store, reader, |_, _| {})?,
+            Some(roots) => {
+                let hierarchy = store.hierarchy()?;
+                let allows = |unit: &str| roots.iter().any(|r| hierarchy.within(r, unit));
+                chiso_app::import_within(
+                    store,
+                    reader,
+                    &chiso_app::Within::Units(&allows),
+                    |_, _| {},
+                )?
+            }
+        };
         ctx.metrics()
             .import_rows(&summary.kind, summary.accepted(), summary.rejected);
         if let Some(at) = upload.arrived_at.filter(|_| summary.accepted() > 0) {
             store.declare_as_of(at)?;
         }
         let rejected = quarantined_since(store, before, &summary.file, &summary.kind)?;
+        chiso_app::accounts::audit(
+            &*store,
+            crate::access::now(),
+            &by.who,
+            &by.from,
+            by.action,
+            &format!(
+                "kind={} file={} sha256={hash} read={} accepted={} rejected={}",
+                summary.kind,
+                summary.file.replace(' ', "_"),
+                summary.read,
+                summary.accepted(),
+                summary.rejected
+            ),
+        )?;
         Ok(Outcome { summary, rejected })
     })
 }
 
 /// The newest quarantine row's id, taken before an import so that its own
 /// rejections can be told apart afterwards.
-pub fn quarantine_mark(store: &Store) -> Result<i64, Error> {
+pub fn quarantine_mark(store: &Backend) -> Result<i64, Error> {
     Ok(store.quarantine()?.last().map_or(0, |r| r.id))
 }
 
 /// The rows one import (of `file`, `kind`) put in quarantine after `mark`.
 pub fn quarantined_since(
-    store: &Store,
+    store: &Backend,
     mark: i64,
     file: &str,
     kind: &str,
@@ -127,6 +193,8 @@ pub fn quarantined_since(
 /// The fields of a multipart upload: `kind`, optional `format`, and `file`.
 #[derive(Default)]
 pub struct Form {
+    /// The anti-forgery field of the page's form.
+    pub csrf: Option<String>,
     pub kind: Option<String>,
     pub format: Option<String>,
     pub file: Option<(String, Vec<u8>)>,
@@ -138,6 +206,7 @@ impl Form {
         while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
             match field.name().unwrap_or("") {
                 "kind" => form.kind = Some(field.text().await.map_err(multipart_error)?),
+                "csrf" => form.csrf = Some(field.text().await.map_err(multipart_error)?),
                 "format" => {
                     form.format = Some(field.text().await.map_err(multipart_error)?)
                         .filter(|f| !f.trim().is_empty())
@@ -158,7 +227,7 @@ impl Form {
     }
 
     /// The upload the form describes.
-    pub fn upload(self) -> Result<Upload, Error> {
+    pub fn upload(self, by: Actor) -> Result<Upload, Error> {
         let kind = record_kind(self.kind.as_deref())?;
         let (name, bytes) = self
             .file
@@ -174,6 +243,7 @@ impl Form {
             bytes,
             unit: None,
             arrived_at: None,
+            by,
         })
     }
 }

@@ -10,7 +10,9 @@
 //!   explain, reconcile, imports, health) and [`openapi`], the OpenAPI 3 document at
 //!   `/api/openapi.json`;
 //! - [`charts`]: inline SVG gauges, trend and bar charts;
-//! - [`state`]: the connection pool and the caches keyed by data version;
+//! - [`state`]: the store handles (on SQLite or PostgreSQL, through
+//!   `chiso_backend`) and the caches keyed by data version, which a
+//!   PostgreSQL change notification empties on every node;
 //! - [`ops`]: `/healthz`, `/readyz`, `/metrics` ([`metrics`]) and the
 //!   middleware that gives every request an id, a log line and its counts;
 //! - [`access`]: which units a request may see. Every handler that names a
@@ -21,7 +23,7 @@
 //!
 //! ```no_run
 //! # fn main() -> anyhow::Result<()> {
-//! let app = chiso_web::router("chiso.db".into())?; // an axum::Router, e.g. for tests
+//! let app = chiso_web::router("chiso.db")?; // an axum::Router, e.g. for tests
 //! # let _ = app; Ok(()) }
 //! ```
 
@@ -41,31 +43,52 @@ pub mod reconcile;
 pub mod routes;
 pub mod state;
 
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
 
 use anyhow::Context;
 
 /// The address served when no flag, variable or configuration file names one.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-/// The whole application on the database at `db` (created if missing), the
-/// sync pushes off.
-pub fn router(db: PathBuf) -> anyhow::Result<axum::Router> {
+/// The whole application on the database `db` names (a SQLite file, created
+/// if missing, or a PostgreSQL address), the sync pushes off.
+pub fn router(db: impl AsRef<OsStr>) -> anyhow::Result<axum::Router> {
     router_with(db, false)
 }
 
 /// The application; `allow_sync` turns on the unauthenticated sync pushes.
 /// Every request, operations routes included, goes through [`ops::observe`].
-pub fn router_with(db: PathBuf, allow_sync: bool) -> anyhow::Result<axum::Router> {
-    let state = state::AppState::open(&db)?.allowing_sync(allow_sync);
-    let app = routes::app(state.clone()).merge(ops::routes(state.clone()));
-    Ok(ops::observed(app, state))
+pub fn router_with(db: impl AsRef<OsStr>, allow_sync: bool) -> anyhow::Result<axum::Router> {
+    let db = db.as_ref().to_str().with_context(|| {
+        format!(
+            "tên cơ sở dữ liệu {} không phải UTF-8",
+            db.as_ref().to_string_lossy()
+        )
+    })?;
+    Ok(app(state::AppState::open(db)?.allowing_sync(allow_sync)))
 }
 
-/// Serves the dashboard and the API on the database at `db`, listening on
-/// `addr`, until Ctrl-C or SIGTERM (as systemd and docker stop a service).
-pub fn serve(db: &Path, addr: &str, allow_sync: bool) -> anyhow::Result<()> {
-    let app = router_with(db.to_path_buf(), allow_sync)?;
+/// The application on an open state.
+pub fn app(state: state::AppState) -> axum::Router {
+    let app = routes::app(state.clone())
+        .merge(ops::routes(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(access::secure_headers));
+    ops::observed(app, state)
+}
+
+/// Serves the dashboard and the API on the database `db` names (a SQLite
+/// file or a PostgreSQL address), listening on `addr`, until Ctrl-C or
+/// SIGTERM (as systemd and docker stop a service). Several servers may
+/// serve one PostgreSQL database: each drops its caches when any of them
+/// (or any `chiso import`) writes.
+pub fn serve(db: &str, addr: &str, allow_sync: bool) -> anyhow::Result<()> {
+    let state = state::AppState::open(db)?.allowing_sync(allow_sync);
+    let shown = state.db().to_string();
+    let app = app(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -78,15 +101,17 @@ pub fn serve(db: &Path, addr: &str, allow_sync: bool) -> anyhow::Result<()> {
             .local_addr()
             .context("không đọc được địa chỉ đang nghe")?;
         println!(
-            "Bảng điều khiển chỉ số phục vụ người dân, doanh nghiệp trên cơ sở dữ liệu {}",
-            db.display()
+            "Bảng điều khiển chỉ số phục vụ người dân, doanh nghiệp trên cơ sở dữ liệu {shown}"
         );
         println!("Mở http://{addr} trong trình duyệt (API: http://{addr}/api/v1, Ctrl-C để dừng)");
-        tracing::info!(%addr, db = %db.display(), allow_sync, "máy chủ bắt đầu nhận yêu cầu");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stopped())
-            .await
-            .context("máy chủ dừng do lỗi")?;
+        tracing::info!(%addr, db = %shown, allow_sync, "máy chủ bắt đầu nhận yêu cầu");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(stopped())
+        .await
+        .context("máy chủ dừng do lỗi")?;
         tracing::info!("máy chủ đã dừng");
         Ok(())
     })

@@ -14,7 +14,6 @@
 //!   request (method, matched route, status, latency).
 
 use std::hash::BuildHasher;
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::SystemTime;
@@ -25,7 +24,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chiso_store::SchemaState;
+use chiso_backend::Schema;
 use serde_json::json;
 use tracing::Instrument;
 
@@ -38,6 +37,9 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_REQUEST_ID: usize = 128;
 
 /// The operations routes on `state`.
+/// The operations routes (all `GET`).
+pub const ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics"];
+
 pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
@@ -64,45 +66,40 @@ fn not_ready(code: &str, reason: String) -> Response {
         .into_response()
 }
 
-/// The readiness of the database file at `db`, probed on a connection of
-/// its own.
-fn readiness(db: &Path) -> Response {
-    if !db.is_file() {
-        return not_ready(
-            "database_missing",
-            format!("không còn tệp cơ sở dữ liệu {}", db.display()),
-        );
-    }
-    match chiso_store::schema_state(db) {
-        Ok(SchemaState::Current { version }) => {
+/// The readiness of the database, probed on a handle of its own.
+fn readiness(state: &AppState) -> Response {
+    let db = state.db();
+    match state.schema() {
+        Ok(Schema::Current { version }) => {
             Json(json!({ "status": "ready", "schema_version": version })).into_response()
         }
-        Ok(SchemaState::Behind { found, expected }) => not_ready(
+        Ok(Schema::Behind { found, expected }) => not_ready(
             "schema_behind",
             format!(
-                "cơ sở dữ liệu {} có lược đồ phiên bản {found}, cũ hơn phiên bản {expected} \
-                 của chiso này: khởi động lại chiso để nâng cấp",
-                db.display()
+                "cơ sở dữ liệu {db} có lược đồ phiên bản {found}, cũ hơn phiên bản {expected} \
+                 của chiso này: chạy 'chiso migrate' (SQLite: khởi động lại chiso) để nâng cấp"
             ),
         ),
-        Ok(SchemaState::Ahead { found, expected }) => not_ready(
+        Ok(Schema::Ahead { found, expected }) => not_ready(
             "schema_ahead",
             format!(
-                "cơ sở dữ liệu {} có lược đồ phiên bản {found}, mới hơn phiên bản {expected} \
-                 của chiso này: hãy cập nhật chiso",
-                db.display()
+                "cơ sở dữ liệu {db} có lược đồ phiên bản {found}, mới hơn phiên bản {expected} \
+                 của chiso này: hãy cập nhật chiso"
             ),
+        ),
+        Ok(Schema::Missing) => not_ready(
+            "database_missing",
+            format!("không còn tệp cơ sở dữ liệu {db}"),
         ),
         Err(e) => not_ready(
             "database_unreachable",
-            format!("không đọc được cơ sở dữ liệu {}: {e}", db.display()),
+            format!("không đọc được cơ sở dữ liệu {db}: {e}"),
         ),
     }
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
-    let db = state.db().to_path_buf();
-    match tokio::task::spawn_blocking(move || readiness(&db)).await {
+    match tokio::task::spawn_blocking(move || readiness(&state)).await {
         Ok(response) => response,
         Err(e) => not_ready("probe_failed", format!("không kiểm tra được: {e}")),
     }

@@ -9,8 +9,8 @@ use axum::http::request::Parts;
 use chiso_core::period::Period;
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::UnitScore;
+use chiso_core::storage::Inventory;
 use chiso_core::time::{Date, Instant, Month};
-use chiso_store::Inventory;
 
 use crate::error::{Error, PageError};
 

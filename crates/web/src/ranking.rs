@@ -28,7 +28,7 @@ impl Section<'_> {
 }
 
 /// The sections of a sheet for a level, in the sheet's order (kind, parent, rank).
-pub fn sections<'a>(sheet: &'a ScoreSheet, scope: Scope, level: &Level) -> Vec<Section<'a>> {
+pub fn sections<'a>(sheet: &'a ScoreSheet, scope: &'a Scope, level: &Level) -> Vec<Section<'a>> {
     let mut out: Vec<Section<'a>> = Vec::new();
     for u in access::visible(scope, sheet).filter(|u| level.keep(u)) {
         match out.last_mut() {
@@ -65,7 +65,7 @@ pub fn sections<'a>(sheet: &'a ScoreSheet, scope: Scope, level: &Level) -> Vec<S
 /// Whether the sheet, as `scope` sees it, is the nation's: several provinces
 /// side by side at the top (each ranked among all of them, as the national
 /// portal ranks 34).
-pub fn is_national(sheet: &ScoreSheet, scope: Scope) -> bool {
+pub fn is_national(sheet: &ScoreSheet, scope: &Scope) -> bool {
     access::visible(scope, sheet)
         .filter(|u| u.kind == UnitKind::Province && u.parent.is_none())
         .nth(1)

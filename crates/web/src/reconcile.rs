@@ -5,6 +5,7 @@
 
 use chiso_core::period::Period;
 use chiso_core::reconcile::{self, Reconciliation};
+use chiso_core::storage::Storage;
 
 use crate::access::Scope;
 use crate::error::Error;
@@ -14,7 +15,7 @@ use crate::state::Ctx;
 /// given (a unit without published figures is unknown here).
 pub fn reconciliation(
     ctx: &Ctx<'_>,
-    scope: Scope,
+    scope: &Scope,
     period: &Period,
     unit: Option<&str>,
 ) -> Result<Reconciliation, Error> {

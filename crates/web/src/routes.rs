@@ -2,9 +2,9 @@
 //! assets, and the fallbacks that answer unknown routes and methods with a
 //! JSON error under `/api/` and an error page elsewhere.
 
-use axum::http::{header, Uri};
+use axum::http::{header, Method, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::error::{Error, PageError};
@@ -17,27 +17,69 @@ const CSS: &str = include_str!("assets/chiso.css");
 /// Sortable columns, unit search, period selector.
 const JS: &str = include_str!("assets/chiso.js");
 
-/// Every route of the dashboard and the API on `state`.
-pub fn app(state: AppState) -> Router {
-    let mut router = Router::new()
-        .route("/", get(pages::overview::page))
-        .route("/units/{code}", get(pages::unit::page))
-        .route("/units/{code}/explain.csv", get(pages::unit::csv))
-        .route("/criteria/{id}", get(pages::criterion::page))
-        .route("/methodology", get(pages::methodology::page))
-        .route("/reconcile", get(pages::reconcile::page))
-        .route("/reports/download", get(pages::reports::download))
-        .route(
+/// One route of the pages: its path, the methods it takes and its handlers.
+pub struct PageRoute {
+    pub path: &'static str,
+    pub methods: &'static [Method],
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Every page route (the API's are [`crate::api::routes`], the operations'
+/// [`crate::ops::ROUTES`]). Each must have a line in the access policy
+/// (`access::POLICY`): a test enumerates these lists against it.
+pub fn pages() -> Vec<PageRoute> {
+    let route = |path, methods, handler| PageRoute {
+        path,
+        methods,
+        handler,
+    };
+    const GET: &[Method] = &[Method::GET];
+    const POST: &[Method] = &[Method::POST];
+    const BOTH: &[Method] = &[Method::GET, Method::POST];
+    vec![
+        route("/", GET, get(pages::overview::page)),
+        route("/units/{code}", GET, get(pages::unit::page)),
+        route("/units/{code}/explain.csv", GET, get(pages::unit::csv)),
+        route("/criteria/{id}", GET, get(pages::criterion::page)),
+        route("/methodology", GET, get(pages::methodology::page)),
+        route("/reconcile", GET, get(pages::reconcile::page)),
+        route("/reports/download", GET, get(pages::reports::download)),
+        route(
             "/import",
+            BOTH,
             get(pages::import::form).post(pages::import::upload).layer(
                 axum::extract::DefaultBodyLimit::max(crate::imports::UPLOAD_LIMIT),
             ),
-        )
-        .route("/assets/{file}", get(asset))
-        .route(
+        ),
+        route(
+            "/signin",
+            BOTH,
+            get(pages::account::form).post(pages::account::sign_in),
+        ),
+        route("/signout", POST, post(pages::account::sign_out)),
+        route("/account", GET, get(pages::account::page)),
+        route(
+            "/account/password",
+            POST,
+            post(pages::account::change_password),
+        ),
+        route("/audit", GET, get(pages::account::audit)),
+        route("/audit.csv", GET, get(pages::account::audit_csv)),
+        route("/assets/{file}", GET, get(asset)),
+        route(
             "/favicon.ico",
+            GET,
             get(|| async { ([(header::CONTENT_TYPE, "image/svg+xml")], pages::EMBLEM) }),
-        );
+        ),
+    ]
+}
+
+/// Every route of the dashboard and the API on `state`.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new();
+    for route in pages() {
+        router = router.route(route.path, route.handler);
+    }
     for route in crate::api::routes() {
         router = router.route(route.path, route.handler);
     }

@@ -1,36 +1,41 @@
-//! Shared state: a small pool of SQLite connections, the data version and
-//! the caches of computed results.
+//! Shared state: a small pool of store handles (SQLite connections, or
+//! handles on one PostgreSQL connection pool), the data version and the
+//! caches of computed results.
 //!
-//! `rusqlite::Connection` is `Send` but not `Sync`, so every piece of work
-//! that touches the database runs on a blocking thread ([`AppState::run`])
-//! with a [`chiso_store::Store`] taken from the pool for the duration of the
-//! request.
+//! Every piece of work that touches the database runs on a blocking thread
+//! ([`AppState::run`]) with a [`Backend`] handle taken from the pool for the
+//! duration of the request.
 //!
 //! Score sheets, explanations, the methodology set and the inventory are
-//! cached in memory, keyed by the data version: `PRAGMA data_version` read on
-//! a connection kept for that purpose only, which changes whenever any other
-//! connection (an upload here, `chiso import` in another process) commits.
-//! A new version empties the caches, so a result is never served for data it
-//! was not computed from. Finished response bodies of the read-only routes
+//! cached in memory, keyed by the data version ([`DataVersion`]): on SQLite,
+//! `PRAGMA data_version` read on a connection kept for that purpose only,
+//! which changes whenever any other connection (an upload here, `chiso
+//! import` in another process) commits; on PostgreSQL, the version every
+//! write announces with `NOTIFY` (any node, any process), kept by a thread
+//! that listens, so a request asks the database nothing to know its cache is
+//! fresh. A new version empties the caches, so a result is never served for
+//! data it was not computed from. Finished response bodies of the read-only routes
 //! are kept the same way ([`AppState::memo`]): a repeated request costs a
 //! version check and a map lookup on the async thread. Every lookup of the
 //! sheet, explanation and response caches is counted ([`Metrics::cache`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::body::Bytes;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chiso_backend::Backend;
 use chiso_core::engine::{self, Explanation};
 use chiso_core::methodology::MethodologySet;
 use chiso_core::period::Period;
 use chiso_core::scoring::ScoreSheet;
+use chiso_core::storage::{Inventory, Storage};
 use chiso_core::time::Instant;
-use chiso_store::{Inventory, Store};
 
 use crate::error::Error;
 use crate::metrics::{CacheKind, Metrics};
@@ -56,10 +61,13 @@ pub struct AppState {
 }
 
 struct Shared {
-    db: PathBuf,
-    pool: Mutex<Vec<Store>>,
-    /// Watches the data version (`Storage::data_version`); never writes.
-    watcher: Mutex<Store>,
+    /// The database as messages name it (a path, or an address without
+    /// its password).
+    db: String,
+    /// The handle new handles are made from.
+    origin: Mutex<Backend>,
+    pool: Mutex<Vec<Backend>>,
+    version: DataVersion,
     cache: Mutex<Cache>,
     /// Held while a score sheet is computed, so concurrent requests for the
     /// same uncached period wait for one computation instead of repeating it.
@@ -136,16 +144,90 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// How the server knows the data changed.
+#[allow(clippy::large_enum_variant)] // one per server
+enum DataVersion {
+    /// Asked of a connection kept for it (SQLite: a local read, no I/O).
+    Polled(Mutex<Backend>),
+    /// Set by a thread listening to the database's change notifications
+    /// (PostgreSQL): reading it costs an atomic load.
+    Notified(Arc<AtomicU64>),
+}
+
+impl DataVersion {
+    fn watch(backend: &Backend) -> anyhow::Result<DataVersion> {
+        let Some(listener) = backend.listen()? else {
+            return Ok(DataVersion::Polled(Mutex::new(backend.handle()?)));
+        };
+        let version = Arc::new(AtomicU64::new(backend.data_version()?));
+        let reader = backend.handle()?;
+        let shared = version.clone();
+        std::thread::Builder::new()
+            .name("chiso-changes".into())
+            .spawn(move || listen(listener, reader, &shared))
+            .context("không khởi động được luồng nhận thông báo thay đổi dữ liệu")?;
+        Ok(DataVersion::Notified(version))
+    }
+
+    fn get(&self) -> Result<i64, Error> {
+        match self {
+            DataVersion::Polled(watcher) => Ok(lock(watcher).data_version()? as i64),
+            DataVersion::Notified(version) => Ok(version.load(Ordering::Acquire) as i64),
+        }
+    }
+}
+
+/// Keeps `version` at the database's data version until the process ends:
+/// each notification sets it; a lost connection is replaced, and the
+/// version read again (notifications may have been missed meanwhile).
+fn listen(mut listener: chiso_backend::ChangeListener, reader: Backend, version: &AtomicU64) {
+    loop {
+        match listener.wait(Duration::from_secs(60)) {
+            Ok(Some(v)) => {
+                version.fetch_max(v, Ordering::AcqRel);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "mất kết nối nhận thông báo thay đổi dữ liệu; kết nối lại");
+                loop {
+                    std::thread::sleep(Duration::from_secs(1));
+                    let again = reader.listen().map_err(anyhow::Error::from).and_then(|l| {
+                        let l = l.context("cơ sở dữ liệu không còn gửi thông báo")?;
+                        Ok((l, reader.data_version()?))
+                    });
+                    match again {
+                        Ok((l, v)) => {
+                            listener = l;
+                            // Writes missed meanwhile raised it.
+                            version.fetch_max(v, Ordering::AcqRel);
+                            break;
+                        }
+                        Err(e) => tracing::warn!(error = %e, "chưa kết nối lại được"),
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl AppState {
-    /// Opens (creating if needed) the database at `db`.
-    pub fn open(db: &Path) -> anyhow::Result<AppState> {
-        let watcher = Store::open(db)
-            .with_context(|| format!("không mở được cơ sở dữ liệu {}", db.display()))?;
+    /// Opens the database `db` names: a SQLite file (created if needed) or
+    /// a PostgreSQL address.
+    pub fn open(db: &str) -> anyhow::Result<AppState> {
+        let backend =
+            Backend::open(db).with_context(|| format!("không mở được cơ sở dữ liệu {db}"))?;
+        AppState::on(backend)
+    }
+
+    /// The state serving an open backend.
+    pub fn on(backend: Backend) -> anyhow::Result<AppState> {
+        let version = DataVersion::watch(&backend)?;
         Ok(AppState {
             shared: Arc::new(Shared {
-                db: db.to_path_buf(),
+                db: backend.name().to_string(),
+                origin: Mutex::new(backend),
                 pool: Mutex::new(Vec::new()),
-                watcher: Mutex::new(watcher),
+                version,
                 cache: Mutex::new(Cache::default()),
                 scoring: Mutex::new(()),
                 explaining: Mutex::new(()),
@@ -164,9 +246,15 @@ impl AppState {
         self
     }
 
-    /// The database file this state serves.
-    pub fn db(&self) -> &Path {
+    /// The database this state serves, as messages name it.
+    pub fn db(&self) -> &str {
         &self.shared.db
+    }
+
+    /// Where the database's schema stands (a readiness probe: it opens
+    /// nothing, so a deleted SQLite file is not created again).
+    pub fn schema(&self) -> Result<chiso_backend::Schema, Error> {
+        Ok(lock(&self.shared.origin).schema()?)
     }
 
     /// The server's counters.
@@ -239,14 +327,18 @@ impl AppState {
 }
 
 impl Shared {
-    fn checkout(&self) -> Result<Store, Error> {
+    fn handle(&self) -> Result<Backend, Error> {
+        Ok(lock(&self.origin).handle()?)
+    }
+
+    fn checkout(&self) -> Result<Backend, Error> {
         if let Some(store) = lock(&self.pool).pop() {
             return Ok(store);
         }
-        Store::open(&self.db).map_err(Error::from)
+        self.handle()
     }
 
-    fn checkin(&self, store: Store) {
+    fn checkin(&self, store: Backend) {
         let mut pool = lock(&self.pool);
         if pool.len() < POOL_SIZE {
             pool.push(store);
@@ -254,21 +346,19 @@ impl Shared {
     }
 
     fn data_version(&self) -> Result<i64, Error> {
-        let watcher = lock(&self.watcher);
-        let version = chiso_core::storage::Storage::data_version(&*watcher)?;
-        Ok(version as i64)
+        self.version.get()
     }
 }
 
 /// What a piece of work sees: a store and the caches for one data version.
 pub struct Ctx<'a> {
     shared: &'a Shared,
-    store: &'a Store,
+    store: &'a Backend,
     version: i64,
 }
 
 impl Ctx<'_> {
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &Backend {
         self.store
     }
 
@@ -277,7 +367,7 @@ impl Ctx<'_> {
         &self.shared.metrics
     }
 
-    /// The data's as-of instant ([`Store::as_of`], one pass over the
+    /// The data's as-of instant ([`Storage::as_of`], one pass over the
     /// records), read once per data version.
     pub fn as_of(&self) -> Result<Option<Instant>, Error> {
         if let Some(at) = self.cache().as_of {
@@ -349,10 +439,10 @@ impl Ctx<'_> {
     /// no other upload runs, then drops every cached result.
     pub fn importing<T>(
         &self,
-        work: impl FnOnce(&mut Store) -> Result<T, Error>,
+        work: impl FnOnce(&mut Backend) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let _one_at_a_time = lock(&self.shared.importing);
-        let mut store = Store::open(&self.shared.db)?;
+        let mut store = self.shared.handle()?;
         let result = work(&mut store);
         *self.cache() = Cache::default();
         result

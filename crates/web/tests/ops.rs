@@ -19,6 +19,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod common;
+
 fn setup() -> (tempfile::TempDir, std::path::PathBuf, Router) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("ops.db");
@@ -37,7 +39,7 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf, Router) {
         chiso_app::import(&mut store, reader, |_, _| {}).expect("import");
     }
     drop(store);
-    let app = chiso_web::router(db.clone()).expect("router");
+    let app = common::as_admin(&db, chiso_web::router(db.clone()).expect("router"));
     (dir, db, app)
 }
 

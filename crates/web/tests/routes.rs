@@ -22,6 +22,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod common;
+
 // ---------------------------------------------------------------- fixture
 
 fn unit(code: &str, name: &str, parent: Option<&str>, kind: UnitKind) -> Unit {
@@ -189,7 +191,7 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("web.db");
     load(&mut Store::open(&db).expect("store"));
-    let app = chiso_web::router(db.clone()).expect("router");
+    let app = common::as_admin(&db, chiso_web::router(db.clone()).expect("router"));
     Fixture { _dir: dir, db, app }
 }
 

@@ -13,6 +13,8 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+mod common;
+
 fn setup(allow: bool) -> (tempfile::TempDir, std::path::PathBuf, Router) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("sync.db");
@@ -142,10 +144,28 @@ async fn unit_by_parameter_rejections_and_refusals() {
     let (status, answer) = post(&app, "/api/v1/sync/DongBoHoSoMC", &json!("not an envelope")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
 
-    let (_dir2, _db2, closed) = setup(false);
+    // Without --allow-unauthenticated-sync, a push needs a token.
+    let (_dir2, db2, closed) = setup(false);
     let (status, answer) = post(&closed, "/api/v1/sync/DongBoHoSoMC", &dossiers()).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(answer["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("--allow-unauthenticated-sync")));
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+    assert_eq!(answer["error"]["code"], "unauthenticated");
+    let viewer = common::as_token(common::token(&db2, "viewer@000.22.20.H53"), closed.clone());
+    let (status, answer) = post(&viewer, "/api/v1/sync/DongBoHoSoMC", &dossiers()).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a viewer may not push: {answer}"
+    );
+    let officer = common::as_token(common::token(&db2, "officer@000.22.20.H53"), closed.clone());
+    let (status, answer) = post(&officer, "/api/v1/sync/DongBoHoSoMC", &dossiers()).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["error_code"], "0", "{answer}");
+    let (status, answer) = post(
+        &common::as_token("chiso_forged".into(), closed),
+        "/api/v1/sync/DongBoHoSoMC",
+        &dossiers(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer["error"]["code"], "invalid_token");
 }

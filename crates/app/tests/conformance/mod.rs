@@ -470,4 +470,112 @@ where
     feed_order_and_duplicates(&make, &p);
     steps_in_any_order(&make, &p);
     targets_kept_and_replaced(make(), &p);
+    accounts_sessions_tokens_and_audit(make());
+}
+
+/// Users, sessions, tokens and the audit log read back as written, on
+/// every backend; the chain verifies.
+fn accounts_sessions_tokens_and_audit<S: Storage>(store: S)
+where
+    S::Error: std::fmt::Debug,
+{
+    use chiso_app::accounts;
+    use chiso_core::accounts::{Grant, Principal};
+    let at = |s: i64| chiso_core::time::Instant::from_unix(1_780_000_000 + s);
+    let grants = vec![
+        Grant::parse("officer@000.00.01.H99").expect("grant"),
+        Grant::parse("viewer").expect("grant"),
+    ];
+    let user = accounts::add_user(
+        &store,
+        "can.bo",
+        "Cán bộ Một",
+        "mat-khau-dai-du",
+        grants,
+        at(0),
+    )
+    .expect("add");
+    assert!(user.id > 0);
+    assert_eq!(store.user("can.bo").expect("read"), Some(user.clone()));
+    assert_eq!(store.user_by_id(user.id).expect("read"), Some(user.clone()));
+    assert!(matches!(
+        accounts::add_user(&store, "can.bo", "x", "mat-khau-dai-du", vec![], at(0)),
+        Err(accounts::AccountError::LoginTaken(_))
+    ));
+    let second = accounts::add_user(
+        &store,
+        "quan.tri",
+        "Quản trị",
+        "mat-khau-dai-du",
+        vec![Grant::parse("admin").expect("grant")],
+        at(1),
+    )
+    .expect("add");
+    assert_ne!(second.id, user.id);
+    assert_eq!(
+        store
+            .users()
+            .expect("list")
+            .iter()
+            .map(|u| u.login.as_str())
+            .collect::<Vec<_>>(),
+        ["can.bo", "quan.tri"]
+    );
+    // Failures and lockout are kept.
+    for i in 0..5 {
+        let _ = accounts::sign_in(&store, "can.bo", "sai mat khau", at(10 + i));
+    }
+    let locked = store.user("can.bo").expect("read").expect("user");
+    assert_eq!(locked.failures, 5);
+    assert_eq!(locked.locked_until, Some(at(14 + 60)));
+    let signed = accounts::sign_in(&store, "can.bo", "mat-khau-dai-du", at(200)).expect("sign in");
+    let (principal, session, _) = accounts::session_user(&store, &signed.secret, at(300))
+        .expect("read")
+        .expect("session");
+    assert_eq!(session, signed.session);
+    assert!(matches!(principal, Principal::User { ref login, .. } if login == "can.bo"));
+    accounts::set_password(&store, "can.bo", "mat-khau-moi-dai", false).expect("change");
+    assert!(
+        accounts::session_user(&store, &signed.secret, at(301))
+            .expect("read")
+            .is_none(),
+        "a new password ends the sessions"
+    );
+
+    let (secret, token) = accounts::create_token(
+        &store,
+        "một cửa",
+        Grant::parse("officer@000.00.01.H99").expect("grant"),
+        "quan.tri",
+        at(400),
+    )
+    .expect("token");
+    assert_eq!(store.tokens().expect("list"), vec![token.clone()]);
+    assert!(accounts::token_principal(&store, &secret, at(500))
+        .expect("read")
+        .is_some());
+    accounts::revoke_token(&store, token.id, at(600)).expect("revoke");
+    assert!(accounts::token_principal(&store, &secret, at(700))
+        .expect("read")
+        .is_none());
+    assert_eq!(store.tokens().expect("list")[0].revoked_at, Some(at(600)));
+
+    for i in 0..7 {
+        accounts::audit(
+            &store,
+            at(800 + i),
+            "quan.tri",
+            "127.0.0.1",
+            "import",
+            &format!("file=f{i}.csv"),
+        )
+        .expect("append");
+    }
+    let log = store.audit(0, 100).expect("read");
+    assert_eq!(log.len(), 7);
+    assert_eq!(store.audit(5, 100).expect("read").len(), 2);
+    assert!(matches!(
+        accounts::verify_audit(&store),
+        accounts::Verified::Intact(7)
+    ));
 }

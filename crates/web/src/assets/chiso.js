@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  // The print button (the Content-Security-Policy allows no inline handler).
+  document.addEventListener("click", function (e) {
+    if (e.target && e.target.closest && e.target.closest("button.print")) window.print();
+  });
+
   // Sort a table's body by a column: numbers by data-v, text by content.
   function sortBy(th) {
     var table = th.closest("table");

@@ -23,15 +23,15 @@ pub async fn page(
     Segment(id): Segment,
     params: Params,
 ) -> Result<Memo, PageError> {
-    let key = access::cache_key(scope, &uri);
+    let key = access::cache_key(&scope, &uri);
     Ok(state
         .memo(key, move |ctx| {
-            render(ctx, scope, &id, &params).map(Memo::html)
+            render(ctx, &scope, &id, &params).map(Memo::html)
         })
         .await?)
 }
 
-fn render(ctx: &Ctx<'_>, scope: Scope, id: &str, params: &Params) -> Result<Html<String>, Error> {
+fn render(ctx: &Ctx<'_>, scope: &Scope, id: &str, params: &Params) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
     let period = params.period(&inventory)?;
     let level = params.level()?;

@@ -5,27 +5,37 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use chiso_core::format;
+use chiso_core::storage::Inventory;
 use chiso_ingest::RecordKind;
-use chiso_store::Inventory;
 
+use crate::access::Caller;
 use crate::error::{Error, PageError};
 use crate::html::{esc, put};
 use crate::imports::{self, Outcome};
 use crate::pages::{self, Nav};
 use crate::state::AppState;
 
-pub async fn form(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn form(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, PageError> {
     let inventory = state.run(|ctx| ctx.inventory()).await?;
-    Ok(render(&inventory, None, None))
+    Ok(render(&inventory, caller.csrf(), None, None))
 }
 
 pub async fn upload(
     State(state): State<AppState>,
+    caller: Caller,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Html<String>), PageError> {
+    let by = imports::Actor::of(&caller, "import");
     let result = match multipart {
-        Ok(m) => match imports::Form::read(m).await.and_then(imports::Form::upload) {
-            Ok(upload) => state.run(move |ctx| imports::import(ctx, upload)).await,
+        Ok(m) => match imports::Form::read(m).await {
+            Ok(form) if !caller.csrf_matches(form.csrf.as_deref()) => Err(Error::CrossSite),
+            Ok(form) => match form.upload(by) {
+                Ok(upload) => state.run(move |ctx| imports::import(ctx, upload)).await,
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         },
         Err(_) => Err(Error::parameter(
@@ -35,9 +45,15 @@ pub async fn upload(
     };
     let inventory = state.run(|ctx| ctx.inventory()).await?;
     Ok(match result {
-        Ok(outcome) => (StatusCode::OK, render(&inventory, Some(&outcome), None)),
+        Ok(outcome) => (
+            StatusCode::OK,
+            render(&inventory, caller.csrf(), Some(&outcome), None),
+        ),
         Err(Error::Internal(e)) => return Err(PageError(Error::Internal(e))),
-        Err(e) => (e.status(), render(&inventory, None, Some(&e))),
+        Err(e) => (
+            e.status(),
+            render(&inventory, caller.csrf(), None, Some(&e)),
+        ),
     })
 }
 
@@ -50,7 +66,12 @@ const KINDS: &[(RecordKind, &str)] = &[
     (RecordKind::Counts, "Số liệu tháng của đơn vị (counts)"),
 ];
 
-fn render(inventory: &Inventory, outcome: Option<&Outcome>, error: Option<&Error>) -> Html<String> {
+fn render(
+    inventory: &Inventory,
+    csrf: &str,
+    outcome: Option<&Outcome>,
+    error: Option<&Error>,
+) -> Html<String> {
     let mut body = String::from("<h1>Nhập dữ liệu</h1>");
     body.push_str(
         "<p class=\"sub\">Tải lên tệp CSV (UTF-8), Excel .xlsx hoặc JSON Lines xuất từ Hệ thống \
@@ -68,9 +89,12 @@ fn render(inventory: &Inventory, outcome: Option<&Outcome>, error: Option<&Error
     if let Some(o) = outcome {
         result(&mut body, o);
     }
-    body.push_str(
+    put!(
+        &mut body,
         "<form class=\"upload\" method=\"post\" action=\"/import\" \
-         enctype=\"multipart/form-data\"><label>Loại dữ liệu<select name=\"kind\" required>",
+         enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" \
+         value=\"{}\"><label>Loại dữ liệu<select name=\"kind\" required>",
+        esc(csrf)
     );
     for (kind, label) in KINDS {
         let selected = if *kind == RecordKind::Dossiers {

@@ -21,7 +21,7 @@ pub async fn page(
     uri: Uri,
     params: Params,
 ) -> Result<Memo, PageError> {
-    let key = access::cache_key(scope, &uri);
+    let key = access::cache_key(&scope, &uri);
     Ok(state
         .memo(key, move |ctx| render(ctx, &params).map(Memo::html))
         .await?)

@@ -2,6 +2,7 @@
 //! (banner, navigation, freshness line), the period and level selector, and
 //! one module per page.
 
+pub mod account;
 pub mod criterion;
 pub mod import;
 pub mod methodology;
@@ -16,8 +17,8 @@ use chiso_core::methodology::Expr;
 use chiso_core::period::{self, Period, PeriodKind};
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::ScoreSheet;
+use chiso_core::storage::Inventory;
 use chiso_core::time::Instant;
-use chiso_store::Inventory;
 
 use crate::error::Error;
 use crate::html::{esc, put};
@@ -72,7 +73,10 @@ pub fn frame(title: &str, nav: Nav, inventory: Option<&Inventory>, body: &str) -
         };
         put!(&mut out, "<a href=\"{href}\"{class}>{label}</a>");
     }
-    out.push_str("<a href=\"/api/openapi.json\" class=\"api\">API</a></div></nav>");
+    out.push_str(
+        "<a href=\"/account\" class=\"account\">Tài khoản</a><a href=\"/api/openapi.json\" \
+         class=\"api\">API</a></div></nav>",
+    );
     out.push_str("<div class=\"freshness\"><div class=\"wrap\">");
     out.push_str(&freshness(inventory));
     out.push_str("</div></div><main class=\"wrap\">");
@@ -301,8 +305,8 @@ impl Selector<'_> {
             f.push_str("</select></label>");
         }
         f.push_str(
-            "<button type=\"submit\">Xem</button><button type=\"button\" class=\"print\" \
-             onclick=\"window.print()\">In / lưu PDF</button></form>",
+            "<button type=\"submit\">Xem</button><button type=\"button\" class=\"print\">In / \
+             lưu PDF</button></form>",
         );
         f
     }

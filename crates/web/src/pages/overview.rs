@@ -12,7 +12,7 @@ use axum::response::Html;
 use chiso_core::methodology::Methodology;
 use chiso_core::period::NotJudgeable;
 use chiso_core::records::UnitKind;
-use chiso_store::Inventory;
+use chiso_core::storage::Inventory;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};
@@ -28,9 +28,9 @@ pub async fn page(
     uri: Uri,
     params: Params,
 ) -> Result<Memo, PageError> {
-    let key = access::cache_key(scope, &uri);
+    let key = access::cache_key(&scope, &uri);
     Ok(state
-        .memo(key, move |ctx| render(ctx, scope, &params).map(Memo::html))
+        .memo(key, move |ctx| render(ctx, &scope, &params).map(Memo::html))
         .await?)
 }
 
@@ -47,7 +47,7 @@ fn no_data(inventory: &Inventory) -> Html<String> {
     )
 }
 
-fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, Error> {
+fn render(ctx: &Ctx<'_>, scope: &Scope, params: &Params) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
     let period = params.period(&inventory)?;
     let level = params.level()?;

@@ -9,6 +9,7 @@ use axum::http::Uri;
 use axum::response::Html;
 use chiso_core::format;
 use chiso_core::reconcile::{Reconciliation, UnitGap, PORTAL_TOTAL};
+use chiso_core::storage::Storage;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};
@@ -23,9 +24,9 @@ pub async fn page(
     uri: Uri,
     params: Params,
 ) -> Result<Memo, PageError> {
-    let key = access::cache_key(scope, &uri);
+    let key = access::cache_key(&scope, &uri);
     Ok(state
-        .memo(key, move |ctx| render(ctx, scope, &params).map(Memo::html))
+        .memo(key, move |ctx| render(ctx, &scope, &params).map(Memo::html))
         .await?)
 }
 
@@ -34,7 +35,7 @@ fn difference(d: Option<f64>) -> String {
     format::or_dash(d, format::signed)
 }
 
-fn render(ctx: &Ctx<'_>, scope: Scope, params: &Params) -> Result<Html<String>, Error> {
+fn render(ctx: &Ctx<'_>, scope: &Scope, params: &Params) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
     let period = params.period(&inventory)?;
     let rec = crate::reconcile::reconciliation(ctx, scope, &period, params.get("unit"))?;

@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chiso_app::report::ReportFailure;
+use chiso_backend::BackendError as StoreError;
 use chiso_core::records::UnitKind;
 use chiso_core::scoring::UnitLookupError;
 use chiso_report::{Format, ReportError, ReportRequest};
-use chiso_store::StoreError;
 
 use crate::access::{self, Scope};
 use crate::error::{Error, PageError};
@@ -72,7 +72,7 @@ pub async fn download(
             }
             if let Some(code) = params.get("unit").filter(|c| !c.is_empty()) {
                 let sheet = ctx.sheet(&period)?;
-                request.unit = Some(access::resolve_unit(scope, &sheet, code)?.code.clone());
+                request.unit = Some(access::resolve_unit(&scope, &sheet, code)?.code.clone());
             }
             let report = chiso_app::report::build(ctx.store(), &request)?;
             let bytes = chiso_report::render(&report, format)?;

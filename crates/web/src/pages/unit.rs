@@ -37,12 +37,17 @@ pub async fn page(
     Segment(code): Segment,
     params: Params,
 ) -> Result<Memo, PageError> {
-    let key = access::cache_key(scope, &uri);
-    let render = move |ctx: &Ctx<'_>| render(ctx, scope, &code, &params).map(Memo::html);
+    let key = access::cache_key(&scope, &uri);
+    let render = move |ctx: &Ctx<'_>| render(ctx, &scope, &code, &params).map(Memo::html);
     Ok(state.memo(key, render).await?)
 }
 
-fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Html<String>, Error> {
+fn render(
+    ctx: &Ctx<'_>,
+    scope: &Scope,
+    code: &str,
+    params: &Params,
+) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
     let period = params.period(&inventory)?;
     let sheet = ctx.sheet(&period)?;
@@ -133,7 +138,13 @@ fn render(ctx: &Ctx<'_>, scope: Scope, code: &str, params: &Params) -> Result<Ht
         m,
         peers.map(|p| (p.peers_average, p.group_averages.as_slice())),
     );
-    if let Some(criterion) = selected {
+    if selected.is_some() && !scope.sees_dossiers(&sheet, &u.code) {
+        body.push_str(
+            "<section class=\"explain\"><h2>Hồ sơ làm mất điểm</h2><p class=\"note\">Danh sách \
+             hồ sơ chỉ dành cho cán bộ của đơn vị và cấp trên: <a href=\"/signin\">đăng nhập</a> \
+             để xem.</p></section>",
+        );
+    } else if let Some(criterion) = selected {
         let paging = params.paging(PER_PAGE)?;
         let e = ctx.explanation(&period, &u.code, &criterion)?;
         // The processing steps (quá trình xử lý) of the dossiers on this page.
@@ -230,7 +241,7 @@ fn summary(body: &mut String, u: &UnitScore, m: &Methodology, sheet: &ScoreSheet
 fn children(
     body: &mut String,
     sheet: &ScoreSheet,
-    scope: Scope,
+    scope: &Scope,
     u: &UnitScore,
     m: &Methodology,
     query: &str,
@@ -692,7 +703,7 @@ pub async fn csv(
                 .get("criterion")
                 .ok_or_else(|| Error::parameter("criterion", "cần mã chỉ số, ví dụ 2.1"))?;
             let sheet = ctx.sheet(&period)?;
-            let u = access::resolve_unit(scope, &sheet, &code)?;
+            let u = access::resolve_dossier_unit(&scope, &sheet, &code)?;
             let e = ctx.explanation(&period, &u.code, criterion)?;
             let header = [
                 "record",
