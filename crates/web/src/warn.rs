@@ -143,3 +143,80 @@ pub async fn what_if(
         })
         .await
 }
+
+/// Rows the unit page shows of the early warning.
+const PAGE_ROWS: usize = 5;
+
+/// The unit page's section "Sắp trễ hạn": for a month the data stops
+/// inside, and a caller who may read the unit's dossiers, the dossiers
+/// becoming late within two working days, who holds them, and the points
+/// at risk. Nothing otherwise.
+pub fn section(
+    out: &mut String,
+    ctx: &Ctx<'_>,
+    scope: &Scope,
+    sheet: &chiso_core::scoring::ScoreSheet,
+    unit_code: &str,
+) -> Result<(), Error> {
+    use crate::html::{esc, put, url_component};
+    use chiso_core::format::{self, or_dash};
+    if sheet.as_of.is_none() || !scope.sees_dossiers(sheet, unit_code) {
+        return Ok(());
+    }
+    let risk = match chiso_app::ahead::watch(ctx.store(), unit_code, DEFAULT_HORIZON_DAYS, None) {
+        Ok(r) => r,
+        Err(AheadError::NotScored(_)) => return Ok(()),
+        Err(e) => return Err(ahead(e)),
+    };
+    put!(
+        out,
+        "<section><h2>Sắp trễ hạn</h2><p>{} hồ sơ trễ hạn nếu chưa giải quyết \
+         trong {} ngày làm việc tới (đến hết {}); nếu tất cả trễ hạn, tháng này mất <strong>{}</strong> \
+         điểm tổng ({} điểm chỉ số 2.1). {} hồ sơ đang chờ bổ sung.</p>",
+        format::integer(risk.dossiers.len() as i64),
+        risk.horizon_days,
+        risk.horizon_end.vn(),
+        format::points(risk.points_total),
+        format::points(risk.points_timeliness),
+        format::integer(risk.waiting.len() as i64)
+    );
+    if !risk.dossiers.is_empty() {
+        out.push_str(
+            "<div class=\"scroll\"><table class=\"grid\"><thead><tr><th>Hồ sơ</th><th>Thủ tục</th>\
+             <th>Trễ hạn từ</th><th>Người xử lý</th><th class=\"num\">Mất điểm</th></tr></thead><tbody>",
+        );
+        for d in risk.dossiers.iter().take(PAGE_ROWS) {
+            let who = d.holder.as_ref().map_or("-".to_string(), |h| {
+                [h.officer.as_str(), h.department.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+            put!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(&d.id),
+                esc(d.procedure_name.as_deref().unwrap_or(&d.procedure_code)),
+                esc(&d.late_at.vn()),
+                esc(&who),
+                if d.this_month {
+                    format::points(d.points_total)
+                } else {
+                    "0 (tháng sau)".to_string()
+                }
+            );
+        }
+        out.push_str("</tbody></table></div>");
+    }
+    put!(
+        out,
+        "<p class=\"sub\">Tổng điểm hiện tại {}. Danh sách đầy đủ: <a \
+         href=\"/api/v1/units/{}/at-risk\">JSON</a> hoặc <code>chiso watch --unit {}</code>.</p></section>",
+        or_dash(risk.total_now, format::points),
+        esc(&url_component(unit_code)),
+        esc(unit_code)
+    );
+    Ok(())
+}

@@ -1473,6 +1473,14 @@ async fn at_risk_and_what_if_of_a_unit() {
     )
     .await;
     assert!(p["steps"].is_array());
+    // The unit page of the month the data stops inside shows the section.
+    let html = page(&f.app, "/units/P?period=2026-04").await;
+    assert!(html.contains("<h2>Sắp trễ hạn</h2>"), "at-risk section");
+    let html = page(&f.app, "/units/P?period=2026-01").await;
+    assert!(
+        !html.contains("Sắp trễ hạn"),
+        "not for a month that is over"
+    );
     for (uri, code) in [
         ("/api/v1/units/P/at-risk?days=0", "invalid_parameter"),
         ("/api/v1/units/P/at-risk?at=hôm-qua", "invalid_parameter"),
