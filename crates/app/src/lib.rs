@@ -13,15 +13,18 @@
 //! - [`apply_feed`]: dossier events kept per (dossier, seq), each touched
 //!   dossier folded from all its events;
 //! - [`import_published`]: the portal's published figures;
+//! - [`import_targets`]: the office's targets (assigned per unit, goals);
 //! - [`read_options`]: the catalogues a reader resolves names against;
 //! - [`report::build`]: the official report of a period;
 //! - [`cchc`]: administrative-reform plans, submissions and yearly results
 //!   kept as journals (`chiso_core::reform::JournalStore`), and the steps of
-//!   a reporting period.
+//!   a reporting period;
+//! - [`ahead`]: the early warning, what-if, plan and month-end projection of a unit.
 //!
 //! Never knows: SQL, HTTP, the terminal.
 
 pub mod accounts;
+pub mod ahead;
 pub mod cchc;
 pub mod report;
 
@@ -467,6 +470,58 @@ pub fn import_published<S: Storage>(
         replaced: counts.replaced,
         rejected: counts.rejected,
         unknown_columns: published.extra_columns.clone(),
+        first_rejections,
+        ..ImportSummary::default()
+    })
+}
+
+/// The import kind of targets (in `imports` and `quarantine`).
+pub const TARGETS: &str = "targets";
+
+/// Imports the office's targets (`chiso_ingest::targets`) in one batch: a
+/// row naming an unknown unit is rejected by the store into the quarantine,
+/// like the reader's rejected rows.
+pub fn import_targets<S: Storage>(
+    store: &mut S,
+    read: &chiso_ingest::targets::TargetsRead,
+) -> Result<ImportSummary, S::Error> {
+    let mut batch = store.batch(TARGETS, &read.file)?;
+    let mut first_rejections: Vec<Rejected> = read
+        .rejected
+        .iter()
+        .take(FIRST_REJECTIONS)
+        .cloned()
+        .collect();
+    for (line, t) in &read.targets {
+        let result = batch.put_target(t);
+        let raw = || {
+            format!(
+                "{},{},{},{},{}",
+                t.unit_code.as_deref().unwrap_or(""),
+                t.year,
+                t.criterion,
+                t.value,
+                t.source
+            )
+        };
+        if let Some(r) = rejected_put(&mut batch, *line, result, raw)? {
+            if first_rejections.len() < FIRST_REJECTIONS {
+                first_rejections.push(r);
+            }
+        }
+    }
+    for r in &read.rejected {
+        batch.reject(r.line, r.column.as_deref(), &r.reason, &r.raw)?;
+    }
+    let total = read.read() as u64;
+    let counts = batch.commit(total)?;
+    Ok(ImportSummary {
+        file: read.file.clone(),
+        kind: TARGETS.to_string(),
+        read: total,
+        inserted: counts.inserted,
+        replaced: counts.replaced,
+        rejected: counts.rejected,
         first_rejections,
         ..ImportSummary::default()
     })

@@ -203,6 +203,9 @@ impl IndexStore for Backend {
     fn data_as_of(&self, until: Instant) -> Result<Option<Instant>> {
         each!(self, s => IndexStore::data_as_of(s, until))
     }
+    fn targets(&self) -> Result<Vec<chiso_core::targets::Target>> {
+        each!(self, s => IndexStore::targets(s))
+    }
 }
 
 impl AccountStore for Backend {
@@ -376,6 +379,12 @@ impl Batch for BackendBatch<'_> {
     }
     fn put_step(&mut self, s: &ProcessingStep) -> std::result::Result<Outcome, Put<BackendError>> {
         each_put!(self, b => Batch::put_step(b, s))
+    }
+    fn put_target(
+        &mut self,
+        t: &chiso_core::targets::Target,
+    ) -> std::result::Result<Outcome, Put<BackendError>> {
+        each_put!(self, b => Batch::put_target(b, t))
     }
     fn put_published(
         &mut self,

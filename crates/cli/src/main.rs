@@ -5,6 +5,7 @@
 //! their context.
 
 mod accounts;
+mod ahead;
 mod args;
 mod backup;
 mod bench;
@@ -20,6 +21,7 @@ mod reconcile;
 mod reform;
 mod report;
 mod table;
+mod targets;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -148,6 +150,43 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
     },
+    /// Cảnh báo sớm: hồ sơ, phản ánh sắp trễ hạn, điểm có nguy cơ mất trong tháng, hồ sơ chờ bổ sung.
+    Watch {
+        /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
+        unit: String,
+        /// Số ngày làm việc tới (trừ ngày nghỉ lễ).
+        #[arg(long, default_value_t = chiso_core::warn::DEFAULT_HORIZON_DAYS, value_name = "SỐ")]
+        days: u32,
+        /// Ngày xem (dd/mm/yyyy hoặc yyyy-mm-dd): số liệu như tại cuối ngày đó (mặc định: số liệu mới nhất).
+        #[arg(long, value_name = "NGÀY")]
+        at: Option<String>,
+        /// Dạng kết quả: table (bảng) hoặc json.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
+        format: Format,
+    },
+    /// Giả định: điểm, tổng điểm và hạng nếu một số hồ sơ khác đi; hoặc cách ít hồ sơ nhất để đạt một tổng điểm.
+    Whatif(ahead::WhatIfArgs),
+    /// Dự báo điểm cuối tháng (có khoảng dao động) của một đơn vị; 'forecast backtest' để kiểm tra trên các tháng đã qua.
+    #[command(args_conflicts_with_subcommands = true)]
+    Forecast {
+        #[command(subcommand)]
+        action: Option<ForecastAction>,
+        /// Mã đơn vị, hoặc tên đơn vị (không phân biệt hoa thường, dấu).
+        #[arg(long, value_name = "ĐƠN_VỊ")]
+        unit: Option<String>,
+        /// Ngày xem (dd/mm/yyyy hoặc yyyy-mm-dd): số liệu như tại cuối ngày đó (mặc định: số liệu mới nhất).
+        #[arg(long, value_name = "NGÀY")]
+        at: Option<String>,
+        /// Dạng kết quả: table (bảng) hoặc json.
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
+        format: Format,
+    },
+    /// Chỉ tiêu giao của từng đơn vị và mục tiêu năm: nhập, xem chỉ tiêu, thực hiện và chênh lệch.
+    Targets {
+        #[command(subcommand)]
+        action: targets::TargetsAction,
+    },
     /// Đối chiếu kết quả Cổng DVCQG công bố với kết quả chiso, và lý do chênh lệch.
     Reconcile {
         /// Kỳ báo cáo: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10:ytd, 2026-01-01..2026-02-15.
@@ -258,6 +297,26 @@ enum Command {
         /// Sinh dữ liệu toàn quốc (34 tỉnh, thành phố và các bộ, ngành) thay cho một tỉnh.
         #[arg(long)]
         national: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ForecastAction {
+    /// Kiểm tra dự báo trên các tháng đã qua: dự báo từ các ngày --days của mỗi tháng (với số liệu
+    /// như tại ngày đó), so với điểm cuối tháng.
+    Backtest {
+        /// Số tháng trọn vẹn gần nhất.
+        #[arg(long, default_value_t = 12, value_name = "SỐ")]
+        months: usize,
+        /// Các ngày trong tháng dự báo từ đó.
+        #[arg(long, value_delimiter = ',', default_values_t = [10u32, 20], value_name = "NGÀY,NGÀY")]
+        days: Vec<u32>,
+        /// Chỉ các đơn vị loại này (mặc định: đơn vị cấp trên cùng và các đơn vị trực thuộc).
+        #[arg(long, value_name = "LOẠI")]
+        kind: Option<String>,
+        /// Dạng kết quả: table (bảng tổng hợp) hoặc csv (từng dự báo).
+        #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
+        format: Format,
     },
 }
 
@@ -469,6 +528,57 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             )?;
             Ok(EXIT_OK)
         }
+        Command::Watch {
+            unit,
+            days,
+            at,
+            format,
+        } => {
+            ahead::watch(
+                &open_existing_db(config)?,
+                &unit,
+                days,
+                at.as_deref(),
+                format,
+            )?;
+            Ok(EXIT_OK)
+        }
+        Command::Whatif(args) => {
+            ahead::what_if(&open_existing_db(config)?, &args)?;
+            Ok(EXIT_OK)
+        }
+        Command::Forecast {
+            action,
+            unit,
+            at,
+            format,
+        } => {
+            let store = open_existing_db(config)?;
+            match action {
+                Some(ForecastAction::Backtest {
+                    months,
+                    days,
+                    kind,
+                    format,
+                }) => ahead::backtest(&store, months, &days, kind.as_deref(), format)?,
+                None => {
+                    let Some(unit) = unit else {
+                        bail!("cần --unit ĐƠN_VỊ (hoặc 'chiso forecast backtest')");
+                    };
+                    ahead::forecast(&store, &unit, at.as_deref(), format)?
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Targets { action } => match action {
+            targets::TargetsAction::Import { files } => {
+                targets::import(&mut open_db(config)?, &files)
+            }
+            targets::TargetsAction::Show { period, format } => {
+                targets::show(&open_existing_db(config)?, &period, format)?;
+                Ok(EXIT_OK)
+            }
+        },
         Command::Reconcile {
             period,
             unit,

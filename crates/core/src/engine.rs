@@ -49,6 +49,9 @@ pub trait IndexStore {
     /// period's end, `until`: a store may answer any instant from `until` on
     /// once it knows the data reaches it.
     fn data_as_of(&self, until: Instant) -> Result<Option<Instant>, Self::Error>;
+    /// The targets kept: assigned per unit (chỉ tiêu giao) and the
+    /// government's goals ([`crate::targets`]).
+    fn targets(&self) -> Result<Vec<crate::targets::Target>, Self::Error>;
 }
 
 /// Raw records of some units.
@@ -312,7 +315,10 @@ pub fn score<S: IndexStore>(
     );
     let now = finish_measures(&hierarchy, &catalogue, &calendar, now, period);
     let before = finish_measures(&hierarchy, &catalogue, &calendar, before, &previous);
-    let mut sheet = scoring::score_sheet(m, pm, period, &previous, &hierarchy, &now, &before);
+    let targets = crate::targets::Targets::new(&store.targets().map_err(EngineError::Store)?);
+    let mut sheet = scoring::score_sheet(
+        m, pm, period, &previous, &hierarchy, &now, &before, &targets,
+    );
     if period != asked {
         sheet.period = *asked;
         sheet.as_of = Some(period.end());

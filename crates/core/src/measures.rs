@@ -661,15 +661,28 @@ impl Accumulator {
 
     /// Adds one dossier judged for `period` straight from the record.
     pub fn add_dossier(&mut self, c: &DossierContribution, period: &Period) {
+        self.apply_dossier(c, period, 1);
+    }
+
+    /// Takes back what [`Accumulator::add_dossier`] added for the same
+    /// contribution (a what-if replacing a record: `scene`).
+    pub fn remove_dossier(&mut self, c: &DossierContribution, period: &Period) {
+        self.apply_dossier(c, period, -1);
+    }
+
+    fn apply_dossier(&mut self, c: &DossierContribution, period: &Period, sign: i64) {
         if !c.counted {
             return;
         }
         for m in dossier_measures(c, period) {
-            self.values.add(m, 1);
+            self.values.add(m, sign);
         }
         if period.contains(c.timeliness.received.date()) {
             if let Some(p) = c.procedure {
-                self.add_procedure_use(p, &c.procedure_use);
+                self.procedures
+                    .entry(p)
+                    .or_default()
+                    .merge(&c.procedure_use, sign);
             }
         }
     }
@@ -720,6 +733,13 @@ impl Accumulator {
     pub fn add_feedback(&mut self, c: &FeedbackContribution, period: &Period) {
         for m in feedback_measures(c, period) {
             self.values.add(m, 1);
+        }
+    }
+
+    /// Takes back what [`Accumulator::add_feedback`] added.
+    pub fn remove_feedback(&mut self, c: &FeedbackContribution, period: &Period) {
+        for m in feedback_measures(c, period) {
+            self.values.add(m, -1);
         }
     }
 

@@ -28,6 +28,7 @@ use crate::steps::{self, ProcessingStep};
 use crate::storage::{
     AccountStore, Batch, BatchCounts, Inventory, Outcome, Put, QuarantinedRow, Storage,
 };
+use crate::targets::Target;
 use crate::time::{Date, Instant, Month};
 
 /// Meta key of the declared as-of instant (Unix seconds), as in the SQLite store.
@@ -45,6 +46,8 @@ struct Data {
     steps: BTreeMap<String, ProcessingStep>,
     events: BTreeMap<(String, i64), String>,
     published: BTreeMap<(String, String), PortalFigures>,
+    /// Targets by (unit or none, year, criterion).
+    targets: BTreeMap<(Option<String>, i32, String), Target>,
     quarantine: Vec<QuarantinedRow>,
     meta: BTreeMap<String, String>,
     journals: BTreeMap<JournalKey, Journal>,
@@ -251,6 +254,15 @@ impl Batch for MemoryBatch<'_> {
         Ok(self.outcome(false))
     }
 
+    fn put_target(&mut self, t: &Target) -> PutResult {
+        if let Some(u) = t.unit_code.as_deref().filter(|u| !self.data.has_unit(u)) {
+            return Err(Put::unknown_unit("unit_code", u));
+        }
+        let key = (t.unit_code.clone(), t.year, t.criterion.clone());
+        let replaced = self.data.targets.insert(key, t.clone()).is_some();
+        Ok(self.outcome(replaced))
+    }
+
     fn put_published(&mut self, period: &Period, _line: usize, f: &PortalFigures) -> PutResult {
         if !self.data.has_unit(&f.unit_code) {
             return Err(Put::unknown_unit("ID", &f.unit_code));
@@ -378,6 +390,11 @@ impl IndexStore for MemoryStore {
 
     fn data_as_of(&self, _until: Instant) -> Result<Option<Instant>, Infallible> {
         self.as_of()
+    }
+
+    /// Goals first, then assigned targets, each by unit, year and criterion.
+    fn targets(&self) -> Result<Vec<Target>, Infallible> {
+        Ok(self.data.targets.values().cloned().collect())
     }
 }
 

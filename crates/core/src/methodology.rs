@@ -54,6 +54,9 @@ pub struct Criterion {
     pub levels: Vec<UnitKind>,
     /// Government targets (Resolution 02/NQ-CP…) per year: alerts, not points.
     pub goals: BTreeMap<i32, f64>,
+    /// Scored against the unit's assigned target for the year (chỉ tiêu
+    /// giao) when it has one, instead of the rule's threshold (`targets`).
+    pub assigned_target: bool,
     pub source: String,
     pub provisional: bool,
 }
@@ -301,6 +304,8 @@ struct RawCriterion {
     #[serde(default)]
     goals: BTreeMap<String, f64>,
     #[serde(default)]
+    assigned_target: bool,
+    #[serde(default)]
     source: String,
     #[serde(default)]
     provisional: bool,
@@ -480,6 +485,7 @@ impl Methodology {
                 no_data,
                 levels,
                 goals: years(&c.goals, "goal")?,
+                assigned_target: c.assigned_target,
                 source: c.source.clone(),
                 provisional: c.provisional,
             });

@@ -643,6 +643,7 @@ mod tests {
             &hierarchy,
             &measures,
             &HashMap::new(),
+            &crate::targets::Targets::default(),
         );
         (sheet, m)
     }

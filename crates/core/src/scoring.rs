@@ -8,6 +8,7 @@ use crate::methodology::{Criterion, Methodology, NoData};
 use crate::names;
 use crate::period::Period;
 use crate::records::{Unit, UnitKind};
+use crate::targets::Targets;
 use crate::time::Instant;
 
 /// The unit hierarchy as in force at a period's end.
@@ -346,10 +347,29 @@ impl ScoreSheet {
 
 /// Scores one criterion on a unit's measures.
 pub fn score_criterion(c: &Criterion, values: &MeasureValues, year: i32) -> CriterionScore {
+    score_criterion_for(c, values, year, &Targets::default(), "")
+}
+
+/// Scores one criterion of `unit` with the targets in force: its assigned
+/// target for the year replaces the rule's threshold where the criterion is
+/// scored against one (`assigned_target`), a stored goal replaces the file's.
+pub fn score_criterion_for(
+    c: &Criterion,
+    values: &MeasureValues,
+    year: i32,
+    targets: &Targets,
+    unit: &str,
+) -> CriterionScore {
     let numerator = c.numerator.eval(values).max(0);
     let denominator = c.denominator.eval(values);
-    let goal = c.goals.range(..=year).next_back().map(|(_, g)| *g);
-    let threshold = c.rule.threshold(year);
+    let goal = targets
+        .goal(&c.id, year)
+        .or_else(|| c.goals.range(..=year).next_back().map(|(_, g)| *g));
+    let assigned = c
+        .assigned_target
+        .then(|| targets.threshold(unit, &c.id, year))
+        .flatten();
+    let threshold = assigned.unwrap_or_else(|| c.rule.threshold(year));
     if denominator <= 0 {
         let points = match c.no_data {
             NoData::Exclude => None,
@@ -375,7 +395,10 @@ pub fn score_criterion(c: &Criterion, values: &MeasureValues, year: i32) -> Crit
         numerator: Some(numerator),
         denominator: Some(denominator),
         ratio: Some(ratio),
-        points: Some(c.rule.points(ratio.min(1.0), c.max, year)),
+        points: Some(match assigned {
+            Some(t) => (c.max * ratio.clamp(0.0, 1.0) / t).min(c.max),
+            None => c.rule.points(ratio.min(1.0), c.max, year),
+        }),
         max: c.max,
         basis: Basis::Measured,
         threshold,
@@ -424,6 +447,7 @@ pub fn score_units(
     period: &Period,
     hierarchy: &Hierarchy,
     measures: &HashMap<UnitId, MeasureValues>,
+    targets: &Targets,
 ) -> Vec<UnitScore> {
     let year = period.to.year();
     let empty = MeasureValues::default();
@@ -444,15 +468,15 @@ pub fn score_units(
             .iter()
             .map(|c| {
                 if c.levels.is_empty() || c.levels.contains(&u.kind) {
-                    return score_criterion(c, own, year);
+                    return score_criterion_for(c, own, year, targets, &u.code);
                 }
                 // Computed higher up (e.g. the province's catalogue): inherited.
                 match hierarchy.ancestor_of_kind(&u.code, &c.levels, period) {
                     Some(a) => CriterionScore {
                         basis: Basis::Inherited(a.code.clone()),
-                        ..score_criterion(c, values(&a.code), year)
+                        ..score_criterion_for(c, values(&a.code), year, targets, &a.code)
                     },
-                    None => score_criterion(c, own, year),
+                    None => score_criterion_for(c, own, year, targets, &u.code),
                 }
             })
             .collect();
@@ -518,7 +542,9 @@ pub fn compare(current: &mut [UnitScore], previous: &[UnitScore]) {
     }
 }
 
-/// The whole computation for a period from rolled-up measures of this and the previous period.
+/// The whole computation for a period from rolled-up measures of this and
+/// the previous period, with the targets in force.
+#[allow(clippy::too_many_arguments)]
 pub fn score_sheet(
     m: &Methodology,
     previous_methodology: &Methodology,
@@ -527,14 +553,16 @@ pub fn score_sheet(
     hierarchy: &Hierarchy,
     measures: &HashMap<UnitId, MeasureValues>,
     previous_measures: &HashMap<UnitId, MeasureValues>,
+    targets: &Targets,
 ) -> ScoreSheet {
-    let mut units = score_units(m, period, hierarchy, measures);
+    let mut units = score_units(m, period, hierarchy, measures, targets);
     rank(&mut units);
     let mut before = score_units(
         previous_methodology,
         previous_period,
         hierarchy,
         previous_measures,
+        targets,
     );
     rank(&mut before);
     compare(&mut units, &before);

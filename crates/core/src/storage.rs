@@ -19,6 +19,7 @@ use crate::period::Period;
 use crate::reconcile::PortalFigures;
 use crate::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
 use crate::steps::ProcessingStep;
+use crate::targets::Target;
 use crate::time::Instant;
 
 /// What a put did.
@@ -92,6 +93,10 @@ pub trait Batch {
     fn put_counts(&mut self, c: &UnitCounts) -> Result<Outcome, Put<Self::Error>>;
     /// A processing step, kept once; its dossier, if stored, is written again.
     fn put_step(&mut self, s: &ProcessingStep) -> Result<Outcome, Put<Self::Error>>;
+    /// A target (assigned to a unit, or a government goal), replacing the
+    /// one with the same unit, year and criterion; rejected when it names
+    /// a unit the catalogue does not have.
+    fn put_target(&mut self, t: &Target) -> Result<Outcome, Put<Self::Error>>;
     /// The portal's published figures of a unit for a period (replacing).
     fn put_published(
         &mut self,

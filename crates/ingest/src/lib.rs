@@ -37,6 +37,7 @@ mod portal;
 pub mod published;
 mod render;
 mod resolve;
+pub mod targets;
 mod text;
 mod workbook_scan;
 mod xlsx_source;

@@ -52,6 +52,9 @@ impl Batch for PgWriter<'_> {
     fn put_step(&mut self, s: &ProcessingStep) -> Result<Outcome, Put<PgError>> {
         put(PgWriter::put_step(self, s))
     }
+    fn put_target(&mut self, t: &chiso_core::targets::Target) -> Result<Outcome, Put<PgError>> {
+        put(PgWriter::put_target(self, t))
+    }
     fn put_published(
         &mut self,
         period: &Period,

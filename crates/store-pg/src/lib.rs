@@ -25,6 +25,7 @@ mod migrate;
 mod notify;
 mod published;
 mod rows;
+mod targets;
 pub mod testing;
 mod writer;
 
@@ -719,6 +720,10 @@ impl IndexStore for PgStore {
 
     /// The latest reception (from the indexes) when it reaches `until`, so
     /// a period the data covers costs no pass over the records.
+    fn targets(&self) -> Result<Vec<chiso_core::targets::Target>> {
+        PgStore::targets(self)
+    }
+
     fn data_as_of(&self, until: Instant) -> Result<Option<Instant>> {
         match self.as_of_at_least()? {
             Some(at) if at >= until => Ok(Some(at)),

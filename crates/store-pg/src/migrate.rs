@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reform_journals",
         sql: include_str!("../migrations/0003_reform_journals.sql"),
     },
+    Migration {
+        version: 4,
+        name: "targets",
+        sql: include_str!("../migrations/0004_targets.sql"),
+    },
 ];
 
 /// Advisory lock held while migrating: two nodes started together apply

@@ -24,6 +24,7 @@ use chiso_core::measures::{self, Counter, MeasureBook, ProcedureId, UnitId};
 use chiso_core::records::{Dossier, Feedback, Procedure, Unit, UnitCounts};
 use chiso_core::steps::{self, ProcessingStep};
 use chiso_core::storage::{BatchCounts, Outcome};
+use chiso_core::targets::Target;
 use chiso_core::time::{Date, Month};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
@@ -685,6 +686,29 @@ impl<'a> PgWriter<'a> {
             .iter()
             .map(|r| Ok(r.try_get(0)?))
             .collect()
+    }
+
+    /// Puts one target row, replacing the one with the same key.
+    pub(crate) fn put_target_row(&mut self, unit: Option<i64>, t: &Target) -> Result<Outcome> {
+        let replaced = self.run(
+            "DELETE FROM targets WHERE coalesce(unit_id, 0) = coalesce($1::bigint, 0) AND year = $2 \
+             AND criterion = $3",
+            &[&unit, &t.year, &t.criterion],
+        )? > 0;
+        let import_id = self.import_id;
+        self.run(
+            "INSERT INTO targets (unit_id, year, criterion, value, source, import_id) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &unit,
+                &t.year,
+                &t.criterion,
+                &t.value,
+                &t.source,
+                &import_id,
+            ],
+        )?;
+        Ok(self.outcome(replaced))
     }
 
     /// Puts one published row, replacing the unit's row for the same period.

@@ -51,6 +51,9 @@ impl Batch for Writer<'_> {
     fn put_step(&mut self, s: &ProcessingStep) -> Result<Outcome, Put<StoreError>> {
         put(Writer::put_step(self, s))
     }
+    fn put_target(&mut self, t: &chiso_core::targets::Target) -> Result<Outcome, Put<StoreError>> {
+        put(Writer::put_target(self, t))
+    }
     fn put_published(
         &mut self,
         period: &Period,

@@ -11,6 +11,7 @@ mod maintenance;
 mod packed;
 mod published;
 mod rows;
+mod targets;
 mod writer;
 
 use std::collections::{BTreeMap, HashMap};
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_6.sql"),
     include_str!("schema_7.sql"),
     include_str!("schema_8.sql"),
+    include_str!("schema_9.sql"),
 ];
 
 /// Page cache of a reading connection, in KiB (negative: a size, not pages).
@@ -751,6 +753,10 @@ impl IndexStore for Store {
 
     /// The latest reception (from the indexes) when it reaches `until`, so
     /// a period the data covers costs no pass over the records.
+    fn targets(&self) -> Result<Vec<chiso_core::targets::Target>> {
+        Store::targets(self)
+    }
+
     fn data_as_of(&self, until: Instant) -> Result<Option<Instant>> {
         match self.as_of_at_least()? {
             Some(at) if at >= until => Ok(Some(at)),

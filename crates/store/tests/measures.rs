@@ -683,11 +683,12 @@ fn a_database_from_before_the_end_column_is_migrated_and_scores_the_same() {
             .collect()
     };
     let before = score(&store);
-    // The file as schema 4 left it: no end-of-processing column filled, no accounts, no journals.
+    // The file as schema 4 left it: no end-of-processing column, accounts, day
+    // counters, journals or targets.
     store
         .connection()
         .execute_batch(
-            "DROP TABLE journal_entries; DROP TABLE journals; \
+            "DROP TABLE targets; DROP TABLE journal_entries; DROP TABLE journals; \
              DROP TABLE audit_log; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; \
              DROP TABLE day_measures; DROP TABLE late_by_received_day; \
              DROP TABLE procedure_use_day; ALTER TABLE dossiers DROP COLUMN ended_at; \

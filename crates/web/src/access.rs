@@ -67,6 +67,16 @@ pub const POLICY: &[(Method, &str, Action)] = &[
     (Method::GET, "/api/v1/ranking", Action::ReadPublic),
     (Method::GET, "/api/v1/explain", Action::ReadDossiers),
     (Method::GET, "/api/v1/reconcile", Action::ReadPublic),
+    (
+        Method::GET,
+        "/api/v1/units/{code}/at-risk",
+        Action::ReadDossiers,
+    ),
+    (
+        Method::GET,
+        "/api/v1/units/{code}/what-if",
+        Action::ReadDossiers,
+    ),
     (Method::POST, "/api/v1/imports", Action::Import),
     (Method::POST, "/api/v1/events", Action::Feed),
     (Method::POST, "/api/v1/sync/DongBoHoSoMC", Action::Push),

@@ -53,6 +53,16 @@ pub fn routes() -> Vec<ApiRoute> {
         route(Method::GET, "/api/v1/explain", get(explain)),
         route(Method::GET, "/api/v1/reconcile", get(reconcile)),
         route(
+            Method::GET,
+            "/api/v1/units/{code}/at-risk",
+            get(crate::warn::at_risk),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/units/{code}/what-if",
+            get(crate::warn::what_if),
+        ),
+        route(
             Method::POST,
             "/api/v1/imports",
             post(import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),

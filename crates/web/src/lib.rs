@@ -42,6 +42,7 @@ pub mod ranking;
 pub mod reconcile;
 pub mod routes;
 pub mod state;
+pub mod warn;
 
 use std::ffi::OsStr;
 

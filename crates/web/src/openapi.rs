@@ -464,6 +464,9 @@ fn schemas() -> Value {
         "Ranking": ranking,
         "Explanation": explanation,
         "Reconciliation": reconciliation,
+        "AtRisk": at_risk(),
+        "WhatIfOutcome": what_if_outcome(),
+        "WhatIfPlan": what_if_plan(),
         "ImportResult": import_result,
         "FeedResult": record(&[
             ("read", integer()),
@@ -480,6 +483,127 @@ fn schemas() -> Value {
 }
 
 /// A rejected row as imports and the event feed report it.
+/// `warn::document::AtRiskDocument` (`chiso watch --format json`).
+fn at_risk() -> Value {
+    let who = || nullable(string());
+    record(&[
+        ("unit", string()),
+        ("name", string()),
+        ("methodology", string()),
+        ("as_of", string()),
+        ("horizon_days", integer()),
+        ("horizon_end", date()),
+        ("total_now", nullable(number())),
+        ("timeliness_now", nullable(number())),
+        ("points_at_risk_timeliness", number()),
+        ("points_at_risk_total", number()),
+        (
+            "dossiers",
+            array(record(&[
+                ("id", string()),
+                ("unit", string()),
+                ("procedure_code", string()),
+                ("procedure_name", nullable(string())),
+                ("received_at", string()),
+                ("due_at", nullable(string())),
+                ("late_at", string()),
+                ("working_days_left", integer()),
+                ("status", string()),
+                ("officer", who()),
+                ("department", who()),
+                ("this_month", boolean()),
+                ("points_timeliness", number()),
+                ("points_total", number()),
+            ])),
+        ),
+        (
+            "feedback",
+            array(record(&[
+                ("id", string()),
+                ("unit", string()),
+                ("received_at", string()),
+                ("late_at", string()),
+                ("working_days_left", integer()),
+                ("this_month", boolean()),
+                ("points_total", number()),
+            ])),
+        ),
+        (
+            "waiting",
+            array(record(&[
+                ("id", string()),
+                ("unit", string()),
+                ("procedure_code", string()),
+                ("procedure_name", nullable(string())),
+                ("requested_at", nullable(string())),
+                ("working_days_waiting", integer()),
+                ("officer", who()),
+                ("department", who()),
+            ])),
+        ),
+    ])
+}
+
+/// `whatif::document::OutcomeDocument`.
+fn what_if_outcome() -> Value {
+    record(&[
+        ("unit", string()),
+        ("total_before", nullable(number())),
+        ("total_after", nullable(number())),
+        ("rank_before", nullable(integer())),
+        ("rank_after", nullable(integer())),
+        ("rank_of", integer()),
+        (
+            "criteria",
+            array(record(&[
+                ("id", string()),
+                ("before", nullable(number())),
+                ("after", nullable(number())),
+                ("ratio_before", nullable(number())),
+                ("ratio_after", nullable(number())),
+                ("max", number()),
+            ])),
+        ),
+        ("dossiers", array(string())),
+        ("skipped", array(string())),
+        ("needed", nullable(integer())),
+    ])
+}
+
+/// `whatif::document::PlanDocument`.
+fn what_if_plan() -> Value {
+    record(&[
+        ("unit", string()),
+        ("total_before", nullable(number())),
+        ("target", number()),
+        ("reached", boolean()),
+        (
+            "steps",
+            array(record(&[
+                (
+                    "lever",
+                    one_of(&["on-time", "online", "paid-online", "e-result", "digitized"]),
+                ),
+                ("dossiers", integer()),
+                ("available", integer()),
+                ("points_per_dossier", number()),
+                ("total_after", nullable(number())),
+            ])),
+        ),
+    ])
+}
+
+/// The unit of a `/api/v1/units/{code}/…` path.
+fn code_param() -> Value {
+    json!({
+        "name": "code",
+        "in": "path",
+        "required": true,
+        "description": "Mã định danh của đơn vị.",
+        "schema": example(DEMO_PROVINCE),
+    })
+}
+
 fn rejected_row() -> Value {
     record(&[
         ("line", integer()),
@@ -662,6 +786,46 @@ pub fn document() -> Value {
             ok(
                 "Đối chiếu (không có đơn vị nào khi chưa nhập kết quả công bố của kỳ)",
                 schema_ref("Reconciliation"),
+            ),
+            &["400", "404", "422", "500"],
+        ) },
+        "/api/v1/units/{code}/at-risk": { "get": operation(
+            "Cảnh báo sớm: hồ sơ, phản ánh sắp trễ hạn trong N ngày làm việc (hạn sớm nhất trước), \
+             điểm sẽ mất trong tháng nếu trễ hạn, hồ sơ chờ bổ sung (như 'chiso watch --format json')",
+            vec![
+                code_param(),
+                query(
+                    "days",
+                    false,
+                    "Số ngày làm việc tới (mặc định 2).",
+                    json!({ "type": "integer", "minimum": 1, "maximum": crate::warn::MAX_HORIZON_DAYS }),
+                ),
+                query("at", false, "Ngày xem: số liệu như tại cuối ngày đó (mặc định: số liệu mới nhất).", date()),
+            ],
+            ok("Cảnh báo sớm của đơn vị", schema_ref("AtRisk")),
+            &["400", "404", "422", "500"],
+        ) },
+        "/api/v1/units/{code}/what-if": { "get": operation(
+            "Giả định: điểm, tổng điểm, hạng nếu các hồ sơ khác đi (on_time, lever và n, criterion và \
+             percent); hoặc với target, cách ít hồ sơ nhất để đạt tổng điểm đó",
+            vec![
+                code_param(),
+                query("on_time", false, "Mã các hồ sơ giải quyết đúng hạn, cách nhau bởi dấu phẩy.", string()),
+                query(
+                    "lever",
+                    false,
+                    "Thêm n hồ sơ của tháng: nộp trực tuyến, thanh toán trực tuyến, kết quả điện tử, số hoá, đúng hạn.",
+                    one_of(&["on-time", "online", "paid-online", "e-result", "digitized"]),
+                ),
+                query("n", false, "Số hồ sơ cho lever (mặc định 1).", json!({ "type": "integer", "minimum": 0 })),
+                query("criterion", false, "Mã chỉ số cho percent, ví dụ 3.3.", string()),
+                query("percent", false, "Tỷ lệ (phần trăm) chỉ số đạt.", json!({ "type": "number", "minimum": 0, "maximum": 100 })),
+                query("target", false, "Tổng điểm muốn đạt.", json!({ "type": "number", "minimum": 0, "maximum": 100 })),
+                query("at", false, "Ngày xem: số liệu như tại cuối ngày đó.", date()),
+            ],
+            ok(
+                "Kết quả giả định (WhatIfOutcome), hoặc với target, kế hoạch (WhatIfPlan)",
+                json!({ "oneOf": [schema_ref("WhatIfOutcome"), schema_ref("WhatIfPlan")] }),
             ),
             &["400", "404", "422", "500"],
         ) },

@@ -1412,3 +1412,83 @@ async fn reconcile_sets_the_portals_figures_beside_chisos_and_explains_the_large
     let overview = page(&f.app, "/?period=2026-03").await;
     assert!(overview.contains("href=\"/reconcile?period=2026-03\""));
 }
+
+/// A successful call of a `/api/v1/units/{code}/…` route, its body checked
+/// against the schema `name`.
+async fn unit_api(app: &Router, uri: &str, route: &str, name: &str) -> Value {
+    let r = get(app, uri).await;
+    assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+    let value = r.json();
+    let doc = openapi();
+    assert!(
+        doc["paths"][route]["get"]["responses"]["200"].is_object(),
+        "{route} documented"
+    );
+    validate(&value, &doc["components"]["schemas"][name], uri);
+    value
+}
+
+#[tokio::test]
+async fn at_risk_and_what_if_of_a_unit() {
+    let f = fixture();
+    // 10/02/2026 as the data stood then: dossiers still open, some due soon.
+    let v = unit_api(
+        &f.app,
+        "/api/v1/units/P/at-risk?at=2026-02-10&days=3",
+        "/api/v1/units/{code}/at-risk",
+        "AtRisk",
+    )
+    .await;
+    assert_eq!(v["unit"], "P");
+    assert_eq!(v["horizon_days"], 3);
+    let late: Vec<&str> = v["dossiers"]
+        .as_array()
+        .expect("dossiers")
+        .iter()
+        .map(|d| d["late_at"].as_str().expect("late_at"))
+        .collect();
+    assert!(!late.is_empty(), "{v}");
+    assert!(
+        late.windows(2).all(|w| w[0] <= w[1]),
+        "by deadline: {late:?}"
+    );
+    assert!(late.iter().all(|l| *l > "2026-02-10T23:59:59"));
+    let o = unit_api(
+        &f.app,
+        "/api/v1/units/X1/what-if?at=2026-02-10&lever=digitized&n=2",
+        "/api/v1/units/{code}/what-if",
+        "WhatIfOutcome",
+    )
+    .await;
+    assert!(o["dossiers"].as_array().expect("dossiers").len() <= 2);
+    let before = o["total_before"].as_f64().expect("total");
+    let p = unit_api(
+        &f.app,
+        &format!(
+            "/api/v1/units/X1/what-if?at=2026-02-10&target={}",
+            before + 0.5
+        ),
+        "/api/v1/units/{code}/what-if",
+        "WhatIfPlan",
+    )
+    .await;
+    assert!(p["steps"].is_array());
+    // The unit page of the month the data stops inside shows the section.
+    let html = page(&f.app, "/units/P?period=2026-04").await;
+    assert!(html.contains("<h2>Sắp trễ hạn</h2>"), "at-risk section");
+    let html = page(&f.app, "/units/P?period=2026-01").await;
+    assert!(
+        !html.contains("Sắp trễ hạn"),
+        "not for a month that is over"
+    );
+    for (uri, code) in [
+        ("/api/v1/units/P/at-risk?days=0", "invalid_parameter"),
+        ("/api/v1/units/P/at-risk?at=hôm-qua", "invalid_parameter"),
+        ("/api/v1/units/P/what-if?lever=bay", "invalid_parameter"),
+        ("/api/v1/units/P/what-if", "invalid_parameter"),
+        ("/api/v1/units/KHONG/at-risk", "unknown_unit"),
+    ] {
+        let r = get(&f.app, uri).await;
+        assert_eq!(r.error_code(), code, "{uri}: {}", r.body);
+    }
+}

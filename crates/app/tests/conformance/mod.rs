@@ -556,6 +556,47 @@ where
     assert_eq!(scores(&first), scores(&after));
 }
 
+/// Targets (assigned per unit, government goals) are kept one per unit,
+/// year and criterion, replaced by a re-import, refused for an unknown unit
+/// into the quarantine, and read back as the reference reads them.
+pub fn targets_kept_and_replaced<S: Storage>(mut store: S, p: &Province)
+where
+    S::Error: std::fmt::Debug,
+{
+    let mut reference = MemoryStore::new();
+    load(&mut reference, p, &p.dossiers);
+    load(&mut store, p, &p.dossiers);
+    let units = &p.province.units;
+    let text = format!(
+        "unit_code,year,criterion,target,source\n{a},2026,3.3,60,QĐ 1\n{b},2026,3.3,0.55,QĐ 1\n\
+         ,2026,4.2,45%,NQ 02/NQ-CP\n{a},2026,3.3,70,QĐ 2\nKHONG.CO,2026,3.3,50,\n{b},năm,3.3,50,\n",
+        a = units[0].code,
+        b = units[1].code
+    );
+    let read = chiso_ingest::targets::read_bytes("chi-tieu.csv", text.as_bytes()).expect("read");
+    let kept = chiso_app::import_targets(&mut store, &read).expect("import");
+    let reference_kept = chiso_app::import_targets(&mut reference, &read).expect("import");
+    assert_eq!(kept, reference_kept);
+    assert_eq!(
+        (kept.read, kept.inserted, kept.replaced, kept.rejected),
+        (6, 3, 1, 2)
+    );
+    let targets = store.targets().expect("targets");
+    assert_eq!(targets, reference.targets().expect("targets"));
+    assert_eq!(targets.len(), 3);
+    assert_eq!(targets[0].unit_code, None, "goals first");
+    let a = targets
+        .iter()
+        .find(|t| t.unit_code.as_deref() == Some(units[0].code.as_str()))
+        .expect("the first unit's target");
+    assert!(
+        (a.value - 0.7).abs() < 1e-12 && a.source == "QĐ 2",
+        "replaced: {a:?}"
+    );
+    assert_eq!(store.quarantine().expect("quarantine").len(), 2);
+    assert_same("with targets", &scores(&store), &scores(&reference));
+}
+
 /// All checks on a fresh store each, from `make`.
 pub fn run_all<S: Storage, F: Fn() -> S>(make: F)
 where
@@ -571,6 +612,7 @@ where
     unit_loops_are_refused(make(), &p);
     feed_order_and_duplicates(&make, &p);
     steps_in_any_order(&make, &p);
+    targets_kept_and_replaced(make(), &p);
     accounts_sessions_tokens_and_audit(make());
 }
 

@@ -129,6 +129,7 @@ fn render(
     );
     let peers = peers.first();
     summary(&mut body, u, m, &sheet);
+    crate::warn::section(&mut body, ctx, scope, &sheet, &u.code)?;
     children(&mut body, &sheet, scope, u, m, &query);
     criteria_table(&mut body, u, m, &sheet, &href, &query, selected.as_deref());
     trend(&mut body, ctx, u, m, &period)?;

@@ -1,0 +1,222 @@
+//! Ahead of the month in the API: `GET /api/v1/units/{code}/at-risk` (the
+//! early warning, `chiso watch --format json`) and
+//! `GET /api/v1/units/{code}/what-if` (`chiso whatif --format json`). Both
+//! list dossiers, so they need the right to read the unit's dossiers
+//! (`access::POLICY`: `ReadDossiers`); the computing is the application
+//! layer's (`chiso_app::ahead`) and the core's.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use chiso_app::ahead::AheadError;
+use chiso_backend::BackendError;
+use chiso_core::time::Date;
+use chiso_core::warn::{self, DEFAULT_HORIZON_DAYS};
+use chiso_core::whatif::{self, Lever, Scenario};
+
+use crate::access::{self, Scope};
+use crate::error::Error;
+use crate::params::Params;
+use crate::state::{AppState, Ctx, Memo};
+
+/// The most working days ahead an early warning looks.
+pub const MAX_HORIZON_DAYS: u32 = 30;
+
+/// The unit of the path, if the caller may read its dossiers.
+fn unit(ctx: &Ctx<'_>, scope: &Scope, params: &Params, code: &str) -> Result<String, Error> {
+    let period = params.period(&*ctx.inventory()?)?;
+    let sheet = ctx.sheet(&period)?;
+    Ok(access::resolve_dossier_unit(scope, &sheet, code)?
+        .code
+        .clone())
+}
+
+fn path(p: Result<Path<String>, PathRejection>) -> Result<String, Error> {
+    p.map(|p| p.0)
+        .map_err(|_| Error::parameter("code", "đường dẫn không đọc được"))
+}
+
+/// `at=YYYY-MM-DD` (or dd/mm/yyyy): the data as it stood at that day's end.
+fn at(params: &Params) -> Result<Option<Date>, Error> {
+    params
+        .get("at")
+        .map(|t| {
+            Date::parse(t)
+                .filter(|d| (2000..=2100).contains(&d.year()))
+                .ok_or_else(|| Error::parameter("at", "ngày không hợp lệ: dùng 2026-10-20"))
+        })
+        .transpose()
+}
+
+fn number<T: std::str::FromStr>(params: &Params, name: &'static str) -> Result<Option<T>, Error> {
+    params
+        .get(name)
+        .map(|t| {
+            t.parse::<T>()
+                .map_err(|_| Error::parameter(name, format!("'{t}' không phải một số")))
+        })
+        .transpose()
+}
+
+fn ahead(e: AheadError<BackendError>) -> Error {
+    match e {
+        AheadError::Engine(e) => e.into(),
+        AheadError::Unit(e) => Error::UnknownUnit(e.to_string()),
+        AheadError::NotScored(code) => Error::UnknownUnit(code),
+        AheadError::NoMethodology(d) => Error::NoMethodology(d),
+        AheadError::WhatIf(e) => Error::parameter("scenario", e.to_string()),
+    }
+}
+
+/// `GET /api/v1/units/{code}/at-risk?days=N&at=DATE`.
+pub async fn at_risk(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    code: Result<Path<String>, PathRejection>,
+    params: Params,
+) -> Result<Memo, Error> {
+    let code = path(code)?;
+    state
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
+            let days = number::<u32>(&params, "days")?.unwrap_or(DEFAULT_HORIZON_DAYS);
+            if days == 0 || days > MAX_HORIZON_DAYS {
+                return Err(Error::parameter(
+                    "days",
+                    format!("số ngày làm việc từ 1 đến {MAX_HORIZON_DAYS}"),
+                ));
+            }
+            let code = unit(ctx, &scope, &params, &code)?;
+            let risk =
+                chiso_app::ahead::watch(ctx.store(), &code, days, at(&params)?).map_err(ahead)?;
+            Memo::json(&warn::document::build(&risk))
+        })
+        .await
+}
+
+/// `GET /api/v1/units/{code}/what-if?…`: one of `on_time=ID,ID`,
+/// `lever=online&n=20`, `criterion=3.3&percent=60`, or `target=85` (the
+/// cheapest way to that total); `at=DATE` as for the early warning.
+pub async fn what_if(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+    code: Result<Path<String>, PathRejection>,
+    params: Params,
+) -> Result<Memo, Error> {
+    let code = path(code)?;
+    state
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
+            let code = unit(ctx, &scope, &params, &code)?;
+            let day = at(&params)?;
+            if let Some(target) = number::<f64>(&params, "target")? {
+                if !(0.0..=100.0).contains(&target) {
+                    return Err(Error::parameter("target", "tổng điểm từ 0 đến 100"));
+                }
+                let plan =
+                    chiso_app::ahead::plan(ctx.store(), &code, day, target).map_err(ahead)?;
+                return Memo::json(&whatif::document::plan(&plan));
+            }
+            let scenario = if let Some(ids) = params.get("on_time") {
+                Scenario::OnTime(ids.split(',').map(|s| s.trim().to_string()).collect())
+            } else if let Some(lever) = params.get("lever") {
+                let lever = Lever::parse(lever).ok_or_else(|| {
+                    Error::parameter(
+                        "lever",
+                        "dùng online, paid-online, e-result, digitized hoặc on-time",
+                    )
+                })?;
+                let n = number::<usize>(&params, "n")?.unwrap_or(1);
+                Scenario::More(lever, n.min(1_000_000))
+            } else if let Some(id) = params.get("criterion") {
+                let percent = number::<f64>(&params, "percent")?
+                    .ok_or_else(|| Error::parameter("percent", "cần tỷ lệ (phần trăm)"))?;
+                Scenario::Reach(id.to_string(), percent / 100.0)
+            } else {
+                return Err(Error::parameter(
+                    "scenario",
+                    "chọn on_time, lever (và n), criterion (và percent) hoặc target",
+                ));
+            };
+            let o = chiso_app::ahead::what_if(ctx.store(), &code, day, &scenario).map_err(ahead)?;
+            Memo::json(&whatif::document::outcome(&o))
+        })
+        .await
+}
+
+/// Rows the unit page shows of the early warning.
+const PAGE_ROWS: usize = 5;
+
+/// The unit page's section "Sắp trễ hạn": for a month the data stops
+/// inside, and a caller who may read the unit's dossiers, the dossiers
+/// becoming late within two working days, who holds them, and the points
+/// at risk. Nothing otherwise.
+pub fn section(
+    out: &mut String,
+    ctx: &Ctx<'_>,
+    scope: &Scope,
+    sheet: &chiso_core::scoring::ScoreSheet,
+    unit_code: &str,
+) -> Result<(), Error> {
+    use crate::html::{esc, put, url_component};
+    use chiso_core::format::{self, or_dash};
+    if sheet.as_of.is_none() || !scope.sees_dossiers(sheet, unit_code) {
+        return Ok(());
+    }
+    let risk = match chiso_app::ahead::watch(ctx.store(), unit_code, DEFAULT_HORIZON_DAYS, None) {
+        Ok(r) => r,
+        Err(AheadError::NotScored(_)) => return Ok(()),
+        Err(e) => return Err(ahead(e)),
+    };
+    put!(
+        out,
+        "<section><h2>Sắp trễ hạn</h2><p>{} hồ sơ trễ hạn nếu chưa giải quyết \
+         trong {} ngày làm việc tới (đến hết {}); nếu tất cả trễ hạn, tháng này mất <strong>{}</strong> \
+         điểm tổng ({} điểm chỉ số 2.1). {} hồ sơ đang chờ bổ sung.</p>",
+        format::integer(risk.dossiers.len() as i64),
+        risk.horizon_days,
+        risk.horizon_end.vn(),
+        format::points(risk.points_total),
+        format::points(risk.points_timeliness),
+        format::integer(risk.waiting.len() as i64)
+    );
+    if !risk.dossiers.is_empty() {
+        out.push_str(
+            "<div class=\"scroll\"><table class=\"grid\"><thead><tr><th>Hồ sơ</th><th>Thủ tục</th>\
+             <th>Trễ hạn từ</th><th>Người xử lý</th><th class=\"num\">Mất điểm</th></tr></thead><tbody>",
+        );
+        for d in risk.dossiers.iter().take(PAGE_ROWS) {
+            let who = d.holder.as_ref().map_or("-".to_string(), |h| {
+                [h.officer.as_str(), h.department.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+            put!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(&d.id),
+                esc(d.procedure_name.as_deref().unwrap_or(&d.procedure_code)),
+                esc(&d.late_at.vn()),
+                esc(&who),
+                if d.this_month {
+                    format::points(d.points_total)
+                } else {
+                    "0 (tháng sau)".to_string()
+                }
+            );
+        }
+        out.push_str("</tbody></table></div>");
+    }
+    put!(
+        out,
+        "<p class=\"sub\">Tổng điểm hiện tại {}. Danh sách đầy đủ: <a \
+         href=\"/api/v1/units/{}/at-risk\">JSON</a> hoặc <code>chiso watch --unit {}</code>.</p></section>",
+        or_dash(risk.total_now, format::points),
+        esc(&url_component(unit_code)),
+        esc(unit_code)
+    );
+    Ok(())
+}
