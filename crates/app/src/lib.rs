@@ -26,6 +26,7 @@
 pub mod accounts;
 pub mod ahead;
 pub mod cchc;
+pub mod publication;
 pub mod report;
 
 use std::collections::BTreeSet;

@@ -16,6 +16,8 @@ pub enum ReportFailure<E: std::error::Error + Send + Sync + 'static> {
     Engine(EngineError<E>),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Published(Box<crate::publication::PublishFailure<E>>),
 }
 
 /// Scores the period (and the previous one) and builds the report model.
@@ -42,4 +44,30 @@ pub fn build<S: Storage>(
         previous: &previous,
         latest_received,
     })?)
+}
+
+/// The official report of a period: from its latest published version when
+/// it was published (the figures people were given), from the live data
+/// otherwise or when `provisional` asks for it. The stamp says which.
+pub fn official<S>(
+    store: &S,
+    request: &ReportRequest,
+    provisional: bool,
+) -> Result<
+    (Report, Option<chiso_core::publication::Stamp>),
+    ReportFailure<<S as chiso_core::engine::IndexStore>::Error>,
+>
+where
+    S: Storage
+        + chiso_core::reform::JournalStore<Error = <S as chiso_core::engine::IndexStore>::Error>,
+{
+    if !provisional {
+        let published = crate::publication::published(store, &request.period, None)
+            .map_err(|e| ReportFailure::Published(Box::new(e)))?;
+        if let Some(p) = published {
+            let report = crate::publication::report(store, request, &p)?;
+            return Ok((report, Some(p.stamp)));
+        }
+    }
+    Ok((build(store, request)?, None))
 }

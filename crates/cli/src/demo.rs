@@ -74,6 +74,7 @@ pub fn run(db: &Path, cfg: &DemoConfig, export_dir: Option<&Path>, force: bool) 
     if cfg.scope == Scope::Province {
         reform(&mut store, cfg, &province)?;
     }
+    let published = publish(&mut store, cfg)?;
     println!(
         "Đã tạo {what} trong {} ({} đơn vị, {} TTHC, {} hồ sơ, {} PAKN) trong {:.1} giây.",
         db.display(),
@@ -118,9 +119,17 @@ pub fn run(db: &Path, cfg: &DemoConfig, export_dir: Option<&Path>, force: bool) 
     }
     if let Some((login, password)) = crate::accounts::first_admin(&store)? {
         println!(
-            "\nTài khoản quản trị (để nhập dữ liệu, xem danh sách hồ sơ, nhật ký): {login}, mật \
-             khẩu dùng một lần {password} — đổi khi đăng nhập lần đầu tại /signin. Kết quả xếp \
-             hạng xem được không cần đăng nhập."
+            "\nTài khoản quản trị (để nhập dữ liệu, xem danh sách hồ sơ, công bố, nhật ký): \
+             {login}, mật khẩu dùng một lần {password} — đổi khi đăng nhập lần đầu tại /signin."
+        );
+    }
+    if let Some(last) = published {
+        println!(
+            "Đã công bố kết quả đến {}: ai cũng xem được không cần đăng nhập; {} là số liệu tạm \
+             tính, xem khi đăng nhập, công bố bằng 'chiso publication create --period {}'.",
+            last.label_vi(),
+            chiso_core::period::Period::month(latest).label_vi(),
+            latest.iso()
         );
     }
     let db_arg = if db == Path::new("chiso.db") {
@@ -362,4 +371,31 @@ fn reform(store: &mut Store, cfg: &DemoConfig, province: &DemoProvince) -> Resul
         )?;
     }
     Ok(())
+}
+
+/// Publishes every month of the demo but the last (left provisional, as a
+/// month the office has not yet published would be), so that the public
+/// pages have results and the signed-in ones show both states. Months
+/// already published (a demo run again on its file) are kept as they are.
+fn publish(store: &mut Store, cfg: &DemoConfig) -> Result<Option<chiso_core::period::Period>> {
+    let mut last = None;
+    for i in 0..cfg.months.saturating_sub(1) {
+        let period = chiso_core::period::Period::month(cfg.first_month.add(i as i32));
+        if chiso_app::publication::published(&*store, &period, None)?.is_some() {
+            last = Some(period);
+            continue;
+        }
+        chiso_app::publication::publish(
+            store,
+            &period,
+            None,
+            &chiso_app::publication::Publisher {
+                by: "chiso demo",
+                from: "cli",
+                at: cfg.now(),
+            },
+        )?;
+        last = Some(period);
+    }
+    Ok(last)
 }

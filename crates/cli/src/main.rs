@@ -17,6 +17,7 @@ mod import;
 mod logging;
 mod methodologies;
 mod output;
+mod publication;
 mod reconcile;
 mod reform;
 mod report;
@@ -260,6 +261,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: accounts::AuditAction,
+    },
+    /// Công bố kết quả: đóng băng bảng điểm một kỳ cho trang công khai và báo cáo chính thức.
+    Publication {
+        #[command(subcommand)]
+        action: publication::PublicationAction,
     },
     /// Các phiên bản bộ chỉ số (phương pháp tính).
     Methodology {
@@ -670,6 +676,7 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
         Command::User { action } => accounts::user(&open_existing_db(config)?, action),
         Command::Token { action } => accounts::token(&open_existing_db(config)?, action),
         Command::Audit { action } => accounts::audit_log(&open_existing_db(config)?, action),
+        Command::Publication { action } => publication::run(&mut open_existing_db(config)?, action),
         Command::Methodology { action } => methodologies::run(config, action),
         Command::Forms {
             action: forms::FormsAction::Catalogue(action),

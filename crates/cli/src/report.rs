@@ -69,6 +69,9 @@ pub struct ReportArgs {
         value_name = "PHẦN"
     )]
     pub appendix: Vec<AppendixArg>,
+    /// Dùng số liệu hiện tại (tạm tính) dù kỳ đã công bố; mặc định báo cáo theo bản công bố mới nhất của kỳ.
+    #[arg(long)]
+    pub provisional: bool,
     /// Mã (hoặc tên) đơn vị báo cáo (mặc định: UBND tỉnh).
     #[arg(long, value_name = "ĐƠN VỊ")]
     pub unit: Option<String>,
@@ -148,7 +151,19 @@ pub fn run(store: &Backend, args: &ReportArgs) -> Result<()> {
         (None, None) => Format::Markdown,
     };
     let request = request(args)?;
-    let report = chiso_app::report::build(store, &request)?;
+    let (report, stamp) = chiso_app::report::official(store, &request, args.provisional)?;
+    match stamp {
+        Some(s) => eprintln!(
+            "Theo kết quả {} (kỳ {}, mã băm {})",
+            s.label_vi(),
+            s.period,
+            &s.content_hash[..16.min(s.content_hash.len())]
+        ),
+        None => eprintln!(
+            "Số liệu tạm tính: kỳ {} chưa công bố",
+            request.period.code()
+        ),
+    }
     let bytes = render(&report, format)?;
     match &args.out {
         Some(path) => {

@@ -14,6 +14,7 @@ pub mod memory;
 pub mod methodology;
 pub mod names;
 pub mod period;
+pub mod publication;
 pub mod reconcile;
 pub mod records;
 pub mod reform;

@@ -25,13 +25,17 @@ pub enum JournalKind {
     Submission,
     /// Yearly results of a unit: scope is `INDEX/year` (`PAR/2023`).
     Result,
+    /// A period's published results (`crate::publication`): unit is empty,
+    /// scope is the period's code, one entry per version.
+    Publication,
 }
 
 impl JournalKind {
-    pub const ALL: [JournalKind; 3] = [
+    pub const ALL: [JournalKind; 4] = [
         JournalKind::Plan,
         JournalKind::Submission,
         JournalKind::Result,
+        JournalKind::Publication,
     ];
 
     /// The name kept in a database column.
@@ -40,6 +44,7 @@ impl JournalKind {
             JournalKind::Plan => "plan",
             JournalKind::Submission => "submission",
             JournalKind::Result => "result",
+            JournalKind::Publication => "publication",
         }
     }
 

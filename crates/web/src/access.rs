@@ -10,10 +10,11 @@
 //! (the `Origin`, or `Referer`, must be this host: cross-site forgery), and
 //! leaves the [`Caller`] and its [`Scope`] in the request for the handlers.
 //!
-//! Aggregate results (scores, ranks, the methodology) are public; dossier
-//! records (explain lists, their CSV) are for signed-in users whose grants
-//! cover the unit: a unit outside the scope answers like a unit that does
-//! not exist.
+//! Published results (scores and ranks as frozen when a period was
+//! published) and the methodology are public; live figures are for
+//! signed-in users; dossier records (explain lists, their CSV) are for
+//! signed-in users whose grants cover the unit: a unit outside the scope
+//! answers like a unit that does not exist.
 
 use std::sync::Arc;
 
@@ -55,6 +56,8 @@ pub const POLICY: &[(Method, &str, Action)] = &[
     (Method::POST, "/signout", Action::OwnAccount),
     (Method::GET, "/account", Action::OwnAccount),
     (Method::POST, "/account/password", Action::OwnAccount),
+    (Method::GET, "/publications", Action::ReadPublic),
+    (Method::POST, "/publications", Action::Publish),
     (Method::GET, "/audit", Action::ReadAudit),
     (Method::GET, "/audit.csv", Action::ReadAudit),
     (Method::GET, "/healthz", Action::ReadPublic),
@@ -67,6 +70,8 @@ pub const POLICY: &[(Method, &str, Action)] = &[
     (Method::GET, "/api/v1/ranking", Action::ReadPublic),
     (Method::GET, "/api/v1/explain", Action::ReadDossiers),
     (Method::GET, "/api/v1/reconcile", Action::ReadPublic),
+    (Method::GET, "/api/v1/publications", Action::ReadPublic),
+    (Method::POST, "/api/v1/publications", Action::Publish),
     (
         Method::GET,
         "/api/v1/units/{code}/at-risk",
@@ -147,6 +152,7 @@ impl Caller {
     pub fn scope(&self) -> Scope {
         Scope {
             dossiers: self.principal.dossier_scope().map(Arc::from),
+            published_only: matches!(self.principal, Principal::Public),
         }
     }
 }
@@ -164,16 +170,27 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 }
 
 /// The units a request may see: every unit's aggregate results, and the
-/// dossier records of the units below `dossiers`' roots (`None`: all).
+/// dossier records of the units below `dossiers`' roots (`None`: all); for
+/// the public (`published_only`), only published results
+/// (`chiso_core::publication`), never the live figures.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
     dossiers: Option<Arc<[String]>>,
+    published_only: bool,
 }
 
 impl Scope {
     /// Every unit, dossier records included (the command line, tests).
     pub fn all() -> Scope {
-        Scope { dossiers: None }
+        Scope {
+            dossiers: None,
+            published_only: false,
+        }
+    }
+
+    /// Whether only published results may be shown (the public).
+    pub fn published_only(&self) -> bool {
+        self.published_only
     }
 
     /// Whether the unit's aggregate results may be shown: always (they are public).
@@ -203,9 +220,10 @@ impl Scope {
 
     /// What distinguishes this scope's answers in a cache key.
     fn key(&self) -> String {
-        match &self.dossiers {
-            None => "all".to_string(),
-            Some(roots) => format!("dossiers:{}", roots.join(",")),
+        match (&self.dossiers, self.published_only) {
+            (_, true) => "published".to_string(),
+            (None, false) => "all".to_string(),
+            (Some(roots), false) => format!("dossiers:{}", roots.join(",")),
         }
     }
 }

@@ -21,7 +21,7 @@ use chiso_core::records::Unit;
 use chiso_core::scoring::{document, Hierarchy};
 use chiso_core::time::{Date, Instant};
 use chiso_ingest::RecordKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Caller, Scope};
 use crate::error::Error;
@@ -52,6 +52,8 @@ pub fn routes() -> Vec<ApiRoute> {
         route(Method::GET, "/api/v1/ranking", get(ranking)),
         route(Method::GET, "/api/v1/explain", get(explain)),
         route(Method::GET, "/api/v1/reconcile", get(reconcile)),
+        route(Method::GET, "/api/v1/publications", get(publications)),
+        route(Method::POST, "/api/v1/publications", post(publish)),
         route(
             Method::GET,
             "/api/v1/units/{code}/at-risk",
@@ -328,7 +330,7 @@ async fn methodologies(
 ) -> Result<Memo, Error> {
     state
         .memo(access::cache_key(&scope, &uri), move |ctx| {
-            let period = params.period(&*ctx.inventory()?)?;
+            let period = ctx.period(&scope, &params)?;
             let set = ctx.methodologies()?;
             Memo::json(&MethodologyList {
                 period: (&period).into(),
@@ -347,9 +349,9 @@ async fn scores(
 ) -> Result<Memo, Error> {
     state
         .memo(access::cache_key(&scope, &uri), move |ctx| {
-            let period = params.period(&*ctx.inventory()?)?;
+            let period = ctx.period(&scope, &params)?;
             let level = params.level()?;
-            let sheet = ctx.sheet(&period)?;
+            let sheet = ctx.sheet(&scope, &period)?;
             let unit = params.get("unit");
             if let Some(code) = unit {
                 access::resolve_unit(&scope, &sheet, code)?;
@@ -417,9 +419,9 @@ async fn ranking(
 ) -> Result<Memo, Error> {
     state
         .memo(access::cache_key(&scope, &uri), move |ctx| {
-            let period = params.period(&*ctx.inventory()?)?;
+            let period = ctx.period(&scope, &params)?;
             let level = params.level()?;
-            let sheet = ctx.sheet(&period)?;
+            let sheet = ctx.sheet(&scope, &period)?;
             let set = ctx.methodologies()?;
             let m = set
                 .get(&sheet.methodology)
@@ -520,7 +522,7 @@ async fn explain(
 ) -> Result<Memo, Error> {
     state
         .memo(access::cache_key(&scope, &uri), move |ctx| {
-            let period = params.period(&*ctx.inventory()?)?;
+            let period = ctx.period(&scope, &params)?;
             let unit = params
                 .get("unit")
                 .ok_or_else(|| Error::parameter("unit", "cần mã đơn vị"))?;
@@ -528,7 +530,7 @@ async fn explain(
                 .get("criterion")
                 .ok_or_else(|| Error::parameter("criterion", "cần mã chỉ số, ví dụ 2.1"))?;
             let paging = params.paging(50)?;
-            let sheet = ctx.sheet(&period)?;
+            let sheet = ctx.sheet(&scope, &period)?;
             let unit = access::resolve_dossier_unit(&scope, &sheet, unit)?;
             let set = ctx.methodologies()?;
             let c = set
@@ -582,7 +584,7 @@ async fn reconcile(
 ) -> Result<Memo, Error> {
     state
         .memo(access::cache_key(&scope, &uri), move |ctx| {
-            let period = params.period(&*ctx.inventory()?)?;
+            let period = ctx.period(&scope, &params)?;
             let rec = crate::reconcile::reconciliation(ctx, &scope, &period, params.get("unit"))?;
             Memo::json(&chiso_core::reconcile::document::build(&rec))
         })
@@ -926,4 +928,81 @@ async fn body_bytes(request: Request<Body>) -> Result<axum::body::Bytes, Error> 
 
 async fn openapi() -> Json<serde_json::Value> {
     Json(crate::openapi::document())
+}
+
+/// A published version as the API shows it.
+#[derive(Serialize, Deserialize)]
+pub struct PublicationDto {
+    pub period: String,
+    pub version: u32,
+    pub methodology: String,
+    /// The data's as-of instant when published (RFC 3339), when the data
+    /// stopped inside the period.
+    pub as_of: Option<String>,
+    pub published_at: String,
+    pub published_by: String,
+    pub reason: Option<String>,
+    /// SHA-256 (hex) of the frozen score sheets.
+    pub content_hash: String,
+    pub units: usize,
+}
+
+impl From<&chiso_core::publication::Stamp> for PublicationDto {
+    fn from(s: &chiso_core::publication::Stamp) -> Self {
+        PublicationDto {
+            period: s.period.clone(),
+            version: s.version,
+            methodology: s.methodology.clone(),
+            as_of: s.as_of.map(|t| Instant::from_unix(t).iso()),
+            published_at: Instant::from_unix(s.published_at).iso(),
+            published_by: s.published_by.clone(),
+            reason: s.reason.clone(),
+            content_hash: s.content_hash.clone(),
+            units: s.units,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct PublicationList {
+    pub publications: Vec<PublicationDto>,
+}
+
+async fn publications(
+    State(state): State<AppState>,
+    scope: Scope,
+    uri: Uri,
+) -> Result<Memo, Error> {
+    state
+        .memo(access::cache_key(&scope, &uri), move |ctx| {
+            Memo::json(&PublicationList {
+                publications: ctx.stamps()?.iter().map(PublicationDto::from).collect(),
+            })
+        })
+        .await
+}
+
+/// What `POST /api/v1/publications` takes.
+#[derive(Deserialize)]
+pub struct PublishRequest {
+    pub period: String,
+    pub reason: Option<String>,
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    body: axum::body::Bytes,
+) -> ApiResult<PublicationDto> {
+    let request: PublishRequest = serde_json::from_slice(&body).map_err(|e| {
+        Error::parameter(
+            "body",
+            format!("cần JSON {{\"period\": \"2026-10\", \"reason\": \"…\"}}: {e}"),
+        )
+    })?;
+    let period =
+        Period::parse(&request.period).map_err(|_| Error::InvalidPeriod(request.period.clone()))?;
+    let stamp =
+        crate::pages::publications::publish_as(&state, &caller, period, request.reason).await?;
+    Ok(Json(PublicationDto::from(&stamp)))
 }

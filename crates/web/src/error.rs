@@ -82,6 +82,18 @@ pub enum Error {
         RETRY_AFTER_SECONDS
     )]
     Busy,
+    /// A period whose results were not published, asked by the public.
+    #[error(
+        "kết quả kỳ {period} chưa được công bố{}",
+        latest.as_ref().map(|l| format!(": kỳ công bố gần nhất là {l} (xem /publications)")).unwrap_or_else(|| ": chưa kỳ nào được công bố".to_string())
+    )]
+    NotPublished {
+        period: String,
+        latest: Option<String>,
+    },
+    /// A republication without a reason, a period with nothing scored.
+    #[error("{0}")]
+    Unpublishable(String),
     /// Anything else: logged, never shown.
     #[error("lỗi nội bộ của máy chủ: vui lòng thử lại sau hoặc báo quản trị viên")]
     Internal(#[source] anyhow::Error),
@@ -111,6 +123,8 @@ impl Error {
             Error::NotFound => "not_found",
             Error::MethodNotAllowed => "method_not_allowed",
             Error::Busy => "busy",
+            Error::NotPublished { .. } => "not_published",
+            Error::Unpublishable(_) => "unpublishable",
             Error::Internal(_) => "internal_error",
         }
     }
@@ -121,7 +135,8 @@ impl Error {
             Error::UnknownUnit(_)
             | Error::UnknownCriterion { .. }
             | Error::UnknownMethodology(_)
-            | Error::NotFound => StatusCode::NOT_FOUND,
+            | Error::NotFound
+            | Error::NotPublished { .. } => StatusCode::NOT_FOUND,
             Error::NoMethodology(_) | Error::NotJudgeable(_) | Error::UnreadableFile(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -130,6 +145,7 @@ impl Error {
             Error::Forbidden | Error::CrossSite => StatusCode::FORBIDDEN,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unpublishable(_) => StatusCode::CONFLICT,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

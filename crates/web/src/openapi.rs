@@ -33,6 +33,8 @@ const ERROR_CODES: &[&str] = &[
     "payload_too_large",
     "unauthenticated",
     "invalid_token",
+    "not_published",
+    "unpublishable",
     "forbidden",
     "cross_site_request",
     "not_found",
@@ -464,6 +466,8 @@ fn schemas() -> Value {
         "Ranking": ranking,
         "Explanation": explanation,
         "Reconciliation": reconciliation,
+        "Publication": publication(),
+        "PublicationList": record(&[("publications", array(schema_ref("Publication")))]),
         "AtRisk": at_risk(),
         "WhatIfOutcome": what_if_outcome(),
         "WhatIfPlan": what_if_plan(),
@@ -829,6 +833,16 @@ pub fn document() -> Value {
             ),
             &["400", "404", "422", "500"],
         ) },
+        "/api/v1/publications": {
+            "get": operation(
+                "Các kỳ đã công bố và mọi phiên bản (kỳ mới nhất trước): bộ chỉ số, thời điểm số \
+                 liệu, người công bố, lý do công bố lại, mã băm SHA-256 của bảng điểm đóng băng",
+                vec![],
+                ok("Danh sách bản công bố", schema_ref("PublicationList")),
+                &["500"],
+            ),
+            "post": publish_operation(),
+        },
         "/api/v1/imports": { "post": import_operation() },
         "/api/v1/events": { "post": events_operation() },
         "/api/v1/sync/DongBoHoSoMC": { "post": sync_operation(
@@ -894,4 +908,51 @@ fn protect(paths: &mut Value) {
             );
         }
     }
+}
+
+fn publication() -> Value {
+    record(&[
+        ("period", string()),
+        ("version", json!({ "type": "integer", "minimum": 1 })),
+        ("methodology", string()),
+        ("as_of", nullable(string())),
+        ("published_at", string()),
+        ("published_by", string()),
+        ("reason", nullable(string())),
+        ("content_hash", string()),
+        ("units", integer()),
+    ])
+}
+
+/// `POST /api/v1/publications`: publish a period (administrators).
+fn publish_operation() -> Value {
+    let mut op = operation(
+        "Công bố kết quả một kỳ: đóng băng bảng điểm hiện tại; công bố lại cần lý do và tạo \
+         phiên bản mới, giữ phiên bản cũ",
+        vec![],
+        ok("Đã công bố: phiên bản mới", schema_ref("Publication")),
+        &["400", "500"],
+    );
+    if let Some(responses) = op["responses"].as_object_mut() {
+        responses.insert(
+            "409".into(),
+            ok(
+                "Không công bố được (unpublishable): công bố lại thiếu lý do, kỳ chưa có đơn vị \
+                 nào được chấm điểm, người khác vừa công bố",
+                schema_ref("Error"),
+            ),
+        );
+    }
+    op["requestBody"] = json!({
+        "required": true,
+        "content": { "application/json": { "schema": {
+            "type": "object",
+            "required": ["period"],
+            "properties": {
+                "period": { "type": "string", "description": "Kỳ: 2026-10, 2026-Q3, 2026-H1, 2026…" },
+                "reason": { "type": "string", "maxLength": 1000, "description": "Lý do công bố lại (bắt buộc khi kỳ đã công bố)." },
+            },
+        } } },
+    });
+    op
 }

@@ -42,6 +42,11 @@ impl Params {
     /// The period asked for: `period=CODE`, or the selector's fields (`type`
     /// with `year`, `month`, `quarter`, `half`, `from`, `to`); when neither,
     /// the latest month with data.
+    /// Whether the request names a period (`period=` or the selector's `type=`).
+    pub fn names_period(&self) -> bool {
+        self.get("type").is_some() || self.get("period").is_some()
+    }
+
     pub fn period(&self, inventory: &Inventory) -> Result<Period, Error> {
         if let Some(kind) = self.get("type") {
             return parse_period(&self.selector_code(kind)?);

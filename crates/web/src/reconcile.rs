@@ -24,7 +24,7 @@ pub fn reconciliation(
     if let (Some(code), true) = (unit, portal.is_empty()) {
         return Err(Error::UnknownUnit(code.to_string()));
     }
-    let sheet = ctx.sheet(period)?;
+    let sheet = ctx.sheet(scope, period)?;
     let set = ctx.methodologies()?;
     let m = set
         .get(&sheet.methodology)

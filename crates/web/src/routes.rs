@@ -63,6 +63,11 @@ pub fn pages() -> Vec<PageRoute> {
             POST,
             post(pages::account::change_password),
         ),
+        route(
+            "/publications",
+            BOTH,
+            get(pages::publications::page).post(pages::publications::publish),
+        ),
         route("/audit", GET, get(pages::account::audit)),
         route("/audit.csv", GET, get(pages::account::audit_csv)),
         route("/assets/{file}", GET, get(asset)),

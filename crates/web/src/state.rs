@@ -33,12 +33,15 @@ use chiso_backend::Backend;
 use chiso_core::engine::{self, Explanation};
 use chiso_core::methodology::MethodologySet;
 use chiso_core::period::Period;
+use chiso_core::publication::{Publication, Stamp};
 use chiso_core::scoring::ScoreSheet;
 use chiso_core::storage::{Inventory, Storage};
 use chiso_core::time::Instant;
 
+use crate::access::Scope;
 use crate::error::Error;
 use crate::metrics::{CacheKind, Metrics};
+use crate::params::Params;
 
 /// Connections kept open between requests.
 const POOL_SIZE: usize = 16;
@@ -92,6 +95,10 @@ struct Cache {
     /// The data's as-of instant, once read.
     as_of: Option<Option<Instant>>,
     sheets: HashMap<Period, Arc<ScoreSheet>>,
+    /// The latest published version of each period asked (`None`: never published).
+    published: HashMap<String, Option<Arc<Publication>>>,
+    /// Every published version's stamp, newest period first.
+    stamps: Option<Arc<Vec<Stamp>>>,
     explanations: HashMap<(Period, String, String), Arc<Explanation>>,
     responses: HashMap<String, Memo>,
 }
@@ -403,8 +410,60 @@ impl Ctx<'_> {
         Ok(inventory)
     }
 
-    /// Every unit's score for a period (the engine's, cached).
-    pub fn sheet(&self, period: &Period) -> Result<Arc<ScoreSheet>, Error> {
+    /// Every unit's score for a period as `scope` may see it: the latest
+    /// published version for the public, the live figures for signed-in
+    /// users.
+    pub fn sheet(&self, scope: &Scope, period: &Period) -> Result<Arc<ScoreSheet>, Error> {
+        if !scope.published_only() {
+            return self.live_sheet(period);
+        }
+        match self.publication(period)? {
+            Some(p) => Ok(p.sheet.clone()),
+            None => Err(Error::NotPublished {
+                period: period.code(),
+                latest: self.stamps()?.first().map(|s| s.period.clone()),
+            }),
+        }
+    }
+
+    /// The period a request asks for (`period=`, or the selector's fields);
+    /// when it names none, the data's latest month, or for the public the
+    /// latest published period.
+    pub fn period(&self, scope: &Scope, params: &Params) -> Result<Period, Error> {
+        if scope.published_only() && !params.names_period() {
+            if let Some(latest) = self.stamps()?.first() {
+                return Period::parse(&latest.period)
+                    .map_err(|_| Error::InvalidPeriod(latest.period.clone()));
+            }
+        }
+        params.period(&*self.inventory()?)
+    }
+
+    /// The latest published version of a period, read once per data version.
+    pub fn publication(&self, period: &Period) -> Result<Option<Arc<Publication>>, Error> {
+        let code = period.code();
+        if let Some(p) = self.cache().published.get(&code) {
+            return Ok(p.clone());
+        }
+        let p = chiso_app::publication::published(self.store, period, None)
+            .map_err(publish_error)?
+            .map(Arc::new);
+        self.cache().published.insert(code, p.clone());
+        Ok(p)
+    }
+
+    /// Every published version's stamp, newest period first.
+    pub fn stamps(&self) -> Result<Arc<Vec<Stamp>>, Error> {
+        if let Some(s) = self.cache().stamps.clone() {
+            return Ok(s);
+        }
+        let stamps = Arc::new(chiso_app::publication::stamps(self.store).map_err(publish_error)?);
+        self.cache().stamps = Some(stamps.clone());
+        Ok(stamps)
+    }
+
+    /// Every unit's live score for a period (the engine's, cached).
+    pub fn live_sheet(&self, period: &Period) -> Result<Arc<ScoreSheet>, Error> {
         let set = self.methodologies()?;
         self.cached(
             CacheKind::Sheet,
@@ -486,5 +545,26 @@ impl Ctx<'_> {
         }
         entries.insert(key, value.clone());
         Ok(value)
+    }
+}
+
+/// A publication's failure as the web answers it.
+pub fn publish_error(
+    e: chiso_app::publication::PublishFailure<chiso_backend::BackendError>,
+) -> Error {
+    use chiso_app::publication::PublishFailure;
+    match e {
+        PublishFailure::Store(e) => e.into(),
+        PublishFailure::Engine(e) => e.into(),
+        PublishFailure::Publication(
+            e @ chiso_core::publication::PublicationError::ReasonRequired { .. },
+        )
+        | PublishFailure::Publication(
+            e @ chiso_core::publication::PublicationError::ReasonTooLong,
+        ) => Error::Unpublishable(e.to_string()),
+        e @ (PublishFailure::Conflict(_) | PublishFailure::Empty(_)) => {
+            Error::Unpublishable(e.to_string())
+        }
+        PublishFailure::Publication(e) => Error::internal(e),
     }
 }

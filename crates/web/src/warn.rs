@@ -24,8 +24,8 @@ pub const MAX_HORIZON_DAYS: u32 = 30;
 
 /// The unit of the path, if the caller may read its dossiers.
 fn unit(ctx: &Ctx<'_>, scope: &Scope, params: &Params, code: &str) -> Result<String, Error> {
-    let period = params.period(&*ctx.inventory()?)?;
-    let sheet = ctx.sheet(&period)?;
+    let period = ctx.period(scope, params)?;
+    let sheet = ctx.sheet(scope, &period)?;
     Ok(access::resolve_dossier_unit(scope, &sheet, code)?
         .code
         .clone())

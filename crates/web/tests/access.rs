@@ -235,6 +235,7 @@ async fn the_authorisation_matrix_has_no_leak() {
 #[tokio::test]
 async fn the_public_sees_aggregates_but_no_dossier_and_is_sent_to_sign_in() {
     let (_dir, db, app) = setup();
+    publish(&db, "2026-03", None);
     let page = send(
         &app,
         Request::get("/units/S1?period=2026-03")
@@ -293,6 +294,154 @@ async fn the_public_sees_aggregates_but_no_dossier_and_is_sent_to_sign_in() {
         .to_str()
         .expect("csp")
         .contains("frame-ancestors 'none'"));
+}
+
+/// Publishes a period as the office would.
+fn publish(db: &Path, period: &str, reason: Option<&str>) -> u32 {
+    let mut store = Store::open(db).expect("store");
+    chiso_app::publication::publish(
+        &mut store,
+        &chiso_core::period::Period::parse(period).expect("period"),
+        reason,
+        &chiso_app::publication::Publisher {
+            by: "quantri",
+            from: "tests",
+            at: Instant::from_unix(1_780_000_000),
+        },
+    )
+    .expect("publish")
+    .version
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).expect("request")
+}
+
+#[tokio::test]
+async fn the_public_sees_published_results_only_and_they_never_change() {
+    let (_dir, db, app) = setup();
+    let admin = common::as_admin(&db, app.clone());
+    // Nothing published: the public sees no figure, a signed-in user the
+    // live ones marked provisional.
+    let first = send(&app, get("/?period=2026-03")).await;
+    assert!(first.body.contains("Chưa công bố kết quả kỳ nào"));
+    assert!(
+        !first.body.contains("Sở Tư pháp"),
+        "no figure before publication"
+    );
+    for uri in [
+        "/units/S1?period=2026-03",
+        "/criteria/2.1?period=2026-03",
+        "/api/v1/scores?period=2026-03",
+        "/api/v1/ranking?period=2026-03",
+        "/reports/download?period=2026-03&format=md",
+    ] {
+        let reply = send(&app, get(uri)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}: {}", reply.body);
+        assert!(reply.body.contains("chưa được công bố"), "{uri}");
+    }
+    let live = send(&admin, get("/?period=2026-03")).await;
+    assert_eq!(live.status, StatusCode::OK);
+    assert!(live.body.contains("số liệu tạm tính"));
+
+    // Published: the public sees the frozen sheet by default.
+    assert_eq!(publish(&db, "2026-03", None), 1);
+    let public = send(&app, get("/")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("đã công bố ngày"), "{}", public.body);
+    let scores = send(&app, get("/api/v1/scores?period=2026-03&unit=S1")).await;
+    assert_eq!(scores.status, StatusCode::OK, "{}", scores.body);
+    let report = send(&app, get("/reports/download?period=2026-03&format=md")).await;
+    assert_eq!(report.status, StatusCode::OK);
+
+    // A later import changes the live figures, not the published ones.
+    let mut late = RecordKind::Dossiers.csv_header();
+    let received = Date::parse("2026-03-02")
+        .map_or(Instant::from_unix(0), |d| d.start().add_seconds(9 * 3600));
+    for i in 0..6 {
+        let mut d = Dossier::new(&format!("LATE{i}"), "S1", "1.001", received);
+        d.status = DossierStatus::Finished;
+        d.finished_at = Some(received.add_seconds(86_400 * 20));
+        late.push('\n');
+        late.push_str(&Record::Dossier(d).to_csv_row());
+    }
+    {
+        let mut store = Store::open(&db).expect("store");
+        let reader = from_text(RecordKind::Dossiers, "late.csv", Format::Csv, &late).expect("read");
+        chiso_app::import(&mut store, reader, |_, _| {}).expect("import");
+    }
+    let live_scores = send(&admin, get("/api/v1/scores?period=2026-03&unit=S1")).await;
+    assert_ne!(
+        live_scores.body, scores.body,
+        "the import moved the live figures"
+    );
+    let again = send(&app, get("/api/v1/scores?period=2026-03&unit=S1")).await;
+    assert_eq!(
+        again.body, scores.body,
+        "the published figures did not move"
+    );
+    assert_eq!(
+        send(&app, get("/reports/download?period=2026-03&format=md"))
+            .await
+            .body,
+        report.body
+    );
+
+    // Republishing needs a reason, keeps both versions, and the public
+    // then sees the new one.
+    let refused = send(
+        &admin,
+        Request::post("/api/v1/publications")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"period":"2026-03"}"#))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.body.contains("lý do"));
+    let public_try = send(
+        &app,
+        Request::post("/api/v1/publications")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"period":"2026-03","reason":"x"}"#))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(public_try.status, StatusCode::UNAUTHORIZED);
+    let done = send(
+        &admin,
+        Request::post("/api/v1/publications")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r#"{"period":"2026-03","reason":"bổ sung hồ sơ nhận muộn"}"#,
+            ))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("\"version\":2"));
+    let list = send(&app, get("/api/v1/publications")).await;
+    assert!(list.body.contains("\"version\":2") && list.body.contains("\"version\":1"));
+    assert!(list.body.contains("bổ sung hồ sơ nhận muộn"));
+    assert_eq!(
+        send(&app, get("/api/v1/scores?period=2026-03&unit=S1"))
+            .await
+            .body,
+        live_scores.body
+    );
+    let page = send(&app, get("/publications")).await;
+    assert!(page.body.contains("bổ sung hồ sơ nhận muộn"));
+    assert!(
+        !page.body.contains("name=\"reason\""),
+        "no form for the public"
+    );
+    // The publication is in the audit log.
+    let store = Store::open(&db).expect("store");
+    let audit = chiso_app::accounts::all_audit(&store).expect("audit");
+    assert_eq!(
+        audit.iter().filter(|e| e.draft.action == "publish").count(),
+        2
+    );
 }
 
 fn sign_in_request(login: &str, password: &str, origin: Option<&str>) -> Request<Body> {

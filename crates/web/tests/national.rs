@@ -12,6 +12,8 @@ use chiso_store::Store;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+mod common;
+
 /// Hà Nội's code (QCVN 102).
 const HA_NOI: &str = "000.00.00.H24";
 
@@ -91,7 +93,8 @@ async fn national_ranking_then_a_province_then_its_units() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("nation.db");
     nation(&db);
-    let app = chiso_web::router(db).expect("router");
+    // Signed in: the live figures (the public sees published ones only: access.rs).
+    let app = common::as_admin(&db, chiso_web::router(db.clone()).expect("router"));
 
     // The first page: the national ranking only, provinces then ministries.
     let overview = page(&app, "/?period=2026-10").await;

@@ -1262,7 +1262,7 @@ async fn a_database_without_records_says_where_to_get_some() {
             .expect("unit");
         w.commit(1).expect("commit");
     }
-    let app = chiso_web::router(db).expect("router");
+    let app = chiso_web::router(db.clone()).expect("router");
     let r = get(&app, "/").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
@@ -1270,8 +1270,18 @@ async fn a_database_without_records_says_where_to_get_some() {
         "{}",
         r.body
     );
+    // The public: nothing published; a signed-in user: no data.
     api_error(
         &app,
+        Request::get("/api/v1/scores?period=2026-03")
+            .body(Body::empty())
+            .expect("request"),
+        StatusCode::NOT_FOUND,
+        "not_published",
+    )
+    .await;
+    api_error(
+        &common::as_admin(&db, app.clone()),
         Request::get("/api/v1/scores?period=2026-03")
             .body(Body::empty())
             .expect("request"),

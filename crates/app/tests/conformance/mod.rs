@@ -13,11 +13,14 @@
 //! at the same size; a loop of parent units refused; steps before or after
 //! their dossier. Administrative-reform journals (`journals`): append-only,
 //! refused when stale, listed in code order, and a whole reporting step read
-//! back as the reference holds it ([`run_journals`]).
+//! back as the reference holds it ([`run_journals`]); published results
+//! that later imports never change, republished with a reason, every
+//! version kept and its hash checked (`publication`).
 
 #![allow(dead_code)]
 
 pub mod journals;
+pub mod publication;
 
 use chiso_app::ImportSummary;
 use chiso_core::engine::{self, IndexStore};
@@ -725,12 +728,13 @@ where
 
 /// The journal checks (`chiso_core::reform::JournalStore`), for backends
 /// that keep administrative-reform records.
-pub fn run_journals<S: Storage + chiso_core::reform::JournalStore, F: Fn() -> S>(make: F)
+pub fn run_journals<S, F: Fn() -> S>(make: F)
 where
-    <S as chiso_core::reform::JournalStore>::Error: std::fmt::Debug,
+    S: Storage + chiso_core::reform::JournalStore<Error = <S as IndexStore>::Error>,
     <S as chiso_core::engine::IndexStore>::Error: std::fmt::Debug,
 {
     journals::journals_append_only(make());
     let p = province(13, 10);
     journals::reporting_step_as_the_reference(make(), &p);
+    publication::published_results_never_change(make(), &province(17, 400));
 }

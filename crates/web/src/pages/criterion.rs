@@ -33,9 +33,9 @@ pub async fn page(
 
 fn render(ctx: &Ctx<'_>, scope: &Scope, id: &str, params: &Params) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
-    let period = params.period(&inventory)?;
+    let period = ctx.period(scope, params)?;
     let level = params.level()?;
-    let sheet = ctx.sheet(&period)?;
+    let sheet = ctx.sheet(scope, &period)?;
     let set = ctx.methodologies()?;
     let m = set
         .get(&sheet.methodology)
@@ -78,7 +78,11 @@ fn render(ctx: &Ctx<'_>, scope: &Scope, id: &str, params: &Params) -> Result<Htm
         esc(group),
         esc(&m.id),
         esc(&period.label_vi()),
-        pages::partial_badge(sheet.as_of),
+        format!(
+            "{}{}",
+            pages::partial_badge(sheet.as_of),
+            pages::publication_badge(ctx, scope, &period)?
+        ),
         html::max(c.max),
         if c.provisional {
             " <span class=\"badge provisional\">trọng số tạm tính</span>"

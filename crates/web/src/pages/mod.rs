@@ -7,6 +7,7 @@ pub mod criterion;
 pub mod import;
 pub mod methodology;
 pub mod overview;
+pub mod publications;
 pub mod reconcile;
 pub mod reports;
 pub mod unit;
@@ -20,14 +21,17 @@ use chiso_core::scoring::ScoreSheet;
 use chiso_core::storage::Inventory;
 use chiso_core::time::Instant;
 
+use crate::access::Scope;
 use crate::error::Error;
 use crate::html::{esc, put};
 use crate::params::Level;
+use crate::state::Ctx;
 
 /// The entries of the navigation bar.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Ranking,
+    Publications,
     Methodology,
     Import,
     None,
@@ -35,6 +39,7 @@ pub enum Nav {
 
 const NAV: &[(Nav, &str, &str)] = &[
     (Nav::Ranking, "/", "Bảng xếp hạng"),
+    (Nav::Publications, "/publications", "Kết quả đã công bố"),
     (Nav::Methodology, "/methodology", "Phương pháp tính"),
     (Nav::Import, "/import", "Nhập dữ liệu"),
 ];
@@ -132,6 +137,36 @@ pub fn partial_badge(as_of: Option<Instant>) -> String {
         ),
         None => String::new(),
     }
+}
+
+/// The publication mark after a period's name in headings (HTML): the
+/// public sees the published version it is shown; a signed-in user sees
+/// live figures, marked "số liệu tạm tính", and whether the period was
+/// published.
+pub fn publication_badge(ctx: &Ctx<'_>, scope: &Scope, period: &Period) -> Result<String, Error> {
+    let stamp = ctx.publication(period)?.map(|p| p.stamp.clone());
+    Ok(match (scope.published_only(), stamp) {
+        (true, Some(s)) => format!(
+            " <span class=\"badge published\" title=\"Kết quả đã công bố, không thay đổi theo \
+             dữ liệu nhập sau; bộ chỉ số {}, mã băm {}\">{}</span>",
+            esc(&s.methodology),
+            esc(&s.content_hash),
+            esc(&s.label_vi())
+        ),
+        (true, None) => String::new(),
+        (false, stamp) => format!(
+            " <span class=\"badge provisional\" title=\"Tính từ dữ liệu hiện có, thay đổi khi \
+             nhập thêm; công chúng chỉ xem kết quả đã công bố\">số liệu tạm tính</span>{}",
+            stamp
+                .map(|s| format!(
+                    " <a class=\"badge published\" href=\"/publications\" title=\"Bản công bố \
+                     phiên bản {} giữ nguyên số liệu lúc công bố\">{}</a>",
+                    s.version,
+                    esc(&s.label_vi())
+                ))
+                .unwrap_or_default()
+        ),
+    })
 }
 
 /// The page shown for an error.

@@ -47,12 +47,28 @@ fn no_data(inventory: &Inventory) -> Html<String> {
     )
 }
 
+/// The public's first page before any period was published.
+fn nothing_published(inventory: &Inventory) -> Html<String> {
+    pages::frame(
+        "Bảng xếp hạng",
+        Nav::Ranking,
+        Some(inventory),
+        "<h1>Chưa công bố kết quả kỳ nào</h1><p>Kết quả Bộ chỉ số được công khai sau khi Văn \
+         phòng UBND tỉnh công bố (mục <a href=\"/publications\">Kết quả đã công bố</a>). Cán bộ \
+         <a href=\"/signin\">đăng nhập</a> để xem số liệu tạm tính.</p>",
+    )
+}
+
 fn render(ctx: &Ctx<'_>, scope: &Scope, params: &Params) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
-    let period = params.period(&inventory)?;
+    let period = ctx.period(scope, params)?;
     let level = params.level()?;
-    let sheet = match ctx.sheet(&period) {
+    let sheet = match ctx.sheet(scope, &period) {
         Err(Error::NotJudgeable(NotJudgeable::NoData { .. })) => return Ok(no_data(&inventory)),
+        Err(Error::NotPublished { latest: None, .. }) if inventory.dossiers == 0 => {
+            return Ok(no_data(&inventory))
+        }
+        Err(Error::NotPublished { latest: None, .. }) => return Ok(nothing_published(&inventory)),
         sheet => sheet?,
     };
     let set = ctx.methodologies()?;
@@ -73,7 +89,11 @@ fn render(ctx: &Ctx<'_>, scope: &Scope, params: &Params) -> Result<Html<String>,
          <p class=\"sub\">Bộ chỉ số <a href=\"/methodology?{}\">{}</a> · so sánh với {} · điểm \
          tối đa {}</p>",
         esc(&period.label_vi()),
-        pages::partial_badge(sheet.as_of),
+        format!(
+            "{}{}",
+            pages::partial_badge(sheet.as_of),
+            pages::publication_badge(ctx, scope, &period)?
+        ),
         pages::period_query(&period),
         esc(&m.id),
         esc(&sheet.previous_period.label_vi()),

@@ -37,7 +37,7 @@ fn difference(d: Option<f64>) -> String {
 
 fn render(ctx: &Ctx<'_>, scope: &Scope, params: &Params) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
-    let period = params.period(&inventory)?;
+    let period = ctx.period(scope, params)?;
     let rec = crate::reconcile::reconciliation(ctx, scope, &period, params.get("unit"))?;
     let query = pages::period_query(&period);
     let mut body = String::new();

@@ -50,6 +50,7 @@ impl From<ReportFailure<StoreError>> for Error {
             ReportFailure::Store(e) => e.into(),
             ReportFailure::Engine(e) => e.into(),
             ReportFailure::Report(e) => e.into(),
+            ReportFailure::Published(e) => crate::state::publish_error(*e),
         }
     }
 }
@@ -61,7 +62,7 @@ pub async fn download(
 ) -> Result<Response, PageError> {
     let (name, content_type, bytes) = state
         .run(move |ctx| {
-            let period = params.period(&*ctx.inventory()?)?;
+            let period = ctx.period(&scope, &params)?;
             let format = format_of(&params)?;
             let mut request = ReportRequest::new(period);
             if let Some(kind) = params.get("kind").filter(|k| !k.is_empty()) {
@@ -71,10 +72,16 @@ pub async fn download(
                 request.kinds = vec![kind];
             }
             if let Some(code) = params.get("unit").filter(|c| !c.is_empty()) {
-                let sheet = ctx.sheet(&period)?;
+                let sheet = ctx.sheet(&scope, &period)?;
                 request.unit = Some(access::resolve_unit(&scope, &sheet, code)?.code.clone());
             }
-            let report = chiso_app::report::build(ctx.store(), &request)?;
+            // The public gets a published period's report only; signed-in
+            // users the published version when there is one, else the live
+            // (provisional) figures.
+            if scope.published_only() {
+                ctx.sheet(&scope, &period)?;
+            }
+            let (report, _) = chiso_app::report::official(ctx.store(), &request, false)?;
             let bytes = chiso_report::render(&report, format)?;
             Ok((
                 report.file_name(format.extension()),

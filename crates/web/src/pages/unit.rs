@@ -49,8 +49,8 @@ fn render(
     params: &Params,
 ) -> Result<Html<String>, Error> {
     let inventory = ctx.inventory()?;
-    let period = params.period(&inventory)?;
-    let sheet = ctx.sheet(&period)?;
+    let period = ctx.period(scope, params)?;
+    let sheet = ctx.sheet(scope, &period)?;
     let u = access::resolve_unit(scope, &sheet, code)?;
     let set = ctx.methodologies()?;
     let m = set
@@ -96,7 +96,11 @@ fn render(
             ))
             .unwrap_or_default(),
         esc(&period.label_vi()),
-        pages::partial_badge(sheet.as_of),
+        format!(
+            "{}{}",
+            pages::partial_badge(sheet.as_of),
+            pages::publication_badge(ctx, scope, &period)?
+        ),
         esc(&m.id)
     );
     let selected = chosen_criterion(params, u, m)?;
@@ -132,7 +136,7 @@ fn render(
     crate::warn::section(&mut body, ctx, scope, &sheet, &u.code)?;
     children(&mut body, &sheet, scope, u, m, &query);
     criteria_table(&mut body, u, m, &sheet, &href, &query, selected.as_deref());
-    trend(&mut body, ctx, u, m, &period)?;
+    trend(&mut body, ctx, scope, u, m, &period)?;
     comparison(
         &mut body,
         u,
@@ -424,6 +428,7 @@ fn criteria_table(
 fn trend(
     body: &mut String,
     ctx: &Ctx<'_>,
+    scope: &Scope,
     u: &UnitScore,
     m: &Methodology,
     period: &Period,
@@ -441,9 +446,11 @@ fn trend(
     let mut total = Vec::new();
     let mut groups: Vec<Vec<Option<f64>>> = vec![Vec::new(); m.groups.len()];
     for month in &months {
-        let unit = match ctx.sheet(&Period::month(*month)) {
+        let unit = match ctx.sheet(scope, &Period::month(*month)) {
             Ok(sheet) => sheet.unit(&u.code).cloned(),
-            Err(Error::NoMethodology(_) | Error::NotJudgeable(_)) => None,
+            Err(Error::NoMethodology(_) | Error::NotJudgeable(_) | Error::NotPublished { .. }) => {
+                None
+            }
             Err(e) => return Err(e),
         };
         total.push(unit.as_ref().and_then(|x| x.total));
@@ -699,11 +706,11 @@ pub async fn csv(
 ) -> Result<Response, PageError> {
     let (name, text) = state
         .run(move |ctx| {
-            let period = params.period(&*ctx.inventory()?)?;
+            let period = ctx.period(&scope, &params)?;
             let criterion = params
                 .get("criterion")
                 .ok_or_else(|| Error::parameter("criterion", "cần mã chỉ số, ví dụ 2.1"))?;
-            let sheet = ctx.sheet(&period)?;
+            let sheet = ctx.sheet(&scope, &period)?;
             let u = access::resolve_dossier_unit(&scope, &sheet, &code)?;
             let e = ctx.explanation(&period, &u.code, criterion)?;
             let header = [
