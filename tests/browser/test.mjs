@@ -36,6 +36,7 @@ try {
   await assert.doesNotReject(page.locator("table.rank").first().waitFor());
   const title = await page.locator("h1").innerText();
   assert.match(title, /tháng/i, `the overview defaults to a month: ${title}`);
+  assert.match(title, /đã công bố ngày/, `the public sees a published period: ${title}`);
   assert.match(await page.locator(".freshness").innerText(), /Dữ liệu cập nhật đến \d\d\/\d\d\/\d{4}/);
   await page.screenshot({ path: join(shots, "overview-month.png"), fullPage: true });
 
@@ -118,6 +119,24 @@ try {
   assert.match(audit, /canbo\.syt/);
   assert.match(await page.locator(".sub").first().innerText(), /toàn vẹn/);
   await page.screenshot({ path: join(shots, "audit.png"), fullPage: true });
+
+  // The latest month is provisional: the office sees it, the public does
+  // not, until the administrator publishes it from /publications.
+  await page.goto(`${base}/publications`);
+  const latest = await page.locator("form.publish input[name=period]").inputValue();
+  assert.match(latest, /^\d{4}-\d{2}$/);
+  assert.equal((await fetch(`${base}/?period=${latest}`)).status, 404, "a provisional month is not public");
+  await page.goto(`${base}/?period=${latest}`);
+  assert.match(await page.locator("h1").innerText(), /số liệu tạm tính/);
+  await page.goto(`${base}/publications`);
+  await Promise.all([page.waitForNavigation(), page.click("form.publish button[type=submit]")]);
+  assert.match(await page.locator(".notice").innerText(), /Đã công bố kỳ/);
+  await page.screenshot({ path: join(shots, "publications.png"), fullPage: true });
+  const published = await fetch(`${base}/?period=${latest}`);
+  assert.equal(published.status, 200, "published, the month is public");
+  assert.match(await published.text(), /đã công bố ngày/);
+  await page.goto(`${base}/audit`);
+  assert.match(await page.locator("table.grid").innerText(), /publish/);
   await page.goto(`${base}/`);
   await page.selectOption("#period-type", "quarter");
   await Promise.all([page.waitForURL(/type=quarter/), page.click("form.selector button[type=submit]")]);

@@ -200,5 +200,33 @@ fn the_demo_creates_an_administrator_with_a_one_time_password() {
     assert!(out.contains("Tài khoản quản trị"), "{out}");
     let list = ok(&db, &["user", "list"]);
     assert!(list.contains("admin"), "{list}");
-    assert!(ok(&db, &["audit", "verify"]).contains("toàn vẹn: 1 mục"));
+    // The administrator's creation, then the demo's publications (every
+    // month but the last), each audited.
+    let published = ok(&db, &["publication", "list"]);
+    let versions = published.lines().count();
+    assert!(versions >= 11, "{published}");
+    assert!(out.contains("Đã công bố kết quả đến"), "{out}");
+    let verify = ok(&db, &["audit", "verify"]);
+    assert!(
+        verify.contains(&format!("toàn vẹn: {} mục", versions + 1)),
+        "{verify}"
+    );
+    assert!(ok(&db, &["publication", "verify"]).contains("mã băm khớp"));
+    // A later publication of the same month needs a reason.
+    let month = published.split_whitespace().next().expect("a period");
+    let o = chiso(&db, &["publication", "create", "--period", month], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cần lý do"));
+    let again = ok(
+        &db,
+        &[
+            "publication",
+            "create",
+            "--period",
+            month,
+            "--reason",
+            "bổ sung dữ liệu",
+        ],
+    );
+    assert!(again.contains("phiên bản 2"), "{again}");
 }

@@ -421,25 +421,6 @@ pub fn verify_next(prev_hash: &str, expected: i64, e: &AuditEntry) -> Result<(),
     Ok(())
 }
 
-/// A name shown to someone outside the handling unit: initials but the
-/// given name ("Nguyễn Văn An" → "N. V. An").
-pub fn mask_name(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    match words.split_last() {
-        None => String::new(),
-        Some((last, [])) => (*last).to_string(),
-        Some((last, rest)) => {
-            let mut out: Vec<String> = rest
-                .iter()
-                .filter_map(|w| w.chars().next())
-                .map(|c| format!("{c}."))
-                .collect();
-            out.push((*last).to_string());
-            out.join(" ")
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,12 +542,5 @@ mod tests {
             e.seq = i as i64 + 1;
         }
         assert!(verify_chain(&renumbered).is_err());
-    }
-
-    #[test]
-    fn names_are_masked_but_the_given_name() {
-        assert_eq!(mask_name("Nguyễn Văn An"), "N. V. An");
-        assert_eq!(mask_name("An"), "An");
-        assert_eq!(mask_name("  "), "");
     }
 }

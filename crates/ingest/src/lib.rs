@@ -948,11 +948,65 @@ impl Iterator for Reader {
     fn next(&mut self) -> Option<Item> {
         match &mut self.source {
             Source::Csv(s) => s.next(&mut self.ctx),
-            Source::Json(s) => s.next(&mut self.ctx),
-            Source::JsonDoc(s) => s.next(&mut self.ctx),
+            Source::Json(s) => s.next(&mut self.ctx).map(without_personal_data),
+            Source::JsonDoc(s) => s.next(&mut self.ctx).map(without_personal_data),
             Source::Xlsx(s) => s.next(&mut self.ctx),
             Source::Html(s) => s.next(&mut self.ctx),
         }
+    }
+}
+
+/// Keys of a portal record that hold the applicant's personal data (Decree
+/// 13/2023/NĐ-CP): never kept, not even in the quarantine's copy of a
+/// rejected record.
+const PERSONAL_KEYS: &[&str] = &[
+    "ChuHoSo",
+    "SoGiayToChuHoSo",
+    "DinhDanhCHS",
+    "Email",
+    "SoDienThoai",
+    "DiaChi",
+    "Fax",
+    "HoTen",
+    "NgaySinh",
+];
+
+/// A rejected JSON record with its personal data replaced by `"***"`
+/// (at any depth), so that the quarantine keeps what is needed to fix the
+/// record and nothing about the applicant.
+fn without_personal_data(item: Item) -> Item {
+    let Item::Rejected(mut r) = item else {
+        return item;
+    };
+    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&r.raw) {
+        if mask_personal(&mut value) {
+            r.raw = value.to_string();
+        }
+    }
+    Item::Rejected(r)
+}
+
+/// Masks the personal keys of `value`; whether anything was masked.
+fn mask_personal(value: &mut serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut masked = false;
+            for (key, v) in map.iter_mut() {
+                if PERSONAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                    if !v.is_null() {
+                        *v = serde_json::Value::String("***".into());
+                        masked = true;
+                    }
+                } else {
+                    masked |= mask_personal(v);
+                }
+            }
+            masked
+        }
+        serde_json::Value::Array(items) => {
+            items.iter_mut().fold(false, |m, v| mask_personal(v) | m)
+        }
+        _ => false,
     }
 }
 

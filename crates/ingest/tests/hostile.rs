@@ -500,3 +500,37 @@ fn an_ods_sheet_repeated_to_the_end_is_refused() {
     .expect("refused");
     assert!(err.to_string().contains("bảng tính ODS trải ra"), "{err}");
 }
+
+#[test]
+fn a_rejected_portal_record_keeps_no_personal_data() {
+    let text = r#"{"session":"s","madonvi":"000.00.01.H53","service":"DongBoHoSoMC","isUpdating":false,"data":[
+{"MaHoSo":"H-1","MaTTHC":"1.001","NgayTiepNhan":"không phải ngày","ChuHoSo":"Nguyễn Văn An","SoGiayToChuHoSo":"001203004567","SoDienThoai":"0912345678","Email":"an@example.vn","DiaChi":"12 Lê Lợi","DanhSachLePhi":[{"Gia":"50.000"}]}]}"#;
+    let reader = chiso_ingest::from_text(
+        RecordKind::Dossiers,
+        "sync.json",
+        chiso_ingest::Format::Json,
+        text,
+    )
+    .expect("read");
+    let rejected: Vec<Rejected> = reader
+        .filter_map(|item| match item {
+            chiso_ingest::Item::Rejected(r) => Some(r),
+            chiso_ingest::Item::Accepted { .. } => None,
+        })
+        .collect();
+    assert_eq!(rejected.len(), 1);
+    let raw = &rejected[0].raw;
+    for personal in [
+        "Nguyễn Văn An",
+        "001203004567",
+        "0912345678",
+        "an@example.vn",
+        "Lê Lợi",
+    ] {
+        assert!(!raw.contains(personal), "{personal} kept in {raw}");
+    }
+    assert!(
+        raw.contains("\"ChuHoSo\":\"***\"") && raw.contains("H-1"),
+        "{raw}"
+    );
+}
