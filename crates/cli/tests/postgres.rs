@@ -274,10 +274,12 @@ fn postgresql_and_sqlite_give_the_same_results_through_the_command_line() {
 struct Node {
     child: std::process::Child,
     addr: String,
+    token: String,
 }
 
 impl Node {
-    fn start(db: &str) -> Node {
+    /// A node whose reads carry `token` (the live figures, not the public's published ones).
+    fn start(db: &str, token: &str) -> Node {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_chiso"))
             .env_remove("CHISO_DB")
@@ -300,14 +302,18 @@ impl Node {
             .expect("the server says where it listens");
         // Keep reading its output so that it never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
-        Node { child, addr }
+        Node {
+            child,
+            addr,
+            token: token.to_string(),
+        }
     }
 
     /// One GET: the status code and the body.
     fn get(&self, path: &str) -> (u16, String) {
         self.request(&format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            self.addr, self.token
         ))
     }
 
@@ -372,7 +378,12 @@ fn two_server_nodes_on_one_postgresql_serve_the_same_and_see_each_write_at_once(
         let file = csv.join(format!("{kind}.csv"));
         ok(url, &["import", kind, file.to_str().unwrap()]);
     }
-    let (a, b) = (Node::start(url), Node::start(url));
+    let out = ok(
+        url,
+        &["token", "create", "--name", "nut-a", "--role", "admin"],
+    );
+    let token = out.lines().last().expect("token").to_string();
+    let (a, b) = (Node::start(url, &token), Node::start(url, &token));
     assert_eq!(a.json("/readyz")["status"], "ready");
     let scores = "/api/v1/scores?period=2026-06";
     let before = (a.json(scores), b.json(scores));
@@ -436,11 +447,6 @@ fn two_server_nodes_on_one_postgresql_serve_the_same_and_see_each_write_at_once(
     );
     let dossiers = |node: &Node| node.json("/api/v1/health")["database"]["dossiers"].clone();
     let count = dossiers(&b);
-    let out = ok(
-        url,
-        &["token", "create", "--name", "nut-a", "--role", "admin"],
-    );
-    let token = out.lines().last().expect("token").to_string();
     let (status, body) = a.post_as("/api/v1/events", &event, &token);
     assert_eq!(status, 200, "{body}");
     let pushed = std::time::Instant::now();

@@ -82,6 +82,20 @@ pub enum Error {
         RETRY_AFTER_SECONDS
     )]
     Busy,
+    /// More uploads at once than the server reads ([`crate::limits::UPLOAD_SLOTS`]).
+    #[error(
+        "máy chủ đang nhận {} tệp khác: thử lại sau {} giây",
+        crate::limits::UPLOAD_SLOTS,
+        RETRY_AFTER_SECONDS
+    )]
+    TooManyUploads,
+    /// A request not finished within [`crate::limits::REQUEST_SECONDS`].
+    #[error(
+        "yêu cầu không hoàn tất trong {} giây (gửi dữ liệu quá chậm?): chia nhỏ tệp hoặc dùng \
+         lệnh 'chiso import'",
+        crate::limits::REQUEST_SECONDS
+    )]
+    Timeout,
     /// A period whose results were not published, asked by the public.
     #[error(
         "kết quả kỳ {period} chưa được công bố{}",
@@ -124,6 +138,8 @@ impl Error {
             Error::MethodNotAllowed => "method_not_allowed",
             Error::Busy => "busy",
             Error::NotPublished { .. } => "not_published",
+            Error::TooManyUploads => "too_many_uploads",
+            Error::Timeout => "request_timeout",
             Error::Unpublishable(_) => "unpublishable",
             Error::Internal(_) => "internal_error",
         }
@@ -146,6 +162,8 @@ impl Error {
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Error::Unpublishable(_) => StatusCode::CONFLICT,
+            Error::TooManyUploads => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Timeout => StatusCode::REQUEST_TIMEOUT,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -216,7 +234,7 @@ impl IntoResponse for Error {
 impl Error {
     /// `Retry-After` on an answer that asks to retry.
     fn retry_after(&self, response: &mut Response) {
-        if matches!(self, Error::Busy) {
+        if matches!(self, Error::Busy | Error::TooManyUploads) {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from(RETRY_AFTER_SECONDS),

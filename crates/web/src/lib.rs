@@ -33,6 +33,7 @@ pub mod charts;
 pub mod error;
 pub mod html;
 pub mod imports;
+pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;
@@ -73,6 +74,10 @@ pub fn router_with(db: impl AsRef<OsStr>, allow_sync: bool) -> anyhow::Result<ax
 pub fn app(state: state::AppState) -> axum::Router {
     let app = routes::app(state.clone())
         .merge(ops::routes(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::bounded,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             access::authenticate,

@@ -35,6 +35,8 @@ const ERROR_CODES: &[&str] = &[
     "invalid_token",
     "not_published",
     "unpublishable",
+    "too_many_uploads",
+    "request_timeout",
     "forbidden",
     "cross_site_request",
     "not_found",
@@ -931,7 +933,7 @@ fn publish_operation() -> Value {
          phiên bản mới, giữ phiên bản cũ",
         vec![],
         ok("Đã công bố: phiên bản mới", schema_ref("Publication")),
-        &["400", "500"],
+        &["400", "422", "500"],
     );
     if let Some(responses) = op["responses"].as_object_mut() {
         responses.insert(

@@ -84,6 +84,8 @@ struct Shared {
     inventorying: Mutex<()>,
     /// Permits to hold a database connection: at most `POOL_SIZE` at once.
     connections: Arc<tokio::sync::Semaphore>,
+    /// Uploads being read ([`crate::limits::UPLOAD_SLOTS`]).
+    uploads: Arc<tokio::sync::Semaphore>,
     metrics: Metrics,
 }
 
@@ -241,6 +243,7 @@ impl AppState {
                 importing: Mutex::new(()),
                 inventorying: Mutex::new(()),
                 connections: Arc::new(tokio::sync::Semaphore::new(POOL_SIZE)),
+                uploads: Arc::new(tokio::sync::Semaphore::new(crate::limits::UPLOAD_SLOTS)),
                 metrics: Metrics::default(),
             }),
             allow_sync: false,
@@ -267,6 +270,11 @@ impl AppState {
     /// The server's counters.
     pub fn metrics(&self) -> &Metrics {
         &self.shared.metrics
+    }
+
+    /// A slot to read an upload in, if one is free; held until dropped.
+    pub fn upload_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.shared.uploads.clone().try_acquire_owned().ok()
     }
 
     /// Runs `work` on a blocking thread with a pooled store. A panic in
