@@ -36,7 +36,7 @@ try {
   await assert.doesNotReject(page.locator("table.rank").first().waitFor());
   const title = await page.locator("h1").innerText();
   assert.match(title, /tháng/i, `the overview defaults to a month: ${title}`);
-  assert.match(title, /đã công bố ngày/, `the public sees a published period: ${title}`);
+  assert.match(title, /đã công bố ngày/iu, `the public sees a published period: ${title}`);
   assert.match(await page.locator(".freshness").innerText(), /Dữ liệu cập nhật đến \d\d\/\d\d\/\d{4}/);
   await page.screenshot({ path: join(shots, "overview-month.png"), fullPage: true });
 
@@ -127,7 +127,7 @@ try {
   assert.match(latest, /^\d{4}-\d{2}$/);
   assert.equal((await fetch(`${base}/?period=${latest}`)).status, 404, "a provisional month is not public");
   await page.goto(`${base}/?period=${latest}`);
-  assert.match(await page.locator("h1").innerText(), /số liệu tạm tính/);
+  assert.match(await page.locator("h1").innerText(), /số liệu tạm tính/iu);
   await page.goto(`${base}/publications`);
   await Promise.all([page.waitForNavigation(), page.click("form.publish button[type=submit]")]);
   assert.match(await page.locator(".notice").innerText(), /Đã công bố kỳ/);

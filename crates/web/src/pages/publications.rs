@@ -65,7 +65,7 @@ pub async fn page(
                 body.push_str("<p class=\"empty\">Chưa công bố kỳ nào.</p>");
             } else {
                 body.push_str(
-                    "<div class=\"scroll\"><table><thead><tr><th>Kỳ</th><th>Phiên bản</th>\
+                    "<div class=\"scroll\"><table class=\"grid\"><thead><tr><th>Kỳ</th><th>Phiên bản</th>\
                      <th>Ngày công bố</th><th>Người công bố</th><th>Bộ chỉ số</th>\
                      <th class=\"num\">Đơn vị</th><th>Số liệu đến</th><th>Lý do</th>\
                      <th>Mã băm SHA-256</th></tr></thead><tbody>",
@@ -77,7 +77,7 @@ pub async fn page(
                     put!(
                         &mut body,
                         "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                         <td class=\"num\">{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                         <td class=\"num\">{}</td><td>{}</td><td>{}</td><td><code title=\"{}\">{}…</code></td></tr>",
                         link,
                         s.version,
                         esc(&Instant::from_unix(s.published_at).vn()),
@@ -88,7 +88,8 @@ pub async fn page(
                             .map(|t| esc(&Instant::from_unix(t).vn()).to_string())
                             .unwrap_or_else(|| "cả kỳ".to_string()),
                         esc(s.reason.as_deref().unwrap_or("")),
-                        esc(&s.content_hash)
+                        esc(&s.content_hash),
+                        esc(&s.content_hash[..16.min(s.content_hash.len())])
                     );
                 }
                 body.push_str("</tbody></table></div>");
