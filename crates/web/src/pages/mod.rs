@@ -3,6 +3,7 @@
 //! one module per page.
 
 pub mod account;
+pub mod cchc;
 pub mod criterion;
 pub mod import;
 pub mod methodology;
@@ -30,6 +31,7 @@ pub enum Nav {
     Ranking,
     Methodology,
     Import,
+    Reform,
     None,
 }
 
@@ -37,6 +39,7 @@ const NAV: &[(Nav, &str, &str)] = &[
     (Nav::Ranking, "/", "Bảng xếp hạng"),
     (Nav::Methodology, "/methodology", "Phương pháp tính"),
     (Nav::Import, "/import", "Nhập dữ liệu"),
+    (Nav::Reform, "/cchc", "Báo cáo CCHC"),
 ];
 
 /// The banner's emblem (a gold star on red), also served as the favicon.
