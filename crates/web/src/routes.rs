@@ -86,7 +86,23 @@ pub fn pages() -> Vec<PageRoute> {
             GET,
             get(pages::cchc::appendices),
         ),
-        route("/cchc/units/{code}/plan", GET, get(pages::cchc::plan)),
+        route(
+            "/cchc/units/{code}/template",
+            GET,
+            get(pages::cchc::template),
+        ),
+        route(
+            "/cchc/units/{code}/upload",
+            POST,
+            post(pages::cchc::upload).layer(axum::extract::DefaultBodyLimit::max(
+                pages::cchc::TEMPLATE_LIMIT + 64 * 1024,
+            )),
+        ),
+        route(
+            "/cchc/units/{code}/plan",
+            BOTH,
+            get(pages::cchc::plan).post(pages::cchc::record_task),
+        ),
         route("/cchc/results", GET, get(pages::cchc::results)),
         route("/assets/{file}", GET, get(asset)),
         route(

@@ -412,3 +412,160 @@ async fn read_pages_follow_the_callers_units() {
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("2024-Q1"), "{}", reply.body);
 }
+
+/// A multipart body with the session's token and one file.
+fn multipart(csrf: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "chiso-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &Router, browser: &Browser, uri: &str, name: &str, bytes: &[u8]) -> Reply {
+    let (content_type, body) = multipart(&browser.csrf, name, bytes);
+    send(
+        app,
+        Request::post(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::COOKIE, &browser.cookie)
+            .body(Body::from(body))
+            .expect("request"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_unit_fills_its_forms_with_the_template_it_downloads() {
+    let (_dir, app) = setup();
+    let officer = Browser::sign_in(&app, "canbo.s1").await;
+    let template = officer
+        .open(&app, &format!("/cchc/units/S1/template?{Q}"))
+        .await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.body.starts_with("PK"), "an XLSX workbook");
+    let workbook = {
+        let response = app
+            .clone()
+            .oneshot(
+                Request::get(format!("/cchc/units/S1/template?{Q}"))
+                    .header(header::HOST, HOST)
+                    .header(header::COOKIE, &officer.cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+    };
+    let uri = format!("/cchc/units/S1/upload?{Q}");
+    // The workbook as downloaded reads back whole.
+    let reply = upload(&app, &officer, &uri, "bieu-mau.xlsx", &workbook).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", message(&reply.body));
+    assert!(message(&reply.body).starts_with("Đã lưu lần nhập số 1"));
+    // A filled CSV: a refused row is named by its line and nothing is saved.
+    let header = chiso_cchc::template::COLUMNS.join(",");
+    let bad = format!("{header}\n{ROW},,,,bảy,,,\n");
+    let reply = upload(&app, &officer, &uri, "bieu.csv", bad.as_bytes()).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message(&reply.body).contains("dòng 2"), "{}", message(&reply.body));
+    let good = format!("{header}\n{ROW},,,,7,,,\n");
+    let reply = upload(&app, &officer, &uri, "bieu.csv", good.as_bytes()).await;
+    assert!(message(&reply.body).starts_with("Đã lưu lần nhập số 2"), "{}", message(&reply.body));
+    assert!(reply.body.contains(&format!("name=\"v:{ROW}\" value=\"7\"")));
+    // Without the session's token, refused; another unit's officer, unknown.
+    let reply = upload(
+        &app,
+        &Browser {
+            cookie: officer.cookie.clone(),
+            csrf: "khong-dung".into(),
+        },
+        &uri,
+        "bieu.csv",
+        good.as_bytes(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let other = Browser::sign_in(&app, "canbo.s2").await;
+    assert_eq!(
+        upload(&app, &other, &uri, "bieu.csv", good.as_bytes())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let office = Browser::sign_in(&app, "quantri").await;
+    let audit = office.get(&app, "/audit?action=cchc_import").await;
+    assert!(audit.contains("file=bieu.csv"), "the upload is audited");
+}
+
+#[tokio::test]
+async fn the_plan_shows_computed_statuses_and_records_a_tasks_progress() {
+    use chiso_cchc::catalogue::Area;
+    use chiso_cchc::plan::{Party, Plan, Task};
+    let (dir, app) = setup();
+    {
+        let mut store = Store::open(&dir.path().join("cchc.db")).expect("store");
+        let task = |no: u32, deadline: &str| Task {
+            no,
+            area: Area::parse("I").expect("area"),
+            text: format!("Nhiệm vụ thử {no}"),
+            products: vec!["Báo cáo".into()],
+            lead: vec![Party::Unit { code: "S1".into() }],
+            coordinating: vec![Party::Text {
+                text: "Các sở, ban, ngành".into(),
+            }],
+            deadline_text: deadline.into(),
+            history: Vec::new(),
+        };
+        let plan = Plan {
+            owner: "P".into(),
+            year: 2026,
+            document: None,
+            tasks: vec![task(1, "Quý I/2026"), task(2, "Quý IV/2099")],
+        };
+        chiso_app::cchc::import_plan(&mut store, plan, Instant::from_unix(1_780_000_000))
+            .expect("plan");
+    }
+    let office = Browser::sign_in(&app, "quantri").await;
+    let uri = "/cchc/units/P/plan?year=2026";
+    let page = office.get(&app, uri).await;
+    assert!(page.contains("Kết quả đạt 0/2 nhiệm vụ"), "{page}");
+    assert!(page.contains("Quá hạn"), "task 1 is past its deadline");
+    assert!(page.contains("Sở Tư pháp"), "the lead unit by name");
+    let record = |date: &'static str| {
+        vec![
+            ("task", "1"),
+            ("status", "Đã thực hiện"),
+            ("date", date),
+            ("evidence", "125/QĐ-UBND"),
+        ]
+    };
+    let reply = office.post(&app, uri, &record("2026-03-20")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", message(&reply.body));
+    assert!(reply.body.contains("Kết quả đạt 1/2 nhiệm vụ, đạt 50%"), "{}", reply.body);
+    assert!(reply.body.contains("125/QĐ-UBND"), "the evidence");
+    // History is append-only.
+    let reply = office.post(&app, uri, &record("2026-01-02")).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message(&reply.body).contains("chỉ được ghi thêm"), "{}", message(&reply.body));
+    // An officer below the plan's owner does not write it; a viewer reads it.
+    let officer = Browser::sign_in(&app, "canbo.s1").await;
+    let reply = officer.post(&app, uri, &record("2026-04-01")).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let viewer = Browser::sign_in(&app, "xem.s2").await;
+    assert_eq!(
+        viewer.open(&app, "/cchc/units/S2/plan?year=2026").await.status,
+        StatusCode::OK
+    );
+}

@@ -28,8 +28,9 @@
 //! does not exist.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
@@ -46,7 +47,7 @@ use chiso_cchc::value::{Origin, Values};
 use chiso_cchc::workflow::{self, Gate, Status, Step, Submission, UnitTree};
 use chiso_core::accounts::Action;
 use chiso_core::records::Unit;
-use chiso_core::storage::Storage;
+use chiso_core::storage::{Inventory, Storage};
 use chiso_core::time::{Date, Instant};
 
 use crate::access::{self, Caller};
@@ -55,7 +56,7 @@ use crate::error::{Error, PageError};
 use crate::html::{esc, put, url_component};
 use crate::pages::{self, Nav};
 use crate::params::{Params, Segment};
-use crate::state::AppState;
+use crate::state::{AppState, Ctx};
 
 /// How the province's own level is named in notes.
 const PROVINCE_LEVEL: &str = "Cấp tỉnh";
@@ -78,13 +79,27 @@ fn failed(e: Failure) -> Error {
 struct Units {
     list: Vec<Unit>,
     tree: UnitTree,
+    /// What the freshness line of a page says (`None` while writing).
+    inventory: Option<Arc<Inventory>>,
 }
 
 impl Units {
     fn read(store: &Backend) -> Result<Units, Error> {
         let list = store.unit_list()?;
         let tree = UnitTree::new(&list);
-        Ok(Units { list, tree })
+        Ok(Units {
+            list,
+            tree,
+            inventory: None,
+        })
+    }
+
+    /// The units and the inventory, for a page.
+    fn for_page(ctx: &Ctx<'_>) -> Result<Units, Error> {
+        Ok(Units {
+            inventory: Some(ctx.inventory()?),
+            ..Units::read(ctx.store())?
+        })
     }
 
     fn get(&self, code: &str) -> Option<&Unit> {
@@ -255,7 +270,7 @@ pub async fn period_page(
     Ok(state
         .run(move |ctx| {
             let store = ctx.store();
-            let units = Units::read(store)?;
+            let units = Units::for_page(ctx)?;
             let parent = match params.get("unit") {
                 Some(code) => units.allowed(&caller, Action::ReadDossiers, code)?,
                 None => units.home(&caller)?,
@@ -296,7 +311,7 @@ fn completeness_page(
     let percent = |d: Option<chiso_cchc::decimal::Decimal>| d.map_or("-".to_string(), |d| d.vi());
     put!(
         &mut body,
-        "<div class=\"summary cchc-summary\"><div class=\"card\"><div class=\"label\">Đã gửi</div>\
+        "<div class=\"cchc-summary\"><div class=\"card\"><div class=\"label\">Đã gửi</div>\
          <strong id=\"received\">{}/{}</strong> đơn vị ({}%)</div><div class=\"card\"><div \
          class=\"label\">Gửi đúng hạn</div><strong>{}</strong> ({}%)</div><div class=\"card\"><div \
          class=\"label\">Đã duyệt</div><strong id=\"approved\">{}</strong></div><div \
@@ -422,7 +437,7 @@ fn completeness_page(
     Ok(pages::frame(
         &format!("Báo cáo CCHC {}", p.label_vi()),
         Nav::Reform,
-        None,
+        units.inventory.as_deref(),
         &body,
     ))
 }
@@ -457,7 +472,7 @@ pub async fn unit_page(
     Ok(state
         .run(move |ctx| {
             let store = ctx.store();
-            let units = Units::read(store)?;
+            let units = Units::for_page(ctx)?;
             let unit = units.allowed(&caller, Action::ReadDossiers, &code)?;
             let p = period(&params, store)?;
             forms_page(store, &units, &caller, unit, p, None)
@@ -503,11 +518,12 @@ pub async fn fill(
                 let units = Units::read(store)?;
                 let unit = units.allowed(&caller, Action::FillForms, &code)?.code.clone();
                 let p = period(&params, store)?;
-                let notice = save(store, &units, &caller, &unit, p, &form, submit)?;
+                let rows = template_rows(&form);
+                let notice = save(store, &units, &caller, &unit, p, &rows, Source::Page, submit)?;
                 Ok((unit, p, notice))
             })?;
             let store = ctx.store();
-            let units = Units::read(store)?;
+            let units = Units::for_page(ctx)?;
             let unit = units
                 .get(&unit_code)
                 .ok_or_else(|| Error::UnknownUnit(unit_code.clone()))?;
@@ -564,13 +580,24 @@ fn template_rows(form: &BTreeMap<String, String>) -> Vec<(usize, Vec<String>)> {
     rows
 }
 
+/// Where saved figures came from: the page's form, or an uploaded template.
+enum Source<'a> {
+    Page,
+    /// The file's name and the SHA-256 of its content (for the audit log).
+    File { name: &'a str, sha256: &'a str },
+}
+
+/// Saves the rows of a filled template (from the page or a file) as a new
+/// revision, then submits it when asked; every step taken is audited.
+#[allow(clippy::too_many_arguments)] // the request's parts, each needed once
 fn save(
     store: &mut Backend,
     units: &Units,
     caller: &Caller,
     unit: &str,
     p: ReportingPeriod,
-    form: &BTreeMap<String, String>,
+    rows: &[(usize, Vec<String>)],
+    source: Source<'_>,
     submit: bool,
 ) -> Result<Notice, Error> {
     let actor = cchc::actor_of(&caller.principal, &units.list);
@@ -580,8 +607,7 @@ fn save(
         actor: &actor,
         at: now,
     };
-    let rows = template_rows(form);
-    let imported = match cchc::import_filled(store, acting, unit, p, &rows) {
+    let imported = match cchc::import_filled(store, acting, unit, p, rows) {
         Ok(Ok(imported)) => imported,
         Ok(Err(message)) => {
             return Ok(Notice {
@@ -602,20 +628,30 @@ fn save(
             .filled
             .problems
             .iter()
-            .map(|p| p.message.clone())
+            .map(|problem| match source {
+                Source::Page => problem.message.clone(),
+                Source::File { .. } => format!("dòng {}: {}", problem.line, problem.message),
+            })
             .collect();
         return Ok(Notice {
             ok: false,
             text: format!("Chưa lưu, sửa các ô sau: {}", problems.join("; ")),
         });
     };
+    let (action, file) = match source {
+        Source::Page => ("cchc_save", String::new()),
+        Source::File { name, sha256 } => (
+            "cchc_import",
+            format!(" file={} sha256={sha256}", name.replace(' ', "_")),
+        ),
+    };
     audit(
         store,
         caller,
         now,
-        "cchc_save",
+        action,
         &format!(
-            "unit={unit} period={p} revision={} findings={} blocking={}",
+            "unit={unit} period={p} revision={} findings={} blocking={}{file}",
             saved.revision,
             saved.findings.len(),
             saved.blocking
@@ -646,6 +682,132 @@ fn save(
             text: format!("{text} Chưa gửi được: {e}"),
         }),
     }
+}
+
+/// The largest filled template accepted.
+pub const TEMPLATE_LIMIT: usize = chiso_ingest::cells::MAX_BYTES;
+
+/// `GET /cchc/units/{code}/template?period=`: the unit's fill-in workbook,
+/// prefilled with its latest figures (or what chiso knows).
+pub async fn template(
+    State(state): State<AppState>,
+    caller: Caller,
+    Segment(code): Segment,
+    params: Params,
+) -> Result<Response, PageError> {
+    let (name, bytes) = state
+        .run(move |ctx| {
+            let store = ctx.store();
+            let units = Units::read(store)?;
+            let unit = units.allowed(&caller, Action::FillForms, &code)?;
+            let p = period(&params, store)?;
+            let report = cchc::template(store, &units.list, &unit.code, p).map_err(failed)?;
+            let format = chiso_report::Format::Xlsx;
+            Ok((
+                report.file_name(format.extension()),
+                chiso_report::render(&report, format)?,
+            ))
+        })
+        .await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                chiso_report::Format::Xlsx.content_type().to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", url_component(&name)),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `POST /cchc/units/{code}/upload?period=`: a filled template (XLSX or
+/// CSV), read row by row as the page's form is; saved when every row was
+/// read, never submitted (the officer checks the page first).
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Segment(code): Segment,
+    params: Params,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let mut multipart = multipart.map_err(|_| {
+        PageError(Error::parameter(
+            "file",
+            "gửi tệp bằng biểu mẫu tải lên (multipart/form-data)",
+        ))
+    })?;
+    let (mut csrf, mut file) = (None, None);
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        PageError(Error::parameter(
+            "file",
+            format!("không đọc được dữ liệu tải lên ({})", e.body_text()),
+        ))
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name().unwrap_or("") {
+            "csrf" => csrf = Some(field.text().await.map_err(unreadable)?),
+            "file" => {
+                let name = field
+                    .file_name()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("bieu-mau.xlsx")
+                    .chars()
+                    .take(120)
+                    .collect::<String>();
+                file = Some((name, field.bytes().await.map_err(unreadable)?.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    if !caller.csrf_matches(csrf.as_deref()) {
+        return Err(PageError(Error::CrossSite));
+    }
+    let (name, bytes) =
+        file.ok_or_else(|| PageError(Error::parameter("file", "chưa chọn tệp để tải lên")))?;
+    let (status, page) = state
+        .run(move |ctx| {
+            let (unit_code, p, notice) = ctx.importing(|store| {
+                let units = Units::read(store)?;
+                let unit = units.allowed(&caller, Action::FillForms, &code)?.code.clone();
+                let p = period(&params, store)?;
+                let notice = match chiso_ingest::cells::read(&name, &bytes) {
+                    Ok(sheets) => {
+                        let rows: Vec<_> = sheets.into_iter().flat_map(|s| s.rows).collect();
+                        let sha256 = chiso_core::accounts::content_hash(&bytes);
+                        let source = Source::File {
+                            name: &name,
+                            sha256: &sha256,
+                        };
+                        save(store, &units, &caller, &unit, p, &rows, source, false)?
+                    }
+                    Err(e) => Notice {
+                        ok: false,
+                        text: format!("Chưa lưu: {e}"),
+                    },
+                };
+                Ok((unit, p, notice))
+            })?;
+            let units = Units::for_page(ctx)?;
+            let unit = units
+                .get(&unit_code)
+                .ok_or_else(|| Error::UnknownUnit(unit_code.clone()))?;
+            let status = if notice.ok {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok((
+                status,
+                forms_page(ctx.store(), &units, &caller, unit, p, Some(notice))?,
+            ))
+        })
+        .await?;
+    Ok((status, page).into_response())
 }
 
 /// Writes a step to the audit log, as the caller.
@@ -740,7 +902,7 @@ pub async fn decide(
                 Ok((unit, p, notice))
             })?;
             let store = ctx.store();
-            let units = Units::read(store)?;
+            let units = Units::for_page(ctx)?;
             let unit = units
                 .get(&unit_code)
                 .ok_or_else(|| Error::UnknownUnit(unit_code.clone()))?;
@@ -1046,6 +1208,20 @@ fn forms_page(
              nháp</button> <button type=\"submit\" name=\"step\" value=\"submit\">Lưu và gửi \
              duyệt</button></p></form>",
         );
+        put!(
+            &mut body,
+            "<section class=\"noprint\" id=\"template\"><h2>Điền bằng tệp Excel</h2><p>\
+             <a class=\"button\" href=\"{}\" download>Tải mẫu Excel của đơn vị</a> (điền sẵn \
+             số liệu hiện có; cột Mã chỉ tiêu giữ nguyên), điền rồi tải lên: số liệu được kiểm \
+             tra như khi nhập trên trang và lưu thành lần nhập mới khi mọi dòng đọc được.</p>\
+             <form class=\"upload\" method=\"post\" action=\"{}\" \
+             enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" \
+             value=\"{csrf}\"><label>Tệp (.xlsx, .csv)<input type=\"file\" name=\"file\" \
+             accept=\".xlsx,.xls,.csv\" required></label><button type=\"submit\">Tải lên và \
+             lưu</button></form></section>",
+            unit_link(&unit.code, p, "/template"),
+            unit_link(&unit.code, p, "/upload")
+        );
     }
     let decisions: Vec<(Step, &str, &str)> = [
         (Step::Approve, "approve", "Duyệt"),
@@ -1079,7 +1255,7 @@ fn forms_page(
     Ok(pages::frame(
         &format!("Báo cáo CCHC: {}", unit.name),
         Nav::Reform,
-        None,
+        units.inventory.as_deref(),
         &body,
     ))
 }
@@ -1159,7 +1335,7 @@ pub async fn consolidated(
     Ok(state
         .run(move |ctx| {
             let store = ctx.store();
-            let units = Units::read(store)?;
+            let units = Units::for_page(ctx)?;
             let unit = units.allowed(&caller, Action::ReadDossiers, &code)?;
             let p = period(&params, store)?;
             consolidated_page(store, &units, &caller, unit, p)
@@ -1183,7 +1359,18 @@ fn consolidated_page(
         SheetScope::Unit(unit.kind)
     };
     let sheet = Sheet::resolve(catalogue, &result.values, scope);
-    let tiers = scope.tiers(catalogue);
+    // The levels that have a figure somewhere (no district column under
+    // the two-tier government).
+    let tiers: Vec<_> = scope
+        .tiers(catalogue)
+        .iter()
+        .copied()
+        .filter(|tier| {
+            sheet
+                .rows()
+                .any(|row| row.by_level.get(tier).is_some_and(|f| !f.is_empty()))
+        })
+        .collect();
     let c = cchc::completeness(store, &units.list, &unit.code, p, access::now()).map_err(failed)?;
     let mut body = String::new();
     put!(
@@ -1280,7 +1467,7 @@ fn consolidated_page(
     Ok(pages::frame(
         &format!("Số liệu tổng hợp CCHC: {}", unit.name),
         Nav::Reform,
-        None,
+        units.inventory.as_deref(),
         &body,
     ))
 }
@@ -1298,7 +1485,7 @@ pub async fn appendices(
     let (name, content_type, bytes) = state
         .run(move |ctx| {
             let store = ctx.store();
-            let units = Units::read(store)?;
+            let units = Units::for_page(ctx)?;
             let unit = units.allowed(&caller, Action::Publish, &code)?;
             let p = period(&params, store)?;
             let text = params.get("format").unwrap_or("xlsx");
@@ -1341,6 +1528,18 @@ pub async fn appendices(
 
 // (e) The plan
 
+/// The year asked for (`year=2026`), else this year.
+fn year_of(params: &Params, today: Date) -> Result<i32, Error> {
+    match params.get("year") {
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| Error::parameter("year", format!("'{y}' không phải năm"))),
+        None => Ok(today.year()),
+    }
+}
+
 /// `GET /cchc/units/{code}/plan?year=`: the unit's plan of the year.
 pub async fn plan(
     State(state): State<AppState>,
@@ -1350,29 +1549,124 @@ pub async fn plan(
 ) -> Result<Html<String>, PageError> {
     Ok(state
         .run(move |ctx| {
-            let store = ctx.store();
-            let units = Units::read(store)?;
+            let units = Units::for_page(ctx)?;
             let unit = units.allowed(&caller, Action::ReadDossiers, &code)?;
             let today = access::now().date();
-            let year = match params.get("year") {
-                Some(y) => y
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|y| (2000..=2100).contains(y))
-                    .ok_or_else(|| Error::parameter("year", format!("'{y}' không phải năm")))?,
-                None => today.year(),
-            };
-            plan_page(store, &units, unit, year, today)
+            let year = year_of(&params, today)?;
+            plan_page(ctx.store(), &units, &caller, unit, year, today, None)
         })
         .await?)
+}
+
+/// `POST /cchc/units/{code}/plan?year=`: records a task's status with its
+/// evidence (append-only: a date before the last one is refused, a
+/// cancellation needs its reason), by the unit's officers.
+pub async fn record_task(
+    State(state): State<AppState>,
+    caller: Caller,
+    Segment(code): Segment,
+    params: Params,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = fields(form);
+    if !caller.csrf_matches(form.get("csrf").map(String::as_str)) {
+        return Err(PageError(Error::CrossSite));
+    }
+    let task: u32 = field(&form, "task")
+        .parse()
+        .map_err(|_| PageError(Error::parameter("task", "chọn nhiệm vụ")))?;
+    let status_text = field(&form, "status");
+    let status = chiso_cchc::plan_file::parse_status(status_text).ok_or_else(|| {
+        PageError(Error::parameter(
+            "status",
+            format!(
+                "trạng thái '{status_text}' không rõ: dùng Đã thực hiện, Đang triển khai thực \
+                 hiện, Chưa tới thời gian thực hiện hoặc Không thực hiện"
+            ),
+        ))
+    })?;
+    let date = field(&form, "date");
+    let as_of = Date::parse(date).ok_or_else(|| {
+        PageError(Error::parameter(
+            "date",
+            format!("ngày '{date}' không hợp lệ: dùng dd/mm/yyyy"),
+        ))
+    })?;
+    let evidence: Vec<_> = field(&form, "evidence")
+        .split(';')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(chiso_cchc::doc::from_number)
+        .collect();
+    let note = field(&form, "note").to_string();
+    let (status_code, page) = state
+        .run(move |ctx| {
+            let today = access::now().date();
+            let year = year_of(&params, today)?;
+            let (owner, notice) = ctx.importing(|store| {
+                let units = Units::read(store)?;
+                let owner = units.allowed(&caller, Action::FillForms, &code)?.code.clone();
+                let now = access::now();
+                let entry = chiso_cchc::plan::StatusEntry {
+                    status,
+                    as_of,
+                    evidence,
+                    note,
+                    by: caller.principal.actor(),
+                };
+                let label = chiso_cchc::plan_file::status_label(status);
+                let notice = match cchc::record_task(store, &owner, year, task, entry, now) {
+                    Ok(()) => {
+                        audit(
+                            store,
+                            &caller,
+                            now,
+                            "cchc_task_status",
+                            &format!(
+                                "unit={owner} year={year} task={task} status={} as_of={}",
+                                label,
+                                as_of.iso()
+                            ),
+                        )?;
+                        Notice {
+                            ok: true,
+                            text: format!("Đã ghi: nhiệm vụ {task} — {label} ngày {}.", as_of.vn()),
+                        }
+                    }
+                    Err(ReformError::Store(e)) => return Err(e.into()),
+                    Err(e) => Notice {
+                        ok: false,
+                        text: format!("Chưa ghi: {e}"),
+                    },
+                };
+                Ok((owner, notice))
+            })?;
+            let units = Units::for_page(ctx)?;
+            let unit = units
+                .get(&owner)
+                .ok_or_else(|| Error::UnknownUnit(owner.clone()))?;
+            let status = if notice.ok {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok((
+                status,
+                plan_page(ctx.store(), &units, &caller, unit, year, today, Some(notice))?,
+            ))
+        })
+        .await?;
+    Ok((status_code, page).into_response())
 }
 
 fn plan_page(
     store: &Backend,
     units: &Units,
+    caller: &Caller,
     unit: &Unit,
     year: i32,
     today: Date,
+    notice: Option<Notice>,
 ) -> Result<Html<String>, Error> {
     let stored = cchc::plan(store, &unit.code, year).map_err(failed)?;
     let year_end = Date::from_ymd(year, 12, 31).unwrap_or(today);
@@ -1391,6 +1685,7 @@ fn plan_page(
         year + 1,
         year + 1
     );
+    body.push_str(&notice_html(notice.as_ref()));
     let Some(stored) = stored else {
         body.push_str(
             "<p class=\"empty\">Đơn vị chưa có kế hoạch CCHC năm này trên chiso: nhập kế hoạch \
@@ -1399,7 +1694,7 @@ fn plan_page(
         return Ok(pages::frame(
             &format!("Kế hoạch CCHC {year}: {}", unit.name),
             Nav::Reform,
-            None,
+            units.inventory.as_deref(),
             &body,
         ));
     };
@@ -1489,10 +1784,50 @@ fn plan_page(
         }
     }
     body.push_str("</tbody></table></div>");
+    if units.allowed(caller, Action::FillForms, &unit.code).is_ok() {
+        put!(
+            &mut body,
+            "<section class=\"noprint\" id=\"task-status\"><h2>Cập nhật tình trạng nhiệm \
+             vụ</h2><p class=\"note\">Lịch sử chỉ ghi thêm: ngày cập nhật không trước lần \
+             trước; không thực hiện (hủy) phải ghi lý do. Tình trạng quá hạn và tỷ lệ hoàn \
+             thành do chiso tính.</p><form class=\"upload\" method=\"post\" \
+             action=\"/cchc/units/{}/plan?year={year}\"><input type=\"hidden\" name=\"csrf\" \
+             value=\"{}\"><label>Nhiệm vụ<select name=\"task\">",
+            url_component(&unit.code),
+            esc(caller.csrf())
+        );
+        for t in &plan.tasks {
+            let text: String = t.text.chars().take(70).collect();
+            put!(
+                &mut body,
+                "<option value=\"{}\">{}. {}</option>",
+                t.no,
+                t.no,
+                esc(&text)
+            );
+        }
+        body.push_str("</select></label><label>Tình trạng<select name=\"status\">");
+        for label in [
+            "Đã thực hiện",
+            "Đang triển khai thực hiện",
+            "Chưa tới thời gian thực hiện",
+            "Không thực hiện",
+        ] {
+            put!(&mut body, "<option>{label}</option>");
+        }
+        put!(
+            &mut body,
+            "</select></label><label>Ngày<input type=\"date\" name=\"date\" value=\"{}\" \
+             required></label><label>Văn bản (số ký hiệu, cách nhau bởi ;)<input \
+             name=\"evidence\"></label><label>Ghi chú, lý do<input name=\"note\"></label>\
+             <button type=\"submit\">Ghi</button></form></section>",
+            day.iso()
+        );
+    }
     Ok(pages::frame(
         &format!("Kế hoạch CCHC {year}: {}", unit.name),
         Nav::Reform,
-        None,
+        units.inventory.as_deref(),
         &body,
     ))
 }
@@ -1508,7 +1843,7 @@ pub async fn results(
     Ok(state
         .run(move |ctx| {
             let store = ctx.store();
-            let units = Units::read(store)?;
+            let units = Units::for_page(ctx)?;
             let all = cchc::results(store, None).map_err(failed)?;
             let shown = |code: &str| match caller.principal.roots(Action::ReadDossiers) {
                 None => true,
@@ -1626,5 +1961,10 @@ fn results_page(units: &Units, results: &[chiso_cchc::results::IndexResult]) -> 
         }
         body.push_str("</tbody></table></div></section>");
     }
-    pages::frame("Kết quả chỉ số hằng năm", Nav::Reform, None, &body)
+    pages::frame(
+        "Kết quả chỉ số hằng năm",
+        Nav::Reform,
+        units.inventory.as_deref(),
+        &body,
+    )
 }
