@@ -1029,7 +1029,10 @@ mod tests {
                 Role::Approver { unit: "P".into() }
             ]
         );
-        assert_eq!(actor_of(&user(&["admin"]), &units).roles, vec![Role::Administrator]);
+        assert_eq!(
+            actor_of(&user(&["admin"]), &units).roles,
+            vec![Role::Administrator]
+        );
         assert_eq!(
             actor_of(&user(&["admin@S1"]), &units).roles,
             vec![

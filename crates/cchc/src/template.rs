@@ -266,7 +266,19 @@ mod tests {
         let rows = vec![
             row(3, &COLUMNS),
             row(4, &["Biểu mẫu 4. Cải cách tổ chức bộ máy"]),
-            row(5, &["Biểu mẫu 4. Cải cách tổ chức bộ máy", "", "", "", "", "", "", ""]),
+            row(
+                5,
+                &[
+                    "Biểu mẫu 4. Cải cách tổ chức bộ máy",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+            ),
             row(6, &["B4 2.4", "2.4.", "…", "Người", "3", "", "", ""]),
             row(7, &["Biểu mẫu 4", "", "", "", "3", "", "", ""]),
         ];

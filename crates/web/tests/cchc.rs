@@ -115,7 +115,12 @@ impl Browser {
                 .expect("request"),
         )
         .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{login}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{login}: {}",
+            reply.body
+        );
         let cookie = reply.headers[header::SET_COOKIE]
             .to_str()
             .expect("cookie")
@@ -219,7 +224,11 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
 
     // A figure that is not a number is refused with the row named, nothing saved.
     let bad = officer
-        .post(&app, &form, &[("step", "save"), (&format!("v:{ROW}"), "ba")])
+        .post(
+            &app,
+            &form,
+            &[("step", "save"), (&format!("v:{ROW}"), "ba")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message(&bad.body).contains(ROW), "{}", message(&bad.body));
@@ -250,9 +259,7 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
     );
 
     // The officer cannot decide, another unit's officer cannot fill.
-    let refused = officer
-        .post(&app, &decision, &[("step", "approve")])
-        .await;
+    let refused = officer.post(&app, &decision, &[("step", "approve")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let other = Browser::sign_in(&app, "canbo.s2").await;
     let refused = other
@@ -260,10 +267,12 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "outside its unit");
     // A form without the session's token is refused.
-    let mut forged = officer
-        .post(&app, &form, &[("step", "save")])
-        .await;
-    assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY, "submitted: not editable");
+    let mut forged = officer.post(&app, &form, &[("step", "save")]).await;
+    assert_eq!(
+        forged.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "submitted: not editable"
+    );
     forged = send(
         &app,
         Request::post(&form)
@@ -278,18 +287,33 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
 
     // A return needs a reason; then the reason is shown to the officer.
     let page = approver.get(&app, &form).await;
-    assert!(page.contains("id=\"decision-form\""), "the approver's buttons");
-    assert!(!page.contains("id=\"cchc-form\""), "no figures to type for the approver");
+    assert!(
+        page.contains("id=\"decision-form\""),
+        "the approver's buttons"
+    );
+    assert!(
+        !page.contains("id=\"cchc-form\""),
+        "no figures to type for the approver"
+    );
     let refused = approver
         .post(&app, &decision, &[("step", "return"), ("reason", " ")])
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(message(&refused.body).contains("phải ghi lý do"), "{}", message(&refused.body));
+    assert!(
+        message(&refused.body).contains("phải ghi lý do"),
+        "{}",
+        message(&refused.body)
+    );
     let reason = "Số biên chế tinh giảm chưa khớp quyết định";
     let returned = approver
         .post(&app, &decision, &[("step", "return"), ("reason", reason)])
         .await;
-    assert_eq!(status(&returned.body), "Bị trả lại", "{}", message(&returned.body));
+    assert_eq!(
+        status(&returned.body),
+        "Bị trả lại",
+        "{}",
+        message(&returned.body)
+    );
     let page = officer.get(&app, &form).await;
     assert!(page.contains(reason), "the officer sees why");
     assert!(page.contains(&format!("name=\"v:{ROW}\" value=\"3\"")));
@@ -305,11 +329,19 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let again = officer.post(&app, &form, &borrowed).await;
-    assert_eq!(status(&again.body), "Đã gửi, chờ duyệt", "{}", message(&again.body));
-    let approved = approver
-        .post(&app, &decision, &[("step", "approve")])
-        .await;
-    assert_eq!(approved.status, StatusCode::OK, "{}", message(&approved.body));
+    assert_eq!(
+        status(&again.body),
+        "Đã gửi, chờ duyệt",
+        "{}",
+        message(&again.body)
+    );
+    let approved = approver.post(&app, &decision, &[("step", "approve")]).await;
+    assert_eq!(
+        approved.status,
+        StatusCode::OK,
+        "{}",
+        message(&approved.body)
+    );
     assert_eq!(status(&approved.body), "Đã duyệt");
     // The history names the accounts and the reason.
     let history = approved
@@ -317,7 +349,10 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
         .split("id=\"history\"")
         .nth(1)
         .expect("history");
-    assert!(history.contains("<td>lanhdao</td><td>Trả lại</td>"), "{history}");
+    assert!(
+        history.contains("<td>lanhdao</td><td>Trả lại</td>"),
+        "{history}"
+    );
     assert!(history.contains("<td>canbo.s1</td><td>Gửi duyệt</td>"));
     assert!(history.contains(reason));
 
@@ -336,7 +371,10 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
     assert!(row.contains("<td class=\"num value\">5</td>"), "{row}");
     for format in ["xlsx", "docx", "pdf"] {
         let reply = office
-            .open(&app, &format!("/cchc/units/P/appendices?{Q}&format={format}"))
+            .open(
+                &app,
+                &format!("/cchc/units/P/appendices?{Q}&format={format}"),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{format}");
         assert!(reply.headers[header::CONTENT_DISPOSITION]
@@ -360,20 +398,28 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
         ("quantri", "export"),
     ] {
         assert!(
-            audit.contains(&format!("<td>{who}</td>")) && audit.contains(&format!("<td>{action}</td>")),
+            audit.contains(&format!("<td>{who}</td>"))
+                && audit.contains(&format!("<td>{action}</td>")),
             "{who} {action}"
         );
     }
 
     // Reopening needs a reason too.
-    let refused = approver
-        .post(&app, &decision, &[("step", "reopen")])
-        .await;
+    let refused = approver.post(&app, &decision, &[("step", "reopen")]).await;
     assert!(message(&refused.body).contains("phải ghi lý do"));
     let reopened = approver
-        .post(&app, &decision, &[("step", "reopen"), ("reason", "Bổ sung số liệu")])
+        .post(
+            &app,
+            &decision,
+            &[("step", "reopen"), ("reason", "Bổ sung số liệu")],
+        )
         .await;
-    assert_eq!(status(&reopened.body), "Đang nhập", "{}", message(&reopened.body));
+    assert_eq!(
+        status(&reopened.body),
+        "Đang nhập",
+        "{}",
+        message(&reopened.body)
+    );
 }
 
 #[tokio::test]
@@ -388,7 +434,10 @@ async fn read_pages_follow_the_callers_units() {
     let page = viewer.get(&app, &format!("/cchc/units/S2?{Q}")).await;
     assert!(!page.contains("id=\"cchc-form\""), "a viewer fills nothing");
     assert_eq!(
-        viewer.open(&app, &format!("/cchc/units/S1?{Q}")).await.status,
+        viewer
+            .open(&app, &format!("/cchc/units/S1?{Q}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -479,11 +528,21 @@ async fn a_unit_fills_its_forms_with_the_template_it_downloads() {
     let bad = format!("{header}\n{ROW},,,,bảy,,,\n");
     let reply = upload(&app, &officer, &uri, "bieu.csv", bad.as_bytes()).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(message(&reply.body).contains("dòng 2"), "{}", message(&reply.body));
+    assert!(
+        message(&reply.body).contains("dòng 2"),
+        "{}",
+        message(&reply.body)
+    );
     let good = format!("{header}\n{ROW},,,,7,,,\n");
     let reply = upload(&app, &officer, &uri, "bieu.csv", good.as_bytes()).await;
-    assert!(message(&reply.body).starts_with("Đã lưu lần nhập số 2"), "{}", message(&reply.body));
-    assert!(reply.body.contains(&format!("name=\"v:{ROW}\" value=\"7\"")));
+    assert!(
+        message(&reply.body).starts_with("Đã lưu lần nhập số 2"),
+        "{}",
+        message(&reply.body)
+    );
+    assert!(reply
+        .body
+        .contains(&format!("name=\"v:{ROW}\" value=\"7\"")));
     // Without the session's token, refused; another unit's officer, unknown.
     let reply = upload(
         &app,
@@ -553,19 +612,30 @@ async fn the_plan_shows_computed_statuses_and_records_a_tasks_progress() {
     };
     let reply = office.post(&app, uri, &record("2026-03-20")).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", message(&reply.body));
-    assert!(reply.body.contains("Kết quả đạt 1/2 nhiệm vụ, đạt 50%"), "{}", reply.body);
+    assert!(
+        reply.body.contains("Kết quả đạt 1/2 nhiệm vụ, đạt 50%"),
+        "{}",
+        reply.body
+    );
     assert!(reply.body.contains("125/QĐ-UBND"), "the evidence");
     // History is append-only.
     let reply = office.post(&app, uri, &record("2026-01-02")).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(message(&reply.body).contains("chỉ được ghi thêm"), "{}", message(&reply.body));
+    assert!(
+        message(&reply.body).contains("chỉ được ghi thêm"),
+        "{}",
+        message(&reply.body)
+    );
     // An officer below the plan's owner does not write it; a viewer reads it.
     let officer = Browser::sign_in(&app, "canbo.s1").await;
     let reply = officer.post(&app, uri, &record("2026-04-01")).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let viewer = Browser::sign_in(&app, "xem.s2").await;
     assert_eq!(
-        viewer.open(&app, "/cchc/units/S2/plan?year=2026").await.status,
+        viewer
+            .open(&app, "/cchc/units/S2/plan?year=2026")
+            .await
+            .status,
         StatusCode::OK
     );
 }

@@ -171,7 +171,9 @@ fn ended(today: Date) -> Vec<ReportingPeriod> {
 /// has ended that units have reported for, else the latest ended.
 fn period(params: &Params, store: &Backend) -> Result<ReportingPeriod, Error> {
     if let Some(text) = params.get("period") {
-        return text.parse().map_err(|m: String| Error::parameter("period", m));
+        return text
+            .parse()
+            .map_err(|m: String| Error::parameter("period", m));
     }
     let candidates = ended(access::now().date());
     for p in candidates.iter().take(LOOK_BACK) {
@@ -402,7 +404,11 @@ fn completeness_page(
                 s.and_then(Submission::first_submitted)
                     .map_or("-".to_string(), |t| t.vn()),
                 s.and_then(|s| s.events.last())
-                    .map_or("-".to_string(), |e| format!("{} ({})", esc(&e.by), e.at.vn())),
+                    .map_or("-".to_string(), |e| format!(
+                        "{} ({})",
+                        esc(&e.by),
+                        e.at.vn()
+                    )),
                 note.join("; ")
             );
         }
@@ -516,10 +522,22 @@ pub async fn fill(
         .run(move |ctx| {
             let (unit_code, p, notice) = ctx.importing(|store| {
                 let units = Units::read(store)?;
-                let unit = units.allowed(&caller, Action::FillForms, &code)?.code.clone();
+                let unit = units
+                    .allowed(&caller, Action::FillForms, &code)?
+                    .code
+                    .clone();
                 let p = period(&params, store)?;
                 let rows = template_rows(&form);
-                let notice = save(store, &units, &caller, &unit, p, &rows, Source::Page, submit)?;
+                let notice = save(
+                    store,
+                    &units,
+                    &caller,
+                    &unit,
+                    p,
+                    &rows,
+                    Source::Page,
+                    submit,
+                )?;
                 Ok((unit, p, notice))
             })?;
             let store = ctx.store();
@@ -584,7 +602,10 @@ fn template_rows(form: &BTreeMap<String, String>) -> Vec<(usize, Vec<String>)> {
 enum Source<'a> {
     Page,
     /// The file's name and the SHA-256 of its content (for the audit log).
-    File { name: &'a str, sha256: &'a str },
+    File {
+        name: &'a str,
+        sha256: &'a str,
+    },
 }
 
 /// Saves the rows of a filled template (from the page or a file) as a new
@@ -773,7 +794,10 @@ pub async fn upload(
         .run(move |ctx| {
             let (unit_code, p, notice) = ctx.importing(|store| {
                 let units = Units::read(store)?;
-                let unit = units.allowed(&caller, Action::FillForms, &code)?.code.clone();
+                let unit = units
+                    .allowed(&caller, Action::FillForms, &code)?
+                    .code
+                    .clone();
                 let p = period(&params, store)?;
                 let notice = match chiso_ingest::cells::read(&name, &bytes) {
                     Ok(sheets) => {
@@ -939,11 +963,7 @@ fn source_vi(prefill: Prefill, p: ReportingPeriod) -> String {
         Prefill::PlanTasks | Prefill::PlanDone => {
             format!("Kế hoạch CCHC năm {} theo dõi trên chiso", p.year)
         }
-        _ => format!(
-            "Dữ liệu hồ sơ của chiso từ {} đến {}",
-            from.vn(),
-            to.vn()
-        ),
+        _ => format!("Dữ liệu hồ sơ của chiso từ {} đến {}", from.vn(), to.vn()),
     }
 }
 
@@ -958,9 +978,10 @@ fn forms_page(
     let set = CatalogueSet::builtin();
     let catalogue = catalogue_for(&set, p)?;
     let stored = cchc::submission(store, &unit.code, p).map_err(failed)?;
-    let submission = stored
-        .as_ref()
-        .map_or_else(|| Submission::new(&unit.code, p, &catalogue.id), |s| s.value.clone());
+    let submission = stored.as_ref().map_or_else(
+        || Submission::new(&unit.code, p, &catalogue.id),
+        |s| s.value.clone(),
+    );
     let values: Values =
         cchc::starting_values(store, &units.list, &unit.code, p).map_err(failed)?;
     let findings = cchc::check_values(store, catalogue, unit, p, &values).map_err(failed)?;
@@ -1016,7 +1037,8 @@ fn forms_page(
             esc(reason)
         );
     }
-    let has_reporters = !expected_reporters(catalogue, &units.list, &unit.code, p.window().1).is_empty();
+    let has_reporters =
+        !expected_reporters(catalogue, &units.list, &unit.code, p.window().1).is_empty();
     put!(
         &mut body,
         "<p class=\"noprint\">{}<a class=\"button\" href=\"/cchc/units/{}/plan?year={}\">Kế hoạch \
@@ -1404,7 +1426,12 @@ fn consolidated_page(
     }
     let level_head: String = tiers
         .iter()
-        .map(|t| format!("<th class=\"num\">{}</th>", esc(&t.label_vi(PROVINCE_LEVEL))))
+        .map(|t| {
+            format!(
+                "<th class=\"num\">{}</th>",
+                esc(&t.label_vi(PROVINCE_LEVEL))
+            )
+        })
         .collect();
     for t in tables(&sheet, PROVINCE_LEVEL) {
         put!(
@@ -1605,7 +1632,10 @@ pub async fn record_task(
             let year = year_of(&params, today)?;
             let (owner, notice) = ctx.importing(|store| {
                 let units = Units::read(store)?;
-                let owner = units.allowed(&caller, Action::FillForms, &code)?.code.clone();
+                let owner = units
+                    .allowed(&caller, Action::FillForms, &code)?
+                    .code
+                    .clone();
                 let now = access::now();
                 let entry = chiso_cchc::plan::StatusEntry {
                     status,
@@ -1652,7 +1682,15 @@ pub async fn record_task(
             };
             Ok((
                 status,
-                plan_page(ctx.store(), &units, &caller, unit, year, today, Some(notice))?,
+                plan_page(
+                    ctx.store(),
+                    &units,
+                    &caller,
+                    unit,
+                    year,
+                    today,
+                    Some(notice),
+                )?,
             ))
         })
         .await?;
@@ -1705,13 +1743,20 @@ fn plan_page(
         "<div class=\"alert ok\" id=\"completion\">{}{}</div>",
         esc(&completion.summary_vi()),
         if completion.overdue > 0 {
-            format!("; <span class=\"bad\">{} nhiệm vụ quá hạn</span>", completion.overdue)
+            format!(
+                "; <span class=\"bad\">{} nhiệm vụ quá hạn</span>",
+                completion.overdue
+            )
         } else {
             String::new()
         }
     );
     if let Some(doc) = &plan.document {
-        put!(&mut body, "<p class=\"note\">Ban hành theo {}.</p>", esc(&doc.cite()));
+        put!(
+            &mut body,
+            "<p class=\"note\">Ban hành theo {}.</p>",
+            esc(&doc.cite())
+        );
     }
     let party = |p: &Party| match p {
         Party::Unit { code } => units.name(code),
