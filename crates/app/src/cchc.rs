@@ -419,10 +419,21 @@ pub fn act<S: JournalStore>(
     document: Option<DocRef>,
 ) -> Result<Status, S::Error> {
     let Acting { units, actor, at } = acting;
-    let mut stored = submission(store, unit, period)?.ok_or_else(|| ReformError::NoSubmission {
-        unit: unit.to_string(),
-        period: period.to_string(),
-    })?;
+    let mut stored = match submission(store, unit, period)? {
+        Some(s) => s,
+        // A unit that never reported may be exempted for the period.
+        None if matches!(action, Action::Waive { .. }) => {
+            let set = CatalogueSet::builtin();
+            let catalogue = catalogue_for(&set, period)?;
+            Stored::new(Submission::new(unit, period, &catalogue.id))
+        }
+        None => {
+            return Err(ReformError::NoSubmission {
+                unit: unit.to_string(),
+                period: period.to_string(),
+            })
+        }
+    };
     let gate = gate(store, units, &stored.value, &action)?;
     let tree = UnitTree::new(units);
     let status = stored

@@ -404,6 +404,27 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
         );
     }
 
+    // A department that never reported is exempted, with its reason.
+    let waived = approver
+        .post(
+            &app,
+            &format!("/cchc/units/S2/decision?{Q}"),
+            &[("step", "waive"), ("reason", "Sở mới thành lập")],
+        )
+        .await;
+    assert_eq!(
+        status(&waived.body),
+        "Miễn báo cáo",
+        "{}",
+        message(&waived.body)
+    );
+    let page = office.get(&app, &format!("/cchc?{Q}")).await;
+    assert!(page.contains("Lý do miễn: Sở mới thành lập"), "{page}");
+    assert!(
+        page.contains("id=\"missing\">0</strong>"),
+        "no one left to remind"
+    );
+
     // Reopening needs a reason too.
     let refused = approver.post(&app, &decision, &[("step", "reopen")]).await;
     assert!(message(&refused.body).contains("phải ghi lý do"));

@@ -426,7 +426,8 @@ fn completeness_page(
             let due = units
                 .get(code)
                 .map_or(p.due(), |u| p.due_for(u.kind, &schedule));
-            let overdue = if due < now.date() {
+            // Late, as the domain counts it: past the unit's due date.
+            let overdue = if c.late.contains(code) {
                 " — <span class=\"bad\">đã quá hạn</span>"
             } else {
                 ""
