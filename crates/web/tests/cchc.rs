@@ -441,6 +441,21 @@ async fn an_officer_submits_an_approver_returns_then_approves_and_the_office_see
         "{}",
         message(&reopened.body)
     );
+    // What changed since the approval is shown beside the figures.
+    let changed = officer
+        .post(&app, &form, &[("step", "save"), (&format!("v:{ROW}"), "6")])
+        .await;
+    let changes = changed
+        .body
+        .split("id=\"changes\"")
+        .nth(1)
+        .and_then(|s| s.split("</table>").next())
+        .expect("the changes since the approval");
+    assert!(
+        changes.contains(&format!("<td>{ROW} "))
+            && changes.contains("<td class=\"num\">5</td><td class=\"num\">6</td>"),
+        "{changes}"
+    );
 }
 
 #[tokio::test]
