@@ -43,10 +43,14 @@ trap cleanup EXIT
 
 echo "== demo database"
 "$chiso" --db "$work/demo.db" demo --dossiers 60000 > "$work/demo.log" 2>&1 || { cat "$work/demo.log"; finish 1; }
-# Accounts: the office's administrator and an officer of Sở Y tế (by name).
-export ADMIN_PASSWORD=quan-tri-thu-nghiem OFFICER_PASSWORD=can-bo-thu-nghiem
+# Accounts: the office's administrator, an officer of Sở Y tế (by name) and
+# an approver of the province (its reform reports).
+export ADMIN_PASSWORD=quan-tri-thu-nghiem OFFICER_PASSWORD=can-bo-thu-nghiem APPROVER_PASSWORD=lanh-dao-thu-nghiem
 CHISO_PASSWORD=$ADMIN_PASSWORD "$chiso" --db "$work/demo.db" user add quantri --role admin >/dev/null || finish 1
 CHISO_PASSWORD=$OFFICER_PASSWORD "$chiso" --db "$work/demo.db" user add canbo.syt --role officer --unit "Sở Y tế" >/dev/null || finish 1
+province=$("$chiso" --db "$work/demo.db" forms status --period 2026-Q1 | head -1 | grep -o '([0-9.]*H[0-9]*)' | tr -d '()')
+[ -n "$province" ] || { echo "no province"; finish 1; }
+CHISO_PASSWORD=$APPROVER_PASSWORD "$chiso" --db "$work/demo.db" user add lanhdao --role approver --unit "$province" >/dev/null || finish 1
 export OFFICER_UNIT=$("$chiso" --db "$work/demo.db" user list | awk '$1 == "canbo.syt"' | grep -o '[0-9.]*H[0-9]*' | head -1)
 [ -n "$OFFICER_UNIT" ] || { echo "no unit for the officer"; finish 1; }
 "$chiso" --db "$work/demo.db" serve --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &

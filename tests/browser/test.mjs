@@ -2,8 +2,10 @@
 //
 // Starts nothing itself: BASE_URL names a running `chiso serve`. Opens the
 // overview, clicks the lowest-ranked unit, checks its criteria table and its
-// explain list, switches the period to a quarter, and saves screenshots
-// (PNG) under SCREENSHOT_DIR (default target/screenshots).
+// explain list, switches the period to a quarter, runs one administrative-
+// reform form through its workflow (fill, submit, return, fix, approve,
+// consolidate), and saves screenshots (PNG) under SCREENSHOT_DIR (default
+// target/screenshots).
 import { chromium } from "playwright-core";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -150,8 +152,81 @@ try {
     assert.equal(response.status(), 200, path);
   }
   await page.screenshot({ path: join(shots, "criterion.png"), fullPage: true });
+
+  // 7. Administrative-reform reporting (CCHC), a whole round of one form:
+  // the officer of Sở Y tế fills and submits, the province's approver
+  // returns it with a reason, the officer fixes it, the approver approves,
+  // and the office sees the consolidated figure.
+  const period = "2026-Q3";
+  const row = "B4 2.4";
+  const form = `${base}/cchc/units/${encodeURIComponent(process.env.OFFICER_UNIT)}?period=${period}`;
+  async function signOut() {
+    await page.goto(`${base}/account`);
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/signout'] button")]);
+  }
+  async function press(step) {
+    await Promise.all([page.waitForNavigation(), page.click(`button[name=step][value=${step}]`)]);
+    const message = page.locator("#message");
+    return (await message.count()) ? (await message.innerText()).trim() : "";
+  }
+  async function explainWarnings() {
+    for (const input of await page.locator("input[name^='e:']").all()) {
+      if (!(await input.inputValue())) await input.fill("Đã rà soát, số liệu đúng thực tế");
+    }
+  }
+  const status = async () => (await page.locator("#status").innerText()).trim();
+
+  await signOut();
+  await signIn("canbo.syt", process.env.OFFICER_PASSWORD);
+  await page.goto(form);
+  const figure = page.locator(`input[name="v:${row}"]`);
+  assert.equal(await figure.inputValue(), "", "an empty row is no figure");
+  await figure.fill("3");
+  let said = await press("save");
+  assert.match(said, /Đã lưu lần nhập số 1/, said);
+  await explainWarnings();
+  said = await press("submit");
+  assert.equal(await status(), "Đã gửi, chờ duyệt", said);
+  await page.screenshot({ path: join(shots, "cchc-submitted.png"), fullPage: true });
+
+  await signOut();
+  await signIn("lanhdao", process.env.APPROVER_PASSWORD);
+  await page.goto(form);
+  const reason = "Số biên chế tinh giảm chưa khớp quyết định của tỉnh";
+  await page.fill("#decision-form textarea[name=reason]", reason);
+  said = await press("return");
+  assert.equal(await status(), "Bị trả lại", said);
+
+  await signOut();
+  await signIn("canbo.syt", process.env.OFFICER_PASSWORD);
+  await page.goto(form);
+  assert.match(await page.locator("#returned").innerText(), new RegExp(reason));
+  await page.locator(`input[name="v:${row}"]`).fill("5");
+  await explainWarnings();
+  said = await press("submit");
+  assert.equal(await status(), "Đã gửi, chờ duyệt", said);
+
+  await signOut();
+  await signIn("lanhdao", process.env.APPROVER_PASSWORD);
+  await page.goto(form);
+  said = await press("approve");
+  assert.equal(await status(), "Đã duyệt", said);
+  assert.match(await page.locator("#history").innerText(), /lanhdao\s+Trả lại/);
+
+  await signOut();
+  await signIn("quantri", process.env.ADMIN_PASSWORD);
+  await page.goto(`${base}/cchc?period=${period}`);
+  const reporter = page.locator(`#reporters tr[data-unit="${process.env.OFFICER_UNIT}"]`);
+  assert.match(await reporter.innerText(), /Đã duyệt/);
+  assert.ok((await page.locator("#reminders li").count()) > 0, "the units yet to report");
+  await page.screenshot({ path: join(shots, "cchc-period.png"), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click("a.button:has-text('Số liệu tổng hợp')")]);
+  const total = page.locator(`tr[data-id="${row}"] td.value`).first();
+  assert.equal((await total.innerText()).trim(), "5", "the consolidated figure");
+  await page.screenshot({ path: join(shots, "cchc-consolidated.png"), fullPage: true });
+  assert.ok((await page.locator("#appendices a").count()) === 3, "Phụ lục I, II as Excel, Word, PDF");
   assert.deepEqual(errors, [], "no script or loading errors");
-  console.log(`ok: overview, unit "${unitName}", quarter, screenshots in ${shots}`);
+  console.log(`ok: overview, unit "${unitName}", quarter, CCHC round, screenshots in ${shots}`);
 } catch (e) {
   failed = true;
   console.error(`FAILED: ${e.stack || e}`);

@@ -10,7 +10,9 @@
 //! parent before a reopening), and appends what the domain recorded. A step
 //! made against an older state than the stored one is refused
 //! ([`ReformError::Conflict`]): two people acting at once cannot lose a step.
-//! Who acted is the actor's id as given (a plain string until accounts exist).
+//! Who acted is the actor's id as given: on the command line a plain name,
+//! on the web the signed-in account, its roles read from its grants
+//! ([`actor_of`]).
 
 use std::collections::BTreeMap;
 
@@ -24,7 +26,7 @@ use chiso_cchc::sheet::{Scope, Sheet};
 use chiso_cchc::validate::{self, Context, Finding};
 use chiso_cchc::value::Values;
 use chiso_cchc::workflow::{
-    Action, Actor, Event, Gate, Revision, Status, Submission, UnitTree, WorkflowError,
+    Action, Actor, Event, Gate, Revision, Role, Status, Submission, UnitTree, WorkflowError,
 };
 use chiso_core::records::Unit;
 use chiso_core::reform::{
@@ -282,6 +284,49 @@ pub fn check_values<S: JournalStore>(
     ))
 }
 
+/// The workflow's actor for an account or a token (`chiso_core::accounts`):
+/// its login (`token:NAME` for a token) as the id, and its workflow roles
+/// from its grants. An officer grant over a unit makes the officer of that
+/// unit (who fills its own forms), an approver grant the approver of that
+/// unit (who decides on the units below it), an administrator over every
+/// unit the administrator. A grant over every unit (no unit named) other
+/// than the administrator's stands for the top units; an administrator of a
+/// subtree is its root's officer and approver. Viewers take no step.
+pub fn actor_of(principal: &chiso_core::accounts::Principal, units: &[Unit]) -> Actor {
+    use chiso_core::accounts::Role as Account;
+    let mut roles = Vec::new();
+    for grant in principal.grants() {
+        let roots: Vec<String> = match &grant.unit {
+            Some(u) => vec![u.clone()],
+            None => units
+                .iter()
+                .filter(|u| u.parent_code.is_none())
+                .map(|u| u.code.clone())
+                .collect(),
+        };
+        for unit in roots {
+            match (grant.role, &grant.unit) {
+                (Account::Administrator, None) => {}
+                (Account::Administrator, Some(_)) => {
+                    roles.push(Role::Officer { unit: unit.clone() });
+                    roles.push(Role::Approver { unit });
+                }
+                (Account::Officer, _) => roles.push(Role::Officer { unit }),
+                (Account::Approver, _) => roles.push(Role::Approver { unit }),
+                (Account::Viewer, _) => {}
+            }
+        }
+        if grant.role == Account::Administrator && grant.unit.is_none() {
+            roles.push(Role::Administrator);
+        }
+    }
+    roles.dedup();
+    Actor {
+        id: principal.actor(),
+        roles,
+    }
+}
+
 /// Who acts, when, and the unit catalogue the rights follow.
 #[derive(Clone, Copy, Debug)]
 pub struct Acting<'a> {
@@ -374,10 +419,21 @@ pub fn act<S: JournalStore>(
     document: Option<DocRef>,
 ) -> Result<Status, S::Error> {
     let Acting { units, actor, at } = acting;
-    let mut stored = submission(store, unit, period)?.ok_or_else(|| ReformError::NoSubmission {
-        unit: unit.to_string(),
-        period: period.to_string(),
-    })?;
+    let mut stored = match submission(store, unit, period)? {
+        Some(s) => s,
+        // A unit that never reported may be exempted for the period.
+        None if matches!(action, Action::Waive { .. }) => {
+            let set = CatalogueSet::builtin();
+            let catalogue = catalogue_for(&set, period)?;
+            Stored::new(Submission::new(unit, period, &catalogue.id))
+        }
+        None => {
+            return Err(ReformError::NoSubmission {
+                unit: unit.to_string(),
+                period: period.to_string(),
+            })
+        }
+    };
     let gate = gate(store, units, &stored.value, &action)?;
     let tree = UnitTree::new(units);
     let status = stored
@@ -937,4 +993,70 @@ where
     quotes.extend(chiso_cchc::table::quotes(&sheet));
     parts.push(chiso_report::reform::quotes_part(&quotes, &h));
     Ok(chiso_report::reform::report(parts, &h, &period.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chiso_core::accounts::{Grant, Principal};
+    use chiso_core::records::UnitKind;
+
+    fn unit(code: &str, parent: Option<&str>, kind: UnitKind) -> Unit {
+        Unit {
+            code: code.into(),
+            name: code.into(),
+            parent_code: parent.map(String::from),
+            kind,
+            valid_from: None,
+            valid_to: None,
+            successor_code: None,
+            scored: true,
+        }
+    }
+
+    fn user(grants: &[&str]) -> Principal {
+        Principal::User {
+            id: 1,
+            login: "lan.nguyen".into(),
+            grants: grants
+                .iter()
+                .map(|g| Grant::parse(g).expect("grant"))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_workflow_actor_is_the_account_with_its_grants_as_roles() {
+        let units = [
+            unit("P", None, UnitKind::Province),
+            unit("S1", Some("P"), UnitKind::Department),
+        ];
+        let actor = actor_of(&user(&["officer@S1", "approver@P", "viewer@S1"]), &units);
+        assert_eq!(actor.id, "lan.nguyen");
+        assert_eq!(
+            actor.roles,
+            vec![
+                Role::Officer { unit: "S1".into() },
+                Role::Approver { unit: "P".into() }
+            ]
+        );
+        assert_eq!(
+            actor_of(&user(&["admin"]), &units).roles,
+            vec![Role::Administrator]
+        );
+        assert_eq!(
+            actor_of(&user(&["admin@S1"]), &units).roles,
+            vec![
+                Role::Officer { unit: "S1".into() },
+                Role::Approver { unit: "S1".into() }
+            ]
+        );
+        // A grant over every unit stands for the top unit.
+        assert_eq!(
+            actor_of(&user(&["approver"]), &units).roles,
+            vec![Role::Approver { unit: "P".into() }]
+        );
+        assert!(actor_of(&user(&["viewer"]), &units).roles.is_empty());
+        assert!(actor_of(&Principal::Public, &units).roles.is_empty());
+    }
 }

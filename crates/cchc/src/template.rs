@@ -103,6 +103,12 @@ pub fn read(
             continue;
         }
         let Ok(id) = code.parse::<IndicatorId>() else {
+            // A form's title as the generated workbook writes it: a row of
+            // one cell across the columns, in the code column.
+            if cells.iter().skip(1).all(|c| c.trim().is_empty()) {
+                out.skipped += 1;
+                continue;
+            }
             refuse(format!(
                 "mã chỉ tiêu '{code}' không đúng dạng (ví dụ B3 3.1)"
             ));
@@ -249,6 +255,38 @@ mod tests {
         let b621 = f.values.get(&IndicatorId::new(6, "2.1")).expect("row");
         assert_eq!(b621.by_level.0.len(), 2);
         assert_eq!(f.explanations.len(), 1);
+    }
+
+    /// The workbook chiso generates writes each form's title as one cell
+    /// across the row, which lands in the code column: a title, skipped.
+    #[test]
+    fn the_generated_templates_form_titles_are_skipped() {
+        let set = CatalogueSet::builtin();
+        let c = set.get("cchc-2025").expect("catalogue");
+        let rows = vec![
+            row(3, &COLUMNS),
+            row(4, &["Biểu mẫu 4. Cải cách tổ chức bộ máy"]),
+            row(
+                5,
+                &[
+                    "Biểu mẫu 4. Cải cách tổ chức bộ máy",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+            ),
+            row(6, &["B4 2.4", "2.4.", "…", "Người", "3", "", "", ""]),
+            row(7, &["Biểu mẫu 4", "", "", "", "3", "", "", ""]),
+        ];
+        let f = read(c, &rows, &Values::default()).expect("read");
+        assert_eq!((f.read, f.accepted, f.skipped), (4, 1, 2), "{f:?}");
+        // A figure beside a text that is no code is still refused.
+        assert_eq!(f.problems.len(), 1);
+        assert_eq!(f.problems[0].line, 7);
     }
 
     #[test]

@@ -64,7 +64,8 @@ fn allowed(krate: &str) -> Option<&'static [&'static str]> {
         // The application layer runs the CCHC use cases over the journals
         // (`chiso_core::reform`), so it knows the CCHC domain.
         "app" => &["core", "ingest", "report", "cchc"],
-        "web" => &["core", "app", "ingest", "backend", "report", "demo"],
+        // The CCHC pages render the domain's periods, sheets and statuses.
+        "web" => &["core", "app", "ingest", "backend", "report", "demo", "cchc"],
         "cli" => &[
             "core", "app", "ingest", "store", "store-pg", "backend", "report", "demo", "web",
             "cchc",

@@ -49,6 +49,36 @@ pub const POLICY: &[(Method, &str, Action)] = &[
     (Method::GET, "/reports/download", Action::ReadPublic),
     (Method::GET, "/import", Action::Import),
     (Method::POST, "/import", Action::Import),
+    // Administrative-reform reporting (pages/cchc.rs): read by the signed-in
+    // users of the unit's subtree, filled by its officers, decided by the
+    // approvers above it, exported by the office.
+    (Method::GET, "/cchc", Action::ReadDossiers),
+    (Method::GET, "/cchc/units/{code}", Action::ReadDossiers),
+    (Method::POST, "/cchc/units/{code}", Action::FillForms),
+    (
+        Method::POST,
+        "/cchc/units/{code}/decision",
+        Action::ApproveForms,
+    ),
+    (
+        Method::GET,
+        "/cchc/units/{code}/consolidated",
+        Action::ReadDossiers,
+    ),
+    (
+        Method::GET,
+        "/cchc/units/{code}/appendices",
+        Action::Publish,
+    ),
+    (
+        Method::GET,
+        "/cchc/units/{code}/template",
+        Action::FillForms,
+    ),
+    (Method::POST, "/cchc/units/{code}/upload", Action::FillForms),
+    (Method::GET, "/cchc/units/{code}/plan", Action::ReadDossiers),
+    (Method::POST, "/cchc/units/{code}/plan", Action::FillForms),
+    (Method::GET, "/cchc/results", Action::ReadDossiers),
     (Method::GET, "/assets/{file}", Action::ReadPublic),
     (Method::GET, "/favicon.ico", Action::ReadPublic),
     (Method::GET, "/signin", Action::ReadPublic),

@@ -70,6 +70,45 @@ pub fn pages() -> Vec<PageRoute> {
         ),
         route("/audit", GET, get(pages::account::audit)),
         route("/audit.csv", GET, get(pages::account::audit_csv)),
+        route("/cchc", GET, get(pages::cchc::period_page)),
+        route(
+            "/cchc/units/{code}",
+            BOTH,
+            get(pages::cchc::unit_page).post(pages::cchc::fill),
+        ),
+        route(
+            "/cchc/units/{code}/decision",
+            POST,
+            post(pages::cchc::decide),
+        ),
+        route(
+            "/cchc/units/{code}/consolidated",
+            GET,
+            get(pages::cchc::consolidated),
+        ),
+        route(
+            "/cchc/units/{code}/appendices",
+            GET,
+            get(pages::cchc::appendices),
+        ),
+        route(
+            "/cchc/units/{code}/template",
+            GET,
+            get(pages::cchc::template),
+        ),
+        route(
+            "/cchc/units/{code}/upload",
+            POST,
+            post(pages::cchc::upload).layer(axum::extract::DefaultBodyLimit::max(
+                pages::cchc::TEMPLATE_LIMIT + 64 * 1024,
+            )),
+        ),
+        route(
+            "/cchc/units/{code}/plan",
+            BOTH,
+            get(pages::cchc::plan).post(pages::cchc::record_task),
+        ),
+        route("/cchc/results", GET, get(pages::cchc::results)),
         route("/assets/{file}", GET, get(asset)),
         route(
             "/favicon.ico",

@@ -3,6 +3,7 @@
 //! one module per page.
 
 pub mod account;
+pub mod cchc;
 pub mod criterion;
 pub mod import;
 pub mod methodology;
@@ -34,6 +35,7 @@ pub enum Nav {
     Publications,
     Methodology,
     Import,
+    Reform,
     None,
 }
 
@@ -42,6 +44,7 @@ const NAV: &[(Nav, &str, &str)] = &[
     (Nav::Publications, "/publications", "Kết quả đã công bố"),
     (Nav::Methodology, "/methodology", "Phương pháp tính"),
     (Nav::Import, "/import", "Nhập dữ liệu"),
+    (Nav::Reform, "/cchc", "Báo cáo CCHC"),
 ];
 
 /// The banner's emblem (a gold star on red), also served as the favicon.
