@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::state::AppState;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -21,13 +21,15 @@ pub const UPLOAD_SLOTS: usize = 2;
 /// The longest a request may take, body included.
 pub const REQUEST_SECONDS: u64 = 300;
 
-/// Routes whose body is a file or a batch of records (up to `UPLOAD_LIMIT`).
+/// Routes (as the router names them) whose body is a file or a batch of
+/// records (up to `UPLOAD_LIMIT`).
 pub const UPLOAD_ROUTES: &[&str] = &[
     "/import",
     "/api/v1/imports",
     "/api/v1/events",
     "/api/v1/sync/DongBoHoSoMC",
     "/api/v1/sync/CapNhatTienDoHoSoMC",
+    "/cchc/units/{code}/upload",
 ];
 
 /// The bounds, around every request (the upload slots are the server's).

@@ -1,37 +1,20 @@
 //! What a client can make the server hold: uploads read at once are
-//! bounded (the next is told to retry, with `Retry-After`), and slots
-//! come back when an upload ends.
+//! bounded (the next is told to retry, with `Retry-After`), reads go on
+//! meanwhile, and slots come back when an upload ends.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use chiso_store::Store;
 use chiso_web::limits::{UPLOAD_ROUTES, UPLOAD_SLOTS};
+use chiso_web::state::AppState;
 use tower::ServiceExt;
 
 mod common;
 
-/// A body that never sends anything (a client gone quiet mid-upload).
-struct Silent;
-
-impl http_body::Body for Silent {
-    type Data = Bytes;
-    type Error = std::convert::Infallible;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-        Poll::Pending
-    }
-}
-
-fn upload(body: Body) -> Request<Body> {
+fn upload() -> Request<Body> {
     Request::post("/api/v1/imports?kind=dossiers&format=csv")
         .header(header::CONTENT_TYPE, "text/csv")
-        .body(body)
+        .body(Body::from("id,unit_code\n"))
         .expect("request")
 }
 
@@ -40,27 +23,20 @@ async fn uploads_read_at_once_are_bounded_and_slots_come_back() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("limits.db");
     drop(Store::open(&db).expect("store"));
-    let app = common::as_admin(&db, chiso_web::router(db.clone()).expect("router"));
-    let stuck: Vec<_> = (0..UPLOAD_SLOTS)
-        .map(|_| tokio::spawn(app.clone().oneshot(upload(Body::new(Silent)))))
+    let state = AppState::open(db.to_str().expect("path")).expect("state");
+    let app = common::as_admin(&db, chiso_web::app(state.clone()));
+    // Uploads being read (a slow client each) hold every slot.
+    let held: Vec<_> = (0..UPLOAD_SLOTS)
+        .map(|_| state.upload_slot().expect("a free slot"))
         .collect();
-    // Once the stuck uploads hold their slots (after their token is
-    // checked), the next upload is told to retry.
-    let mut refused = None;
-    for _ in 0..200 {
-        let reply = app
-            .clone()
-            .oneshot(upload(Body::from("id,unit_code\n")))
-            .await
-            .expect("response");
-        if reply.status() == StatusCode::SERVICE_UNAVAILABLE {
-            refused = Some(reply);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let refused = refused.expect("an upload past the slots is refused");
-    assert!(refused.headers().contains_key(header::RETRY_AFTER));
+    assert!(state.upload_slot().is_none());
+    let refused = app.clone().oneshot(upload()).await.expect("response");
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.headers()[header::RETRY_AFTER], "30");
+    let body = axum::body::to_bytes(refused.into_body(), 10_000)
+        .await
+        .expect("body");
+    assert!(String::from_utf8_lossy(&body).contains("too_many_uploads"));
     // Reads are not uploads: served meanwhile.
     let read = app
         .clone()
@@ -72,16 +48,11 @@ async fn uploads_read_at_once_are_bounded_and_slots_come_back() {
         .await
         .expect("response");
     assert_eq!(read.status(), StatusCode::OK);
-    for s in stuck {
-        s.abort();
-        let _ = s.await;
-    }
-    let served = app
-        .clone()
-        .oneshot(upload(Body::from("id,unit_code\n")))
-        .await
-        .expect("response");
+    // An upload that ends gives its slot back.
+    drop(held);
+    let served = app.clone().oneshot(upload()).await.expect("response");
     assert_ne!(served.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(state.upload_slot().map(drop), Some(()));
 }
 
 #[test]
