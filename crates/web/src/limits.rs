@@ -34,7 +34,11 @@ pub const UPLOAD_ROUTES: &[&str] = &[
 
 /// The bounds, around every request (the upload slots are the server's).
 pub async fn bounded(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let upload = request.method() == Method::POST && UPLOAD_ROUTES.contains(&request.uri().path());
+    let upload = request.method() == Method::POST
+        && request
+            .extensions()
+            .get::<MatchedPath>()
+            .is_some_and(|route| UPLOAD_ROUTES.contains(&route.as_str()));
     let _slot = if upload {
         match state.upload_slot() {
             Some(permit) => Some(permit),
