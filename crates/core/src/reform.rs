@@ -25,13 +25,17 @@ pub enum JournalKind {
     Submission,
     /// Yearly results of a unit: scope is `INDEX/year` (`PAR/2023`).
     Result,
+    /// A unit's notifications of a year and their deliveries
+    /// (`chiso_core::alerts`): scope is the year.
+    Alert,
 }
 
 impl JournalKind {
-    pub const ALL: [JournalKind; 3] = [
+    pub const ALL: [JournalKind; 4] = [
         JournalKind::Plan,
         JournalKind::Submission,
         JournalKind::Result,
+        JournalKind::Alert,
     ];
 
     /// The name kept in a database column.
@@ -40,6 +44,7 @@ impl JournalKind {
             JournalKind::Plan => "plan",
             JournalKind::Submission => "submission",
             JournalKind::Result => "result",
+            JournalKind::Alert => "alert",
         }
     }
 
