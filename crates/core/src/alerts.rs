@@ -14,6 +14,7 @@
 //! # ranks = 3           # rank_drop: this many places or more below the previous month
 //! # days = 2            # late_soon: working days ahead; deadline_near: calendar days ahead
 //! # criteria = ["3.3"]  # below_target: only these criteria
+//! # goals = true        # below_target: the government's goals too, not only assigned targets
 //! # kinds = ["commune"] # any rule: only units of these kinds
 //! ```
 //!
@@ -37,9 +38,13 @@ use crate::warn::AtRisk;
 /// What a rule watches.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
-    /// A criterion's ratio below the unit's target (assigned, else the goal);
-    /// `criteria` narrows to some criteria.
-    BelowTarget { criteria: Option<Vec<String>> },
+    /// A criterion's ratio below the unit's assigned target (with `goals`,
+    /// also below the government's goal where none is assigned); `criteria`
+    /// narrows to some criteria.
+    BelowTarget {
+        criteria: Option<Vec<String>>,
+        goals: bool,
+    },
     /// The total more than `points` below the previous month's.
     TotalDrop { points: f64 },
     /// The rank among peers `ranks` places or more below the previous month's.
@@ -114,6 +119,7 @@ struct RawRule {
     points: Option<f64>,
     ranks: Option<usize>,
     days: Option<u32>,
+    goals: Option<bool>,
     kinds: Option<Vec<String>>,
 }
 
@@ -161,9 +167,11 @@ impl RuleSet {
                     used("days", r.days.is_some())?;
                     Condition::BelowTarget {
                         criteria: r.criteria.clone(),
+                        goals: r.goals.unwrap_or(false),
                     }
                 }
                 "total_drop" => {
+                    used("goals", r.goals.is_some())?;
                     used("criteria", r.criteria.is_some())?;
                     used("ranks", r.ranks.is_some())?;
                     used("days", r.days.is_some())?;
@@ -173,6 +181,7 @@ impl RuleSet {
                     }
                 }
                 "rank_drop" => {
+                    used("goals", r.goals.is_some())?;
                     used("criteria", r.criteria.is_some())?;
                     used("points", r.points.is_some())?;
                     used("days", r.days.is_some())?;
@@ -182,6 +191,7 @@ impl RuleSet {
                     }
                 }
                 "late_soon" | "deadline_near" => {
+                    used("goals", r.goals.is_some())?;
                     used("criteria", r.criteria.is_some())?;
                     used("points", r.points.is_some())?;
                     used("ranks", r.ranks.is_some())?;
@@ -311,8 +321,8 @@ pub fn evaluate(rules: &RuleSet, inputs: &Inputs<'_>) -> Vec<Event> {
             record: None,
         };
         match &rule.condition {
-            Condition::BelowTarget { criteria } => {
-                for g in &inputs.targets.gaps {
+            Condition::BelowTarget { criteria, goals } => {
+                for g in inputs.targets.gaps.iter().filter(|g| g.assigned || *goals) {
                     let Some(unit) = sheet.unit(&g.unit_code) else {
                         continue;
                     };
