@@ -57,6 +57,14 @@ pub const POLICY: &[(Method, &str, Action)] = &[
     (Method::POST, "/account/password", Action::OwnAccount),
     (Method::GET, "/audit", Action::ReadAudit),
     (Method::GET, "/audit.csv", Action::ReadAudit),
+    // Alerts name dossiers about to become late: signed in, the units' scope
+    // checked by the handlers (web/src/alerts.rs).
+    (Method::GET, "/notifications", Action::ReadDossiers),
+    (
+        Method::GET,
+        "/units/{code}/alerts.atom",
+        Action::ReadDossiers,
+    ),
     (Method::GET, "/healthz", Action::ReadPublic),
     (Method::GET, "/readyz", Action::ReadPublic),
     (Method::GET, "/metrics", Action::ReadPublic),

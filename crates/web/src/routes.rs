@@ -64,6 +64,8 @@ pub fn pages() -> Vec<PageRoute> {
             post(pages::account::change_password),
         ),
         route("/audit", GET, get(pages::account::audit)),
+        route("/notifications", GET, get(crate::alerts::page)),
+        route("/units/{code}/alerts.atom", GET, get(crate::alerts::feed)),
         route("/audit.csv", GET, get(pages::account::audit_csv)),
         route("/assets/{file}", GET, get(asset)),
         route(
