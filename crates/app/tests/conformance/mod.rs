@@ -13,10 +13,12 @@
 //! at the same size; a loop of parent units refused; steps before or after
 //! their dossier. Administrative-reform journals (`journals`): append-only,
 //! refused when stale, listed in code order, and a whole reporting step read
-//! back as the reference holds it ([`run_journals`]).
+//! back as the reference holds it ([`run_journals`]); alerts recorded once
+//! per event and their digests sent once (`alerts`).
 
 #![allow(dead_code)]
 
+pub mod alerts;
 pub mod journals;
 
 use chiso_app::ImportSummary;
@@ -725,12 +727,17 @@ where
 
 /// The journal checks (`chiso_core::reform::JournalStore`), for backends
 /// that keep administrative-reform records.
-pub fn run_journals<S: Storage + chiso_core::reform::JournalStore, F: Fn() -> S>(make: F)
-where
+pub fn run_journals<
+    S: Storage + chiso_core::reform::JournalStore<Error = <S as IndexStore>::Error>,
+    F: Fn() -> S,
+>(
+    make: F,
+) where
     <S as chiso_core::reform::JournalStore>::Error: std::fmt::Debug,
     <S as chiso_core::engine::IndexStore>::Error: std::fmt::Debug,
 {
     journals::journals_append_only(make());
+    alerts::alerts_once_per_event(make());
     let p = province(13, 10);
     journals::reporting_step_as_the_reference(make(), &p);
 }
