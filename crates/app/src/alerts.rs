@@ -167,14 +167,20 @@ fn deadlines<S: Storage + JournalStore<Error = <S as IndexStore>::Error>>(
                     // The head's status is the workflow's, as `chiso_app::cchc` writes it.
                     [Status::Submitted, Status::Approved, Status::Waived]
                         .iter()
-                        .any(|s| serde_json::to_string(s).is_ok_and(|t| t.trim_matches('"') == j.head.status))
+                        .any(|s| {
+                            serde_json::to_string(s)
+                                .is_ok_and(|t| t.trim_matches('"') == j.head.status)
+                        })
                 })
                 .map(|j| j.key.unit)
                 .collect();
             for u in &units {
-                let in_force = u.valid_from.is_none_or(|f| f <= end)
-                    && u.valid_to.is_none_or(|t| end <= t);
-                if !in_force || !catalogue.reporting_levels.contains(&u.kind) || done.contains(&u.code) {
+                let in_force =
+                    u.valid_from.is_none_or(|f| f <= end) && u.valid_to.is_none_or(|t| end <= t);
+                if !in_force
+                    || !catalogue.reporting_levels.contains(&u.kind)
+                    || done.contains(&u.code)
+                {
                     continue;
                 }
                 let due = match u.parent_code {
@@ -287,11 +293,7 @@ fn decode<E: std::error::Error + Send + Sync + 'static>(
     })
 }
 
-fn read<S: JournalStore>(
-    store: &S,
-    unit: &str,
-    year: i32,
-) -> Result<Read, AlertError<S::Error>> {
+fn read<S: JournalStore>(store: &S, unit: &str, year: i32) -> Result<Read, AlertError<S::Error>> {
     match store.journal(&key(unit, year)).map_err(store_err)? {
         Some(j) => decode(&j),
         None => Ok(Read {
@@ -447,7 +449,10 @@ pub fn digests<S: JournalStore + AccountStore<Error = <S as JournalStore>::Error
 ) -> Result<Vec<Digest>, AlertError<<S as JournalStore>::Error>> {
     let users = store.users().map_err(store_err)?;
     let mut out = Vec::new();
-    for u in users.iter().filter(|u| !u.disabled && !u.email.trim().is_empty()) {
+    for u in users
+        .iter()
+        .filter(|u| !u.disabled && !u.email.trim().is_empty())
+    {
         let units = headed_units(u);
         if units.is_empty() {
             continue;

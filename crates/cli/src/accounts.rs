@@ -246,11 +246,15 @@ pub fn user(store: &Backend, action: UserAction) -> Result<u8> {
                     "hoạt động"
                 };
                 println!(
-                    "{:<20} {:<28} {:<12} {}",
+                    "{:<20} {:<28} {:<12} {}{}",
                     u.login,
                     u.name,
                     state,
-                    grants.join("; ")
+                    grants.join("; "),
+                    match u.email.as_str() {
+                        "" => String::new(),
+                        e => format!(" <{e}>"),
+                    }
                 );
             }
         }
@@ -262,7 +266,11 @@ pub fn user(store: &Backend, action: UserAction) -> Result<u8> {
             let mut user = accounts::existing_user(store, &login).map_err(account)?;
             user.email = address.clone();
             accounts::save_user(store, &user).map_err(account)?;
-            audit(store, "user_email", &format!("login={login} email={address}"))?;
+            audit(
+                store,
+                "user_email",
+                &format!("login={login} email={address}"),
+            )?;
             match address.as_str() {
                 "" => println!("Đã xóa địa chỉ thư của {login}"),
                 a => println!("Địa chỉ thư của {login}: {a}"),
@@ -449,5 +457,7 @@ fn checked_email(text: &str) -> Result<String> {
     let text = text.trim();
     text.parse::<lettre::Address>()
         .map(|_| text.to_string())
-        .map_err(|e| anyhow::anyhow!("địa chỉ thư '{text}' không hợp lệ ({e}): dùng dạng ten@tinh.gov.vn"))
+        .map_err(|e| {
+            anyhow::anyhow!("địa chỉ thư '{text}' không hợp lệ ({e}): dùng dạng ten@tinh.gov.vn")
+        })
 }

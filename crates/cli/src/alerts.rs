@@ -59,7 +59,11 @@ fn load_rules(path: &Path) -> Result<RuleSet> {
     Ok(RuleSet::from_toml(&path.display().to_string(), &text)?)
 }
 
-pub fn run(config: &Config, store: impl FnOnce() -> Result<Backend>, action: AlertsAction) -> Result<u8> {
+pub fn run(
+    config: &Config,
+    store: impl FnOnce() -> Result<Backend>,
+    action: AlertsAction,
+) -> Result<u8> {
     match action {
         AlertsAction::Rules { check: None } => {
             print!("{DEFAULT_RULES}");
@@ -67,7 +71,11 @@ pub fn run(config: &Config, store: impl FnOnce() -> Result<Backend>, action: Ale
         }
         AlertsAction::Rules { check: Some(path) } => {
             let rules = load_rules(&path)?;
-            println!("{}: {} quy tắc dùng được", path.display(), rules.rules.len());
+            println!(
+                "{}: {} quy tắc dùng được",
+                path.display(),
+                rules.rules.len()
+            );
             Ok(EXIT_OK)
         }
         AlertsAction::List { unit, limit } => {
@@ -81,11 +89,8 @@ pub fn run(config: &Config, store: impl FnOnce() -> Result<Backend>, action: Ale
                 ),
                 None => None,
             };
-            let list = alerts::notifications(
-                &store,
-                |c| code.as_deref().is_none_or(|x| x == c),
-                limit,
-            )?;
+            let list =
+                alerts::notifications(&store, |c| code.as_deref().is_none_or(|x| x == c), limit)?;
             if list.is_empty() {
                 println!("Chưa có cảnh báo nào.");
                 return Ok(EXIT_OK);
@@ -135,10 +140,12 @@ pub fn run(config: &Config, store: impl FnOnce() -> Result<Backend>, action: Ale
             };
             let digests = alerts::digests(&store)?;
             let mailer = mailer(smtp)?;
-            let from: Mailbox = smtp
-                .from
-                .parse()
-                .with_context(|| format!("địa chỉ người gửi '{}' không hợp lệ ([smtp] from)", smtp.from))?;
+            let from: Mailbox = smtp.from.parse().with_context(|| {
+                format!(
+                    "địa chỉ người gửi '{}' không hợp lệ ([smtp] from)",
+                    smtp.from
+                )
+            })?;
             let mut sent = 0;
             for d in &digests {
                 let message = message(&from, d)?;
@@ -151,10 +158,7 @@ pub fn run(config: &Config, store: impl FnOnce() -> Result<Backend>, action: Ale
                 alerts::mark_sent(&mut store, d, now())?;
                 sent += 1;
             }
-            println!(
-                "Đã gửi {sent} thư tóm tắt qua {}:{}",
-                smtp.host, smtp.port
-            );
+            println!("Đã gửi {sent} thư tóm tắt qua {}:{}", smtp.host, smtp.port);
             Ok(EXIT_OK)
         }
     }
@@ -172,7 +176,9 @@ fn mailer(smtp: &Smtp) -> Result<SmtpTransport> {
     if let (Some(user), Some(password)) = (&smtp.user, &smtp.password) {
         builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
     }
-    Ok(builder.timeout(Some(std::time::Duration::from_secs(30))).build())
+    Ok(builder
+        .timeout(Some(std::time::Duration::from_secs(30)))
+        .build())
 }
 
 /// One digest as an e-mail, in Vietnamese, plain text.
@@ -180,20 +186,34 @@ fn message(from: &Mailbox, d: &Digest) -> Result<Message> {
     let to: Mailbox = format!("{} <{}>", d.name, d.email)
         .parse()
         .or_else(|_| d.email.parse())
-        .with_context(|| format!("địa chỉ thư '{}' của {} không hợp lệ: sửa bằng chiso user email", d.email, d.login))?;
-    let units: std::collections::BTreeSet<&str> =
-        d.notifications.iter().map(|n| n.event.unit_code.as_str()).collect();
+        .with_context(|| {
+            format!(
+                "địa chỉ thư '{}' của {} không hợp lệ: sửa bằng chiso user email",
+                d.email, d.login
+            )
+        })?;
+    let units: std::collections::BTreeSet<&str> = d
+        .notifications
+        .iter()
+        .map(|n| n.event.unit_code.as_str())
+        .collect();
     let subject = format!(
         "[chiso] {} cảnh báo mới ({} đơn vị)",
         d.notifications.len(),
         units.len()
     );
-    let mut body = format!("Kính gửi {},\n\nchiso ghi nhận các cảnh báo sau chưa gửi đến anh/chị:\n", d.name);
+    let mut body = format!(
+        "Kính gửi {},\n\nchiso ghi nhận các cảnh báo sau chưa gửi đến anh/chị:\n",
+        d.name
+    );
     let mut current = "";
     for n in &d.notifications {
         if n.event.unit_code != current {
             current = &n.event.unit_code;
-            body.push_str(&format!("\n{} ({})\n", n.event.unit_name, n.event.unit_code));
+            body.push_str(&format!(
+                "\n{} ({})\n",
+                n.event.unit_name, n.event.unit_code
+            ));
         }
         body.push_str(&format!("- {}: {}\n", n.event.day.vn(), n.event.title));
     }

@@ -393,7 +393,12 @@ impl Config {
         }
         if let Some(m) = &self.smtp {
             out.push_str(&format!("\n[smtp]  # {}\n", m.source));
-            out.push_str(&format!("host = {}\nport = {}\nfrom = {}\n", quoted(&m.host), m.port, quoted(&m.from)));
+            out.push_str(&format!(
+                "host = {}\nport = {}\nfrom = {}\n",
+                quoted(&m.host),
+                m.port,
+                quoted(&m.from)
+            ));
             if let Some(u) = &m.user {
                 out.push_str(&format!("user = {}\n", quoted(u)));
             }
@@ -419,7 +424,9 @@ fn smtp(
     };
     let port = match env("CHISO_SMTP_PORT") {
         Some(t) => Some(t.trim().parse::<u16>().map_err(|_| {
-            anyhow::anyhow!("biến môi trường CHISO_SMTP_PORT='{t}' không dùng được: ghi số cổng, ví dụ 587")
+            anyhow::anyhow!(
+                "biến môi trường CHISO_SMTP_PORT='{t}' không dùng được: ghi số cổng, ví dụ 587"
+            )
         })?),
         None => file.port,
     };

@@ -96,10 +96,7 @@ fn alerts_are_recorded_once_and_listed() {
     // A rules file with an error is refused with its line.
     let rules = db.with_file_name("rules.toml");
     std::fs::write(&rules, "[[rule]]\nid = \"x\"\nwhen = \"rank_drop\"\n").unwrap();
-    let o = chiso(
-        &db,
-        &["alerts", "run", "--rules", rules.to_str().unwrap()],
-    );
+    let o = chiso(&db, &["alerts", "run", "--rules", rules.to_str().unwrap()]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("dòng 1") && err.contains("ranks"), "{err}");
@@ -204,7 +201,10 @@ fn the_digest_arrives_once_through_a_real_smtp_server() {
     .unwrap();
     let cfg = config.to_str().unwrap();
     let shown = ok(chiso(&db, &["--config", cfg, "config"]));
-    assert!(shown.contains("[smtp]") && shown.contains("starttls = false"), "{shown}");
+    assert!(
+        shown.contains("[smtp]") && shown.contains("starttls = false"),
+        "{shown}"
+    );
 
     let run = |day: &str| {
         ok(chiso(
@@ -218,7 +218,10 @@ fn the_digest_arrives_once_through_a_real_smtp_server() {
     assert_eq!(mail.len(), 1, "{mail:?}");
     let (to, subject, body) = &mail[0];
     assert!(to.contains("giamdoc@sotuphap.example.vn"), "{to}");
-    assert!(subject.starts_with("[chiso] ") && subject.contains("cảnh báo mới"), "{subject}");
+    assert!(
+        subject.starts_with("[chiso] ") && subject.contains("cảnh báo mới"),
+        "{subject}"
+    );
     assert!(body.contains("Nguyễn Văn Giám"), "{body}");
     assert!(body.contains("Sở Tư pháp (000.00.30.H53)"), "{body}");
     assert!(body.contains("HS005"), "{body}");

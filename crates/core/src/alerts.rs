@@ -346,7 +346,11 @@ pub fn evaluate(rules: &RuleSet, inputs: &Inputs<'_>) -> Vec<Event> {
                             g.criterion,
                             month.vn(),
                             format::percent(actual),
-                            if g.assigned { "chỉ tiêu giao" } else { "mục tiêu" },
+                            if g.assigned {
+                                "chỉ tiêu giao"
+                            } else {
+                                "mục tiêu"
+                            },
                             format::percent(g.target),
                         ),
                     ));
@@ -458,9 +462,7 @@ pub fn evaluate(rules: &RuleSet, inputs: &Inputs<'_>) -> Vec<Event> {
             }
         }
     }
-    out.sort_by(|a, b| {
-        (&a.unit_code, &a.rule, &a.key).cmp(&(&b.unit_code, &b.rule, &b.key))
-    });
+    out.sort_by(|a, b| (&a.unit_code, &a.rule, &a.key).cmp(&(&b.unit_code, &b.rule, &b.key)));
     out.dedup_by(|a, b| a.key == b.key);
     out
 }

@@ -199,7 +199,11 @@ fn a_score_rule_fires_on_its_side_of_the_threshold_only() {
     );
     let e = evaluate(&rules(&just_below), &c);
     assert_eq!(keys(&e), ["giam/C1/2024-03"], "{e:?}");
-    assert!(e[0].title.starts_with("Tổng điểm tháng 03/2024 giảm "), "{}", e[0].title);
+    assert!(
+        e[0].title.starts_with("Tổng điểm tháng 03/2024 giảm "),
+        "{}",
+        e[0].title
+    );
     assert!(e[0].record.is_none());
     let just_above = format!(
         "[[rule]]\nid = \"giam\"\nwhen = \"total_drop\"\npoints = {}\n",
@@ -207,15 +211,32 @@ fn a_score_rule_fires_on_its_side_of_the_threshold_only() {
     );
     assert!(evaluate(&rules(&just_above), &c).is_empty());
 
-    let e = evaluate(&rules("[[rule]]\nid = \"hang\"\nwhen = \"rank_drop\"\nranks = 2\n"), &c);
+    let e = evaluate(
+        &rules("[[rule]]\nid = \"hang\"\nwhen = \"rank_drop\"\nranks = 2\n"),
+        &c,
+    );
     assert_eq!(keys(&e), ["hang/C1/2024-03"]);
-    assert_eq!(e[0].title, "Xếp hạng tháng 03/2024 tụt 2 bậc: 3/3 (tháng trước 1)");
-    assert!(evaluate(&rules("[[rule]]\nid = \"hang\"\nwhen = \"rank_drop\"\nranks = 3\n"), &c).is_empty());
+    assert_eq!(
+        e[0].title,
+        "Xếp hạng tháng 03/2024 tụt 2 bậc: 3/3 (tháng trước 1)"
+    );
+    assert!(evaluate(
+        &rules("[[rule]]\nid = \"hang\"\nwhen = \"rank_drop\"\nranks = 3\n"),
+        &c
+    )
+    .is_empty());
 
     // C1 is below its 90 % on 2.1, C2 above its 50 %.
-    let e = evaluate(&rules("[[rule]]\nid = \"ct\"\nwhen = \"below_target\"\n"), &c);
+    let e = evaluate(
+        &rules("[[rule]]\nid = \"ct\"\nwhen = \"below_target\"\n"),
+        &c,
+    );
     assert_eq!(keys(&e), ["ct/C1/2.1/2024-03"], "{e:?}");
-    assert!(e[0].title.contains("dưới chỉ tiêu giao 90,00%"), "{}", e[0].title);
+    assert!(
+        e[0].title.contains("dưới chỉ tiêu giao 90,00%"),
+        "{}",
+        e[0].title
+    );
     let other = "[[rule]]\nid = \"ct\"\nwhen = \"below_target\"\ncriteria = [\"3.3\"]\n";
     assert!(evaluate(&rules(other), &c).is_empty());
     // A rule limited to another kind of unit sees nothing.
@@ -226,9 +247,8 @@ fn a_score_rule_fires_on_its_side_of_the_threshold_only() {
 #[test]
 fn late_soon_names_the_dossier_and_keeps_its_key_the_next_day() {
     let c = case(NOW);
-    let r = rules(
-        "[[rule]]\nid = \"tre\"\nwhen = \"late_soon\"\ndays = 1\nkinds = [\"commune\"]\n",
-    );
+    let r =
+        rules("[[rule]]\nid = \"tre\"\nwhen = \"late_soon\"\ndays = 1\nkinds = [\"commune\"]\n");
     let e = evaluate(&r, &c);
     // Late from the second after its deadline (judge.rs).
     let late_at = at("2024-03-29 17:00").unix() + 1;
@@ -242,7 +262,10 @@ fn late_soon_names_the_dossier_and_keeps_its_key_the_next_day() {
     );
     assert_eq!(
         keys(&all),
-        [format!("tre/C1/HS-MAI/{late_at}"), format!("tre/P/HS-MAI/{late_at}")]
+        [
+            format!("tre/C1/HS-MAI/{late_at}"),
+            format!("tre/P/HS-MAI/{late_at}")
+        ]
     );
     // Evaluated again the next morning, the same dossier is the same event.
     let next = case("2024-03-29 08:00");
@@ -259,9 +282,14 @@ fn a_reporting_deadline_is_announced_within_its_days() {
         &c,
     );
     assert_eq!(keys(&e), ["han/C2/2024-Q1"], "{e:?}");
-    assert_eq!(e[0].title, "Hạn gửi báo cáo CCHC kỳ 2024-Q1 là 31/03/2024 (còn 3 ngày)");
+    assert_eq!(
+        e[0].title,
+        "Hạn gửi báo cáo CCHC kỳ 2024-Q1 là 31/03/2024 (còn 3 ngày)"
+    );
     let e = evaluate(
-        &rules("[[rule]]\nid = \"han\"\nwhen = \"deadline_near\"\ndays = 11\nkinds = [\"province\"]\n"),
+        &rules(
+            "[[rule]]\nid = \"han\"\nwhen = \"deadline_near\"\ndays = 11\nkinds = [\"province\"]\n",
+        ),
         &c,
     );
     assert_eq!(keys(&e), ["han/P/2024-Q1"]);
@@ -284,6 +312,12 @@ fn the_shipped_rules_cover_every_condition() {
     codes.sort();
     assert_eq!(
         codes,
-        ["below_target", "deadline_near", "late_soon", "rank_drop", "total_drop"]
+        [
+            "below_target",
+            "deadline_near",
+            "late_soon",
+            "rank_drop",
+            "total_drop"
+        ]
     );
 }

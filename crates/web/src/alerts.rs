@@ -53,7 +53,10 @@ fn failed(e: impl std::error::Error + Send + Sync + 'static) -> Error {
 }
 
 /// `GET /notifications`: the caller's units' notifications, newest first.
-pub async fn page(State(state): State<AppState>, caller: Caller) -> Result<Html<String>, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, PageError> {
     let principal = caller.principal.clone();
     let list = state
         .run(move |ctx| {
@@ -108,8 +111,8 @@ pub async fn feed(
                 .get(&code)
                 .filter(|u| sees(&principal, &hierarchy, &u.code))
                 .ok_or_else(|| Error::UnknownUnit(code.clone()))?;
-            let list = alerts::notifications(ctx.store(), |u| u == unit.code, SHOWN)
-                .map_err(failed)?;
+            let list =
+                alerts::notifications(ctx.store(), |u| u == unit.code, SHOWN).map_err(failed)?;
             Ok(((unit.code.clone(), unit.name.clone()), list))
         })
         .await?;
@@ -178,8 +181,14 @@ mod tests {
             sent_to: Vec::new(),
         };
         let xml = atom("U 1", "Sở A & B", std::slice::from_ref(&n));
-        assert!(xml.contains("<title>Cảnh báo · Sở A &amp; B</title>"), "{xml}");
-        assert!(xml.contains("<id>urn:chiso:alert:sap-tre-han%2FU%201%2FHS%3C1%3E%2F1700000000</id>"), "{xml}");
+        assert!(
+            xml.contains("<title>Cảnh báo · Sở A &amp; B</title>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<id>urn:chiso:alert:sap-tre-han%2FU%201%2FHS%3C1%3E%2F1700000000</id>"),
+            "{xml}"
+        );
         assert!(xml.contains("Hồ sơ HS&lt;1&gt; trễ hạn"), "{xml}");
         assert!(!xml.contains("HS<1>"), "{xml}");
         assert!(xml.contains("<updated>2024-03-22T"), "{xml}");

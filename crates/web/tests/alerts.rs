@@ -38,8 +38,18 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf, Router) {
     let kept = chiso_app::alerts::record(
         &mut store,
         &[
-            event("X1", "UBND xã Một", "sap-tre-han/X1/HS1/1", "Hồ sơ HS1 trễ hạn từ 23/03/2026 17:00"),
-            event("S2", "Sở Y tế", "sap-tre-han/S2/HS2/1", "Hồ sơ HS2 <khẩn> trễ hạn"),
+            event(
+                "X1",
+                "UBND xã Một",
+                "sap-tre-han/X1/HS1/1",
+                "Hồ sơ HS1 trễ hạn từ 23/03/2026 17:00",
+            ),
+            event(
+                "S2",
+                "Sở Y tế",
+                "sap-tre-han/S2/HS2/1",
+                "Hồ sơ HS2 <khẩn> trễ hạn",
+            ),
         ],
         Instant::from_unix(1_774_000_000),
     )
@@ -63,7 +73,12 @@ async fn get(app: &Router, uri: &str) -> (StatusCode, String, String) {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     (status, kind, String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -74,7 +89,10 @@ async fn a_user_sees_the_notifications_of_their_units_only() {
     let (status, _, _) = get(&app, "/notifications").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, _) = get(&app, "/units/X1/alerts.atom").await;
-    assert!(matches!(status, StatusCode::SEE_OTHER | StatusCode::UNAUTHORIZED), "{status}");
+    assert!(
+        matches!(status, StatusCode::SEE_OTHER | StatusCode::UNAUTHORIZED),
+        "{status}"
+    );
 
     let s1 = common::as_token(common::token(&db, "viewer@S1"), app.clone());
     let (status, _, page) = get(&s1, "/notifications").await;
@@ -86,7 +104,10 @@ async fn a_user_sees_the_notifications_of_their_units_only() {
     assert_eq!(kind, "application/atom+xml; charset=utf-8");
     assert!(feed.starts_with("<?xml"), "{feed}");
     assert_eq!(feed.matches("<entry>").count(), 1, "{feed}");
-    assert!(feed.contains("<id>urn:chiso:alert:sap-tre-han%2FX1%2FHS1%2F1</id>"), "{feed}");
+    assert!(
+        feed.contains("<id>urn:chiso:alert:sap-tre-han%2FX1%2FHS1%2F1</id>"),
+        "{feed}"
+    );
     // Outside the grant: answered as an unknown unit.
     let (status, _, _) = get(&s1, "/units/S2/alerts.atom").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -94,7 +115,10 @@ async fn a_user_sees_the_notifications_of_their_units_only() {
     // The province office sees every unit's, escaped.
     let admin = common::as_admin(&db, app.clone());
     let (_, _, page) = get(&admin, "/notifications").await;
-    assert!(page.contains("HS1") && page.contains("HS2 &lt;khẩn&gt;"), "{page}");
+    assert!(
+        page.contains("HS1") && page.contains("HS2 &lt;khẩn&gt;"),
+        "{page}"
+    );
     let (_, _, feed) = get(&admin, "/units/S2/alerts.atom").await;
     assert!(feed.contains("Hồ sơ HS2 &lt;khẩn&gt; trễ hạn"), "{feed}");
 }

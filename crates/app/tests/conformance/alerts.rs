@@ -76,7 +76,9 @@ where
     let kept = alerts::record(&mut store, &first, at).expect("record");
     assert_eq!(kept.len(), 3);
     alerts::record(&mut reference, &first, at).expect("record");
-    assert!(alerts::record(&mut store, &first, at).expect("again").is_empty());
+    assert!(alerts::record(&mut store, &first, at)
+        .expect("again")
+        .is_empty());
     // The next year, the same dossier seen again is the same event.
     let next = [
         event("X1", "tre/X1/HS1/100", "2026-01-01"),
@@ -87,12 +89,26 @@ where
     alerts::record(&mut reference, &next, Instant::from_unix(3_000)).expect("record");
 
     let digests = alerts::digests(&store).expect("digests");
-    assert_eq!(digests.len(), 1, "only the head with an address: {digests:?}");
+    assert_eq!(
+        digests.len(),
+        1,
+        "only the head with an address: {digests:?}"
+    );
     let d = &digests[0];
-    assert_eq!((d.login.as_str(), d.email.as_str()), ("xa1", "xa1@example.vn"));
-    let keys: Vec<&str> = d.notifications.iter().map(|n| n.event.key.as_str()).collect();
+    assert_eq!(
+        (d.login.as_str(), d.email.as_str()),
+        ("xa1", "xa1@example.vn")
+    );
+    let keys: Vec<&str> = d
+        .notifications
+        .iter()
+        .map(|n| n.event.key.as_str())
+        .collect();
     // By unit, then as recorded (then by key).
-    assert_eq!(keys, ["giam/X1/2025-12", "tre/X1/HS1/100", "giam/X1/2026-01"]);
+    assert_eq!(
+        keys,
+        ["giam/X1/2025-12", "tre/X1/HS1/100", "giam/X1/2026-01"]
+    );
     assert_eq!(alerts::digests(&reference).expect("digests"), digests);
 
     alerts::mark_sent(&mut store, d, Instant::from_unix(4_000)).expect("sent");
