@@ -439,6 +439,9 @@ fn smtp(
     };
     let user = env("CHISO_SMTP_USER").or(file.user);
     let password = env("CHISO_SMTP_PASSWORD").or(file.password);
+    if user.is_some() != password.is_some() {
+        bail!("máy chủ thư {host}: user và password phải có cả hai (đăng nhập SMTP) hoặc không có cả hai");
+    }
     let local = matches!(host.trim(), "127.0.0.1" | "::1" | "localhost");
     if password.is_some() && !starttls && !local {
         bail!(
@@ -660,5 +663,61 @@ mod tests {
         assert_eq!(again.addr.value, "[::1]:8080");
         assert_eq!(again.addr.source, Source::File(path));
         assert!(text.contains("# biến môi trường CHISO_ADDR"), "{text}");
+    }
+
+    #[test]
+    fn the_mail_server_comes_from_the_file_or_the_variables_and_keeps_passwords_encrypted() {
+        let (_dir, path) = file(
+            "[smtp]\nhost = \"mail.tinh.gov.vn\"\nfrom = \"chiso <cb@tinh.gov.vn>\"\nuser = \"cb\"\npassword = \"bi-mat\"\n",
+        );
+        let flags = Flags {
+            config: Some(path.clone()),
+            ..Flags::default()
+        };
+        let c = Config::resolve(&flags, env(&[])).expect("config");
+        let m = c.smtp.clone().expect("smtp");
+        assert_eq!(
+            (m.host.as_str(), m.port, m.starttls),
+            ("mail.tinh.gov.vn", 587, true)
+        );
+        assert_eq!(m.source, Source::File(path.clone()));
+        let text = c.render();
+        assert!(
+            text.contains("password = \"***\"") && !text.contains("bi-mat"),
+            "{text}"
+        );
+        // A variable overrides the file's value.
+        let c = Config::resolve(&flags, env(&[("CHISO_SMTP_PORT", "2525")])).expect("config");
+        assert_eq!(c.smtp.expect("smtp").port, 2525);
+        // A password over a plain connection to another machine is refused.
+        let e = Config::resolve(&flags, env(&[("CHISO_SMTP_STARTTLS", "false")])).unwrap_err();
+        assert!(e.to_string().contains("không mã hóa"), "{e}");
+        // To this machine, plain SMTP on port 25 by default.
+        let vars = env(&[
+            ("CHISO_SMTP_HOST", "127.0.0.1"),
+            ("CHISO_SMTP_STARTTLS", "0"),
+        ]);
+        let m = Config::resolve(&flags, &vars)
+            .expect("config")
+            .smtp
+            .expect("smtp");
+        assert_eq!(
+            (m.port, m.starttls, m.source),
+            (25, false, Source::Env("CHISO_SMTP_HOST"))
+        );
+        // No host, no mail; a host without a sender is an error.
+        assert!(Config::resolve(&Flags::default(), env(&[]))
+            .expect("config")
+            .smtp
+            .is_none());
+        let e =
+            Config::resolve(&Flags::default(), env(&[("CHISO_SMTP_HOST", "mail")])).unwrap_err();
+        assert!(e.to_string().contains("CHISO_SMTP_FROM"), "{e}");
+        let (_d, half) = file("[smtp]\nhost = \"127.0.0.1\"\nfrom = \"a@b.vn\"\nuser = \"cb\"\n");
+        let half = Flags {
+            config: Some(half),
+            ..Flags::default()
+        };
+        assert!(Config::resolve(&half, env(&[])).is_err());
     }
 }
