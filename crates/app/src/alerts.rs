@@ -448,17 +448,32 @@ pub fn digests<S: JournalStore + AccountStore<Error = <S as JournalStore>::Error
     store: &S,
 ) -> Result<Vec<Digest>, AlertError<<S as JournalStore>::Error>> {
     let users = store.users().map_err(store_err)?;
-    let mut out = Vec::new();
-    for u in users
+    let heads: Vec<(&User, BTreeSet<String>)> = users
         .iter()
         .filter(|u| !u.disabled && !u.email.trim().is_empty())
-    {
-        let units = headed_units(u);
-        if units.is_empty() {
-            continue;
-        }
-        let mut list = notifications(store, |c| units.contains(c), usize::MAX)?;
-        list.retain(|n| n.recorded_at >= u.created_at && !n.sent_to.contains(&u.login));
+        .map(|u| (u, headed_units(u)))
+        .filter(|(_, units)| !units.is_empty())
+        .collect();
+    if heads.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Read once for every head.
+    let all = notifications(
+        store,
+        |c| heads.iter().any(|(_, h)| h.contains(c)),
+        usize::MAX,
+    )?;
+    let mut out = Vec::new();
+    for (u, units) in heads {
+        let mut list: Vec<Notification> = all
+            .iter()
+            .filter(|n| {
+                units.contains(&n.event.unit_code)
+                    && n.recorded_at >= u.created_at
+                    && !n.sent_to.contains(&u.login)
+            })
+            .cloned()
+            .collect();
         if list.is_empty() {
             continue;
         }
