@@ -146,19 +146,32 @@ pub fn run(
                     smtp.from
                 )
             })?;
-            let mut sent = 0;
+            let (mut sent, mut failed) = (0, 0);
             for d in &digests {
-                let message = message(&from, d)?;
-                mailer.send(&message).with_context(|| {
-                    format!(
-                        "máy chủ thư {}:{} không nhận thư gửi {} <{}>: chưa ghi là đã gửi, chạy lại sau",
-                        smtp.host, smtp.port, d.login, d.email
-                    )
-                })?;
-                alerts::mark_sent(&mut store, d, now())?;
-                sent += 1;
+                // One head's refused message does not hold back the others'.
+                let outcome = message(&from, d).and_then(|m| {
+                    mailer.send(&m).with_context(|| {
+                        format!(
+                            "máy chủ thư {}:{} không nhận thư gửi {} <{}>",
+                            smtp.host, smtp.port, d.login, d.email
+                        )
+                    })
+                });
+                match outcome {
+                    Ok(_) => {
+                        alerts::mark_sent(&mut store, d, now())?;
+                        sent += 1;
+                    }
+                    Err(e) => {
+                        eprintln!("lỗi: {e:#}: chưa ghi là đã gửi, lần chạy sau gửi lại");
+                        failed += 1;
+                    }
+                }
             }
             println!("Đã gửi {sent} thư tóm tắt qua {}:{}", smtp.host, smtp.port);
+            if failed > 0 {
+                bail!("{failed} thư tóm tắt chưa gửi được (lý do ở trên)");
+            }
             Ok(EXIT_OK)
         }
     }

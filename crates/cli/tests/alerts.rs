@@ -206,13 +206,48 @@ fn the_digest_arrives_once_through_a_real_smtp_server() {
         "{shown}"
     );
 
+    // A mail server that does not answer: the run fails, nothing is marked sent.
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = dir.path().join("down.toml");
+    std::fs::write(
+        &down,
+        format!("[smtp]\nhost = \"127.0.0.1\"\nport = {closed}\nfrom = \"canhbao@tinh.example.vn\"\nstarttls = false\n"),
+    )
+    .unwrap();
+    let o = chiso(
+        &db,
+        &[
+            "--config",
+            down.to_str().unwrap(),
+            "alerts",
+            "run",
+            "--at",
+            "22/03/2024",
+            "--send",
+        ],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("chưa ghi là đã gửi") && err.contains("giamdoc"),
+        "{err}"
+    );
+    let list = ok(chiso(&db, &["alerts", "list", "--unit", "000.00.30.H53"]));
+    assert!(!list.contains("giamdoc"), "{list}");
+
     let run = |day: &str| {
         ok(chiso(
             &db,
             &["--config", cfg, "alerts", "run", "--at", day, "--send"],
         ))
     };
+    // The events were recorded by the failed run; the digest goes now.
     let first = run("22/03/2024");
+    assert!(first.contains(": 0 mới, "), "{first}");
     assert!(first.contains("Đã gửi 1 thư"), "{first}");
     let mail = messages(&server.maildir);
     assert_eq!(mail.len(), 1, "{mail:?}");
