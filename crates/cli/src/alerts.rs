@@ -43,11 +43,13 @@ pub enum AlertsAction {
         /// Chỉ cảnh báo của đơn vị này (mã hoặc tên).
         #[arg(long, value_name = "ĐƠN_VỊ")]
         unit: Option<String>,
+        /// Nhiều nhất chừng này cảnh báo.
         #[arg(long, default_value_t = 50, value_name = "SỐ")]
         limit: usize,
     },
     /// In tệp quy tắc có sẵn (để sao chép và sửa), hoặc kiểm tra một tệp quy tắc.
     Rules {
+        /// Tệp quy tắc cần kiểm tra (lỗi báo số dòng).
         #[arg(long, value_name = "TỆP")]
         check: Option<PathBuf>,
     },

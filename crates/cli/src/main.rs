@@ -183,7 +183,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
     },
-    /// Cảnh báo theo quy tắc của văn phòng: đánh giá, ghi (mỗi sự việc một lần), gửi thư tóm tắt, xem.
+    /// Cảnh báo theo quy tắc của Văn phòng: đánh giá, ghi (mỗi sự việc một lần), gửi thư tóm tắt, xem.
     Alerts {
         #[command(subcommand)]
         action: alerts::AlertsAction,
