@@ -127,6 +127,7 @@ pub fn add_user<S: AccountStore>(
         locked_until: None,
         must_change_password: false,
         created_at: now,
+        email: String::new(),
     };
     user.id = store.put_user(&user).map_err(store_err::<S>)?;
     Ok(user)

@@ -19,12 +19,15 @@
 //! - [`cchc`]: administrative-reform plans, submissions and yearly results
 //!   kept as journals (`chiso_core::reform::JournalStore`), and the steps of
 //!   a reporting period;
-//! - [`ahead`]: the early warning, what-if, plan and month-end projection of a unit.
+//! - [`ahead`]: the early warning, what-if, plan and month-end projection of a unit;
+//! - [`alerts`]: the office's alert rules evaluated, notifications kept (once
+//!   per event) and the digests due to unit heads.
 //!
 //! Never knows: SQL, HTTP, the terminal.
 
 pub mod accounts;
 pub mod ahead;
+pub mod alerts;
 pub mod cchc;
 pub mod publication;
 pub mod report;

@@ -33,6 +33,16 @@ pub enum UserAction {
         /// Mã đơn vị: quyền áp dụng cho đơn vị này và các đơn vị trực thuộc.
         #[arg(long, value_name = "MÃ")]
         unit: Option<String>,
+        /// Địa chỉ thư điện tử: nhận thư tóm tắt cảnh báo hằng ngày của các đơn vị được giao.
+        #[arg(long, value_name = "ĐỊA_CHỈ")]
+        email: Option<String>,
+    },
+    /// Đặt (hoặc xóa, với "") địa chỉ thư điện tử nhận thư tóm tắt cảnh báo.
+    Email {
+        #[arg(value_name = "TÊN_ĐĂNG_NHẬP")]
+        login: String,
+        #[arg(value_name = "ĐỊA_CHỈ")]
+        address: String,
     },
     /// Liệt kê người dùng, quyền và trạng thái.
     List,
@@ -192,8 +202,10 @@ pub fn user(store: &Backend, action: UserAction) -> Result<u8> {
             name,
             role,
             unit,
+            email,
         } => {
             let grant = grant(store, &role, unit.as_deref())?;
+            let email = email.map(|e| checked_email(&e)).transpose()?;
             let (password, shown) = match std::env::var("CHISO_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (accounts::new_password(), true),
@@ -207,8 +219,9 @@ pub fn user(store: &Backend, action: UserAction) -> Result<u8> {
                 now(),
             )
             .map_err(account)?;
-            if shown {
-                user.must_change_password = true;
+            if shown || email.is_some() {
+                user.must_change_password = shown;
+                user.email = email.unwrap_or_default();
                 accounts::save_user(store, &user).map_err(account)?;
             }
             audit(
@@ -233,12 +246,34 @@ pub fn user(store: &Backend, action: UserAction) -> Result<u8> {
                     "hoạt động"
                 };
                 println!(
-                    "{:<20} {:<28} {:<12} {}",
+                    "{:<20} {:<28} {:<12} {}{}",
                     u.login,
                     u.name,
                     state,
-                    grants.join("; ")
+                    grants.join("; "),
+                    match u.email.as_str() {
+                        "" => String::new(),
+                        e => format!(" <{e}>"),
+                    }
                 );
+            }
+        }
+        UserAction::Email { login, address } => {
+            let address = match address.trim() {
+                "" => String::new(),
+                a => checked_email(a)?,
+            };
+            let mut user = accounts::existing_user(store, &login).map_err(account)?;
+            user.email = address.clone();
+            accounts::save_user(store, &user).map_err(account)?;
+            audit(
+                store,
+                "user_email",
+                &format!("login={login} email={address}"),
+            )?;
+            match address.as_str() {
+                "" => println!("Đã xóa địa chỉ thư của {login}"),
+                a => println!("Địa chỉ thư của {login}: {a}"),
             }
         }
         UserAction::Disable { login } => set_disabled(store, &login, true)?,
@@ -415,4 +450,14 @@ pub fn audit_log(store: &Backend, action: AuditAction) -> Result<u8> {
 
 fn all_entries(store: &Backend) -> Result<Vec<chiso_core::accounts::AuditEntry>> {
     Ok(accounts::all_audit(store)?)
+}
+
+/// An e-mail address as the mail client will read it (`ten@tinh.gov.vn`).
+fn checked_email(text: &str) -> Result<String> {
+    let text = text.trim();
+    text.parse::<lettre::Address>()
+        .map(|_| text.to_string())
+        .map_err(|e| {
+            anyhow::anyhow!("địa chỉ thư '{text}' không hợp lệ ({e}): dùng dạng ten@tinh.gov.vn")
+        })
 }

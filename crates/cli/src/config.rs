@@ -10,6 +10,14 @@
 //! `CHISO_ADDR`, `CHISO_LOG` (else `RUST_LOG`), `CHISO_LOG_FORMAT`,
 //! `CHISO_ALLOW_UNAUTHENTICATED_SYNC`, `CHISO_WRITE_WAIT`; an empty variable
 //! counts as unset.
+//!
+//! Alerts: `alerts_rules` (`CHISO_ALERTS_RULES`), the office's rules file
+//! (`chiso_core::alerts`), and a `[smtp]` table (`host`, `port`, `from`,
+//! `user`, `password`, `starttls`; `CHISO_SMTP_HOST`, `CHISO_SMTP_PORT`,
+//! `CHISO_SMTP_FROM`, `CHISO_SMTP_USER`, `CHISO_SMTP_PASSWORD`,
+//! `CHISO_SMTP_STARTTLS`), the mail server digests are sent through; no
+//! `host`, no e-mail. STARTTLS is on unless turned off, and a password is
+//! refused without it except to a server on this machine.
 //! A relative `db` is relative to the working directory, wherever it is
 //! written.
 
@@ -107,6 +115,36 @@ struct FileValues {
     log_format: Option<String>,
     allow_unauthenticated_sync: Option<bool>,
     write_wait: Option<u64>,
+    alerts_rules: Option<PathBuf>,
+    smtp: Option<SmtpValues>,
+}
+
+/// The keys of the `[smtp]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpValues {
+    host: Option<String>,
+    port: Option<u16>,
+    from: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    starttls: Option<bool>,
+}
+
+/// The mail server the alerts' digests go through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Smtp {
+    pub host: String,
+    /// 587 with STARTTLS, else 25, unless given.
+    pub port: u16,
+    /// The sender's address (`chiso <canhbao@tinh.gov.vn>`).
+    pub from: String,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// Upgrade the connection with STARTTLS before anything is sent.
+    pub starttls: bool,
+    /// Where the host came from.
+    pub source: Source,
 }
 
 /// The effective configuration.
@@ -127,6 +165,10 @@ pub struct Config {
     /// writer (an import in another process) before it gives up with exit
     /// status 5.
     pub write_wait: Setting<u64>,
+    /// The office's alert rules (`None`: the shipped rules).
+    pub alerts_rules: Option<Setting<PathBuf>>,
+    /// The mail server, when one is configured.
+    pub smtp: Option<Smtp>,
 }
 
 /// The first of `candidates` that has a value.
@@ -257,6 +299,17 @@ impl Config {
             ],
             chiso_store::WRITE_WAIT.as_secs(),
         );
+        let alerts_rules = [
+            setting(
+                env("CHISO_ALERTS_RULES").map(PathBuf::from),
+                Source::Env("CHISO_ALERTS_RULES"),
+            ),
+            setting(values.alerts_rules, from_file()),
+        ]
+        .into_iter()
+        .flatten()
+        .next();
+        let smtp = smtp(values.smtp.unwrap_or_default(), &env, from_file())?;
         Ok(Config {
             file,
             db,
@@ -265,6 +318,8 @@ impl Config {
             log_format,
             allow_unauthenticated_sync,
             write_wait,
+            alerts_rules,
+            smtp,
         })
     }
 
@@ -329,8 +384,80 @@ impl Config {
             let pad = width - assignment.chars().count();
             out.push_str(&format!("{assignment}{}  # {source}\n", " ".repeat(pad)));
         }
+        if let Some(r) = &self.alerts_rules {
+            out.push_str(&format!(
+                "alerts_rules = {}  # {}\n",
+                quoted(&r.value.display().to_string()),
+                r.source
+            ));
+        }
+        if let Some(m) = &self.smtp {
+            out.push_str(&format!("\n[smtp]  # {}\n", m.source));
+            out.push_str(&format!(
+                "host = {}\nport = {}\nfrom = {}\n",
+                quoted(&m.host),
+                m.port,
+                quoted(&m.from)
+            ));
+            if let Some(u) = &m.user {
+                out.push_str(&format!("user = {}\n", quoted(u)));
+            }
+            if m.password.is_some() {
+                out.push_str("password = \"***\"\n");
+            }
+            out.push_str(&format!("starttls = {}\n", m.starttls));
+        }
         out
     }
+}
+
+/// The mail server from the variables, else the file's `[smtp]` table.
+fn smtp(
+    file: SmtpValues,
+    env: &impl Fn(&str) -> Option<String>,
+    from_file: Source,
+) -> Result<Option<Smtp>> {
+    let (host, source) = match (env("CHISO_SMTP_HOST"), file.host) {
+        (Some(h), _) => (h, Source::Env("CHISO_SMTP_HOST")),
+        (None, Some(h)) if !h.trim().is_empty() => (h, from_file),
+        _ => return Ok(None),
+    };
+    let port = match env("CHISO_SMTP_PORT") {
+        Some(t) => Some(t.trim().parse::<u16>().map_err(|_| {
+            anyhow::anyhow!(
+                "biến môi trường CHISO_SMTP_PORT='{t}' không dùng được: ghi số cổng, ví dụ 587"
+            )
+        })?),
+        None => file.port,
+    };
+    let starttls = match env("CHISO_SMTP_STARTTLS") {
+        Some(t) => parse_bool("CHISO_SMTP_STARTTLS", &t)?,
+        None => file.starttls.unwrap_or(true),
+    };
+    let Some(from) = env("CHISO_SMTP_FROM").or(file.from) else {
+        bail!("máy chủ thư {host} ({source}) cần địa chỉ người gửi: khóa from trong [smtp] hoặc CHISO_SMTP_FROM");
+    };
+    let user = env("CHISO_SMTP_USER").or(file.user);
+    let password = env("CHISO_SMTP_PASSWORD").or(file.password);
+    if user.is_some() != password.is_some() {
+        bail!("máy chủ thư {host}: user và password phải có cả hai (đăng nhập SMTP) hoặc không có cả hai");
+    }
+    let local = matches!(host.trim(), "127.0.0.1" | "::1" | "localhost");
+    if password.is_some() && !starttls && !local {
+        bail!(
+            "máy chủ thư {host}: không gửi mật khẩu qua kết nối không mã hóa; bật starttls \
+             (starttls = true trong [smtp] hoặc CHISO_SMTP_STARTTLS=1)"
+        );
+    }
+    Ok(Some(Smtp {
+        port: port.unwrap_or(if starttls { 587 } else { 25 }),
+        host: host.trim().to_string(),
+        from,
+        user,
+        password,
+        starttls,
+        source,
+    }))
 }
 
 fn read_file(path: &Path) -> Result<FileValues> {
@@ -346,7 +473,8 @@ fn read_file(path: &Path) -> Result<FileValues> {
             .unwrap_or_default();
         anyhow::anyhow!(
             "tệp cấu hình {}{at}: {} (các khóa dùng được: db, addr, log, log_format, \
-             allow_unauthenticated_sync, write_wait)",
+             allow_unauthenticated_sync, write_wait, alerts_rules, [smtp] host, port, from, \
+             user, password, starttls)",
             path.display(),
             e.message()
         )
@@ -535,5 +663,61 @@ mod tests {
         assert_eq!(again.addr.value, "[::1]:8080");
         assert_eq!(again.addr.source, Source::File(path));
         assert!(text.contains("# biến môi trường CHISO_ADDR"), "{text}");
+    }
+
+    #[test]
+    fn the_mail_server_comes_from_the_file_or_the_variables_and_keeps_passwords_encrypted() {
+        let (_dir, path) = file(
+            "[smtp]\nhost = \"mail.tinh.gov.vn\"\nfrom = \"chiso <cb@tinh.gov.vn>\"\nuser = \"cb\"\npassword = \"bi-mat\"\n",
+        );
+        let flags = Flags {
+            config: Some(path.clone()),
+            ..Flags::default()
+        };
+        let c = Config::resolve(&flags, env(&[])).expect("config");
+        let m = c.smtp.clone().expect("smtp");
+        assert_eq!(
+            (m.host.as_str(), m.port, m.starttls),
+            ("mail.tinh.gov.vn", 587, true)
+        );
+        assert_eq!(m.source, Source::File(path.clone()));
+        let text = c.render();
+        assert!(
+            text.contains("password = \"***\"") && !text.contains("bi-mat"),
+            "{text}"
+        );
+        // A variable overrides the file's value.
+        let c = Config::resolve(&flags, env(&[("CHISO_SMTP_PORT", "2525")])).expect("config");
+        assert_eq!(c.smtp.expect("smtp").port, 2525);
+        // A password over a plain connection to another machine is refused.
+        let e = Config::resolve(&flags, env(&[("CHISO_SMTP_STARTTLS", "false")])).unwrap_err();
+        assert!(e.to_string().contains("không mã hóa"), "{e}");
+        // To this machine, plain SMTP on port 25 by default.
+        let vars = env(&[
+            ("CHISO_SMTP_HOST", "127.0.0.1"),
+            ("CHISO_SMTP_STARTTLS", "0"),
+        ]);
+        let m = Config::resolve(&flags, &vars)
+            .expect("config")
+            .smtp
+            .expect("smtp");
+        assert_eq!(
+            (m.port, m.starttls, m.source),
+            (25, false, Source::Env("CHISO_SMTP_HOST"))
+        );
+        // No host, no mail; a host without a sender is an error.
+        assert!(Config::resolve(&Flags::default(), env(&[]))
+            .expect("config")
+            .smtp
+            .is_none());
+        let e =
+            Config::resolve(&Flags::default(), env(&[("CHISO_SMTP_HOST", "mail")])).unwrap_err();
+        assert!(e.to_string().contains("CHISO_SMTP_FROM"), "{e}");
+        let (_d, half) = file("[smtp]\nhost = \"127.0.0.1\"\nfrom = \"a@b.vn\"\nuser = \"cb\"\n");
+        let half = Flags {
+            config: Some(half),
+            ..Flags::default()
+        };
+        assert!(Config::resolve(&half, env(&[])).is_err());
     }
 }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod ahead;
+mod alerts;
 mod args;
 mod backup;
 mod bench;
@@ -182,6 +183,11 @@ enum Command {
         /// Dạng kết quả: table (bảng) hoặc json.
         #[arg(long, value_enum, default_value_t = Format::Table, value_name = "DẠNG")]
         format: Format,
+    },
+    /// Cảnh báo theo quy tắc của Văn phòng: đánh giá, ghi (mỗi sự việc một lần), gửi thư tóm tắt, xem.
+    Alerts {
+        #[command(subcommand)]
+        action: alerts::AlertsAction,
     },
     /// Chỉ tiêu giao của từng đơn vị và mục tiêu năm: nhập, xem chỉ tiêu, thực hiện và chênh lệch.
     Targets {
@@ -576,6 +582,7 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             }
             Ok(EXIT_OK)
         }
+        Command::Alerts { action } => alerts::run(config, || open_existing_db(config), action),
         Command::Targets { action } => match action {
             targets::TargetsAction::Import { files } => {
                 targets::import(&mut open_db(config)?, &files)

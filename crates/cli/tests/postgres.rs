@@ -96,6 +96,16 @@ fn postgresql_and_sqlite_give_the_same_results_through_the_command_line() {
         assert!(a.len() > 1_000, "{args:?}: {a}");
         assert!(a == b, "{args:?} differs");
     }
+    // Alerts: the same events recorded once, and listed alike.
+    let run = ["alerts", "run", "--at", "2026-10-20"];
+    let (a, b) = (ok(lite, &run), ok(url, &run));
+    assert_eq!(a, b);
+    assert!(!a.contains(": 0 mới"), "{a}");
+    let again = ok(url, &run);
+    assert!(again.contains(": 0 mới, "), "{again}");
+    let list = ["alerts", "list", "--limit", "1000"];
+    assert_eq!(ok(lite, &list), ok(url, &list));
+
     let status = |db: &str| {
         ok(db, &["status"])
             .lines()

@@ -257,6 +257,8 @@ pub struct User {
     /// The password must be changed at the next sign-in (set by a reset).
     pub must_change_password: bool,
     pub created_at: Instant,
+    /// Địa chỉ thư điện tử, where the alerts' daily digest goes (empty: none).
+    pub email: String,
 }
 
 /// How long sign-in stays refused after `failures` failed attempts in a

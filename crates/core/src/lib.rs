@@ -3,6 +3,7 @@
 //! and reach it through plain data and the [`engine::IndexStore`] trait.
 
 pub mod accounts;
+pub mod alerts;
 pub mod calendar;
 pub mod engine;
 pub mod explain;

@@ -28,14 +28,18 @@ pub enum JournalKind {
     /// A period's published results (`crate::publication`): unit is empty,
     /// scope is the period's code, one entry per version.
     Publication,
+    /// A unit's notifications of a year and their deliveries
+    /// (`chiso_core::alerts`): scope is the year.
+    Alert,
 }
 
 impl JournalKind {
-    pub const ALL: [JournalKind; 4] = [
+    pub const ALL: [JournalKind; 5] = [
         JournalKind::Plan,
         JournalKind::Submission,
         JournalKind::Result,
         JournalKind::Publication,
+        JournalKind::Alert,
     ];
 
     /// The name kept in a database column.
@@ -45,6 +49,7 @@ impl JournalKind {
             JournalKind::Submission => "submission",
             JournalKind::Result => "result",
             JournalKind::Publication => "publication",
+            JournalKind::Alert => "alert",
         }
     }
 

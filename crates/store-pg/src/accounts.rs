@@ -15,7 +15,7 @@ use crate::{PgStore, Result};
 const AUDIT_LOCK: i64 = 0x6368_6973_6f41; // "chisoA"
 
 const USER_COLUMNS: &str = "id, login, name, password_hash, grants, disabled, failures, \
-                            locked_until, must_change_password, created_at";
+                            locked_until, must_change_password, created_at, email";
 const TOKEN_COLUMNS: &str =
     "id, name, secret_hash, grant_code, created_at, created_by, last_used, revoked_at";
 
@@ -37,6 +37,7 @@ fn user(r: &Row) -> Result<User> {
         locked_until: r.try_get::<_, Option<i64>>(7)?.map(Instant::from_unix),
         must_change_password: r.try_get(8)?,
         created_at: Instant::from_unix(r.try_get(9)?),
+        email: r.try_get(10)?,
     })
 }
 
@@ -121,8 +122,8 @@ impl AccountStore for PgStore {
         if u.id == 0 {
             let row = conn.query_one(
                 "INSERT INTO users (login, name, password_hash, grants, disabled, failures, \
-                 locked_until, must_change_password, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 locked_until, must_change_password, created_at, email) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 &[
                     &u.login,
                     &u.name,
@@ -133,6 +134,7 @@ impl AccountStore for PgStore {
                     &locked,
                     &u.must_change_password,
                     &created,
+                    &u.email,
                 ],
             )?;
             return Ok(row.try_get(0)?);
@@ -140,7 +142,7 @@ impl AccountStore for PgStore {
         conn.execute(
             "UPDATE users SET login = $1, name = $2, password_hash = $3, grants = $4, \
              disabled = $5, failures = $6, locked_until = $7, must_change_password = $8, \
-             created_at = $9 WHERE id = $10",
+             created_at = $9, email = $10 WHERE id = $11",
             &[
                 &u.login,
                 &u.name,
@@ -151,6 +153,7 @@ impl AccountStore for PgStore {
                 &locked,
                 &u.must_change_password,
                 &created,
+                &u.email,
                 &u.id,
             ],
         )?;

@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "targets",
         sql: include_str!("../migrations/0004_targets.sql"),
     },
+    Migration {
+        version: 5,
+        name: "user_email",
+        sql: include_str!("../migrations/0005_user_email.sql"),
+    },
 ];
 
 /// Advisory lock held while migrating: two nodes started together apply

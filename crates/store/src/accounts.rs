@@ -12,7 +12,7 @@ use crate::rows::corrupt;
 use crate::{Result, Store};
 
 const USER_COLUMNS: &str = "id, login, name, password_hash, grants, disabled, failures, \
-                            locked_until, must_change_password, created_at";
+                            locked_until, must_change_password, created_at, email";
 const TOKEN_COLUMNS: &str =
     "id, name, secret_hash, grant_code, created_at, created_by, last_used, revoked_at";
 
@@ -48,6 +48,7 @@ fn user(r: &Row) -> rusqlite::Result<(User, String)> {
             locked_until: instant(r.get(7)?),
             must_change_password: r.get(8)?,
             created_at: Instant::from_unix(r.get(9)?),
+            email: r.get(10)?,
         },
         r.get(4)?,
     ))
@@ -142,13 +143,14 @@ impl AccountStore for Store {
             u.locked_until.map(Instant::unix),
             u.must_change_password,
             u.created_at.unix(),
+            u.email,
         ];
         let conn = self.connection();
         if u.id == 0 {
             conn.execute(
                 "INSERT INTO users (login, name, password_hash, grants, disabled, failures, \
-                 locked_until, must_change_password, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 locked_until, must_change_password, created_at, email) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 values,
             )?;
             return Ok(conn.last_insert_rowid());
@@ -156,7 +158,7 @@ impl AccountStore for Store {
         conn.execute(
             "UPDATE users SET login = ?1, name = ?2, password_hash = ?3, grants = ?4, \
              disabled = ?5, failures = ?6, locked_until = ?7, must_change_password = ?8, \
-             created_at = ?9 WHERE id = ?10",
+             created_at = ?9, email = ?10 WHERE id = ?11",
             [values, params![u.id]].concat().as_slice(),
         )?;
         Ok(u.id)

@@ -90,6 +90,14 @@ pub const POLICY: &[(Method, &str, Action)] = &[
     (Method::POST, "/publications", Action::Publish),
     (Method::GET, "/audit", Action::ReadAudit),
     (Method::GET, "/audit.csv", Action::ReadAudit),
+    // Alerts name dossiers about to become late: signed in, the units' scope
+    // checked by the handlers (web/src/alerts.rs).
+    (Method::GET, "/notifications", Action::ReadDossiers),
+    (
+        Method::GET,
+        "/units/{code}/alerts.atom",
+        Action::ReadDossiers,
+    ),
     (Method::GET, "/healthz", Action::ReadPublic),
     (Method::GET, "/readyz", Action::ReadPublic),
     (Method::GET, "/metrics", Action::ReadPublic),

@@ -9,6 +9,8 @@
 //! - [`api`]: JSON under `/api/v1` (units, methodologies, scores, ranking,
 //!   explain, reconcile, imports, health) and [`openapi`], the OpenAPI 3 document at
 //!   `/api/openapi.json`;
+//! - [`alerts`]: the signed-in user's notifications (`/notifications`) and
+//!   a unit's Atom feed (`/units/{code}/alerts.atom`);
 //! - [`charts`]: inline SVG gauges, trend and bar charts;
 //! - [`state`]: the store handles (on SQLite or PostgreSQL, through
 //!   `chiso_backend`) and the caches keyed by data version, which a
@@ -28,6 +30,7 @@
 //! ```
 
 pub mod access;
+pub mod alerts;
 pub mod api;
 pub mod charts;
 pub mod error;

@@ -69,6 +69,8 @@ pub fn pages() -> Vec<PageRoute> {
             get(pages::publications::page).post(pages::publications::publish),
         ),
         route("/audit", GET, get(pages::account::audit)),
+        route("/notifications", GET, get(crate::alerts::page)),
+        route("/units/{code}/alerts.atom", GET, get(crate::alerts::feed)),
         route("/audit.csv", GET, get(pages::account::audit_csv)),
         route("/cchc", GET, get(pages::cchc::period_page)),
         route(

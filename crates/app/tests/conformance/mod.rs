@@ -15,10 +15,12 @@
 //! refused when stale, listed in code order, and a whole reporting step read
 //! back as the reference holds it ([`run_journals`]); published results
 //! that later imports never change, republished with a reason, every
-//! version kept and its hash checked (`publication`).
+//! version kept and its hash checked (`publication`); alerts recorded once
+//! per event and their digests sent once (`alerts`).
 
 #![allow(dead_code)]
 
+pub mod alerts;
 pub mod journals;
 pub mod publication;
 
@@ -734,6 +736,7 @@ where
     <S as chiso_core::engine::IndexStore>::Error: std::fmt::Debug,
 {
     journals::journals_append_only(make());
+    alerts::alerts_once_per_event(make());
     let p = province(13, 10);
     journals::reporting_step_as_the_reference(make(), &p);
     publication::published_results_never_change(make(), &province(17, 400));

@@ -193,7 +193,8 @@ fn render(caller: &Caller, must_change: bool, message: Option<(&str, bool)>) -> 
     let csrf = esc(caller.csrf());
     put!(
         &mut body,
-        "</ul><h2>Đổi mật khẩu</h2><form class=\"signin\" method=\"post\" \
+        "</ul><p><a href=\"/notifications\">Thông báo của các đơn vị được giao</a></p>\
+         <h2>Đổi mật khẩu</h2><form class=\"signin\" method=\"post\" \
          action=\"/account/password\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <label>Mật khẩu hiện tại<input type=\"password\" name=\"current\" \
          autocomplete=\"current-password\" required></label><label>Mật khẩu mới (ít nhất {} ký \
