@@ -2,7 +2,8 @@
 # Load on one `chiso serve` (issue 10's figures): the demo province, 100
 # concurrent clients for 30 s each run, with wrk:
 #   1. the public: random published months, overview and unit pages and the
-#      scores API;
+#      scores API; meanwhile 30 dossier events pushed to /api/v1/events, and
+#      the time until each is counted in the live figures;
 #   2. an administrator (token): a different random date range on every
 #      request (scores of every unit: the query that once took 3,6 GB);
 #   3. both at once with uploads: 20 clients pushing a 200-dossier CSV file to
@@ -90,7 +91,35 @@ run() { # name, connections, script
     | grep -E "requests in|Non-2xx|Socket errors|  50%|  99%|Requests/sec|statuses"
   echo "server peak RSS so far: $(peak)"
 }
-run "public: published months" 100 "$WORK/public.lua"
+# A dossier event pushed every half second while 100 clients read: how long
+# until the live figures (/api/v1/health, as a signed-in user) count it.
+push_latency() {
+  local unit procedure i start seen n before
+  unit=$(sed -n 2p "$WORK/push/dossiers.csv" | cut -d, -f2)
+  procedure=$(sed -n 2p "$WORK/push/dossiers.csv" | cut -d, -f3)
+  : > "$WORK/latency.txt"
+  for i in $(seq 1 30); do
+    before=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/health" | grep -o '"dossiers":[0-9]*' | cut -d: -f2)
+    start=$(date +%s%N)
+    curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/x-ndjson" \
+      --data-binary "{\"dossier_id\":\"DAY-$i-$$\",\"seq\":1,\"at\":\"2026-10-20T08:00:00+07:00\",\"type\":\"received\",\"unit_code\":\"$unit\",\"procedure_code\":\"$procedure\",\"due_at\":\"2026-10-25\",\"channel\":2}" \
+      "http://127.0.0.1:$PORT/api/v1/events"
+    while :; do
+      n=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/health" | grep -o '"dossiers":[0-9]*' | cut -d: -f2)
+      [ "${n:-0}" -gt "${before:-0}" ] && break
+      [ $(( ($(date +%s%N) - start) / 1000000 )) -gt 10000 ] && { echo "never seen" >> "$WORK/latency.txt"; break; }
+    done
+    seen=$(date +%s%N)
+    echo $(( (seen - start) / 1000000 )) >> "$WORK/latency.txt"
+    sleep 0.5
+  done
+}
+run "public: published months" 100 "$WORK/public.lua" &
+READERS=$!
+sleep 2
+push_latency
+wait "$READERS" || true
+sort -n "$WORK/latency.txt" | awk '{a[NR]=$1} END {printf "  pushed events seen after (ms): p50 %s, p99/max %s, of %d\n", a[int((NR+1)/2)], a[NR], NR}'
 run "administrator: a new date range each request" 100 "$WORK/ranges.lua"
 echo "== mixed: 80 date-range readers and 20 uploaders at once"
 wrk -t1 -c20 -d"$DURATION" --latency -s "$WORK/upload.lua" "http://127.0.0.1:$PORT" > "$WORK/upload.out" &

@@ -93,6 +93,11 @@ psql_q "SELECT coalesce(p.relname, c.relname) AS t, pg_size_pretty(sum(pg_total_
         WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
         GROUP BY 1 ORDER BY sum(pg_total_relation_size(c.oid)) DESC LIMIT 8"
 
+# The dashboard's figures below are the live ones a signed-in user sees
+# (an administrator's token); the public's, from published results, after.
+export CHISO_TOKEN
+CHISO_TOKEN=$("$CHISO" --db "$URL" token create --name pg-scale --role admin | tail -1)
+
 serve() { # node number → address; the server runs in the background
   local port=$((18080 + $1))
   "$CHISO" --db "$URL" serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
@@ -114,6 +119,19 @@ kill "$(cat "$WORK/node1.pid")"
 wait "$(cat "$WORK/node1.pid")" 2>/dev/null || true
 sleep 0.5
 echo "peak RSS of the node: $(cat "$WORK/node1.rss") MiB"
+
+echo "== publishing the 12 months (frozen sheets of every unit)"
+start=$(date +%s.%N)
+for m in 2025-11 2025-12 2026-01 2026-02 2026-03 2026-04 2026-05 2026-06 2026-07 2026-08 2026-09 2026-10; do
+  "$CHISO" --db "$URL" publication create --period "$m" >/dev/null
+done
+echo "12 publications: $(echo "$(date +%s.%N) - $start" | bc) s"
+psql_q "SELECT pg_size_pretty(sum(octet_length(body))::bigint) FROM journal_entries WHERE kind = 'publication'"
+echo "== the public (published results), one node, cold: wrk -t2 -c100 -d20s"
+serve 4
+CHISO_TOKEN="" wrk -t2 -c100 -d20s --timeout 10s --latency -s bench/national-provinces.lua http://127.0.0.1:18084 |
+  grep -E "Requests/sec|99%|Non-2xx|timeout|requests in"
+kill "$(cat "$WORK/node4.pid")" 2>/dev/null || true
 
 echo "== two nodes, cold, 50 clients each"
 serve 2

@@ -66,6 +66,32 @@ pub fn run(cfg: &DemoConfig, dir: Option<&Path>) -> Result<()> {
         integer((parsed as f64 / parse_s) as i64)
     );
 
+    // The same dossiers in the shape one-stop systems push to the portal
+    // (a DongBoHoSoMC envelope, nested lists, the applicant's personal data
+    // the reader drops), read by the same reader.
+    let portal = dir.join("dossiers-portal.json");
+    let portal_n = write_portal_envelope(&portal, cfg, &province)?;
+    let portal_bytes = std::fs::metadata(&portal)?.len();
+    let t = Instant::now();
+    let reader = chiso_ingest::open(chiso_ingest::RecordKind::Dossiers, &portal)?;
+    let (mut portal_read, mut portal_rejected) = (0usize, 0usize);
+    for item in reader {
+        portal_read += 1;
+        if matches!(item, chiso_ingest::Item::Rejected(_)) {
+            portal_rejected += 1;
+        }
+    }
+    let portal_s = t.elapsed().as_secs_f64();
+    println!(
+        "Đọc và kiểm tra gói đồng bộ DongBoHoSoMC (JSON như Cổng DVCQG nhận, {} MB, không ghi): {} của {} hồ sơ trong {} giây = {} hồ sơ/giây (từ chối {})",
+        integer((portal_bytes / 1_000_000) as i64),
+        integer(portal_read as i64),
+        integer(portal_n as i64),
+        decimal(portal_s, 2),
+        integer((portal_read as f64 / portal_s) as i64),
+        integer(portal_rejected as i64)
+    );
+
     let db = dir.join("bench.db");
     demo::remove_db(&db)?;
     let mut store = crate::open(&db)?;
@@ -160,7 +186,8 @@ pub fn run(cfg: &DemoConfig, dir: Option<&Path>) -> Result<()> {
     }
     let report = serde_json::json!({
         "dossiers": n, "csv_bytes": csv_bytes, "generate_seconds": generate_s,
-        "parse_seconds": parse_s, "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s, "database_bytes": database_bytes, "wal_bytes": wal_bytes,
+        "parse_seconds": parse_s, "portal_json": {"dossiers": portal_read, "rejected": portal_rejected, "bytes": portal_bytes, "parse_seconds": portal_s},
+        "import_seconds": import_s, "import_rate_per_second": rate, "rebuild_seconds": rebuild_s, "database_bytes": database_bytes, "wal_bytes": wal_bytes,
         "scoring_12_months_ms": scoring_ms, "units": units,
         "range": {"from": range.from.iso(), "to": range.to.iso(), "ms": range_ms},
         "other_periods": others,
@@ -173,4 +200,74 @@ pub fn run(cfg: &DemoConfig, dir: Option<&Path>) -> Result<()> {
     )?;
     println!("Kết quả: {}", dir.join("bench.json").display());
     Ok(())
+}
+
+/// The most dossiers written to the portal-shaped file (a document of
+/// about 700 bytes a dossier, read whole).
+const PORTAL_DOSSIERS: usize = 300_000;
+
+/// Writes the first [`PORTAL_DOSSIERS`] generated dossiers as one
+/// DongBoHoSoMC envelope, every field under the portal's name: times in the
+/// portal's several forms, fees, results, supplements and documents as the
+/// nested lists they come in, and an applicant's name and phone.
+fn write_portal_envelope(
+    path: &Path,
+    cfg: &DemoConfig,
+    province: &chiso_demo::DemoProvince,
+) -> Result<usize> {
+    use std::io::Write;
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("không ghi được {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let compact = |t: chiso_core::time::Instant| t.iso()[..19].replace(['-', ':', 'T'], "");
+    let spaced = |t: chiso_core::time::Instant| t.iso()[..19].replace('T', " ");
+    write!(
+        out,
+        r#"{{"session":"bench","madonvi":"{}","service":"DongBoHoSoMC","isUpdating":"False","data":["#,
+        province.units.first().map_or("", |u| u.code.as_str())
+    )?;
+    let mut n = 0;
+    for d in chiso_demo::dossiers(cfg, province).take(PORTAL_DOSSIERS) {
+        let mut record = serde_json::json!({
+            "MaHoSo": d.id,
+            "MaTTHC": d.procedure_code,
+            "MaCoQuan": d.unit_code,
+            "KenhThucHien": (d.channel as u8).to_string(),
+            "NgayTiepNhan": compact(d.received_at),
+            "TrangThaiHoSo": d.status.portal_code().to_string(),
+            "ChuHoSo": "Nguyễn Văn An",
+            "SoDienThoai": "0912345678",
+            "TaiLieuNop": [{
+                "DuocSoHoa": if d.digitized { "1" } else { "0" },
+                "DuocTaiSuDung": if d.reused_data { "1" } else { "0" },
+                "DuocLayTuKhoDMQG": if d.personal_store_synced { "1" } else { "0" },
+            }],
+        });
+        let fields = [
+            ("NgayNopHoSo", d.submitted_at.map(compact)),
+            ("NgayHenTra", d.due_at.map(spaced)),
+            ("NgayKetThucXuLy", d.finished_at.map(|t| t.iso())),
+            ("NgayTraKetQua", d.returned_at.map(spaced)),
+        ];
+        for (key, value) in fields {
+            if let Some(v) = value {
+                record[key] = serde_json::Value::String(v);
+            }
+        }
+        if d.fee_amount > 0 {
+            record["DanhSachLePhi"] =
+                serde_json::json!([{ "Gia": chiso_core::format::integer(d.fee_amount) }]);
+        }
+        if d.e_result {
+            record["DanhSachGiayToKetQua"] = serde_json::json!([{ "DuongDanTepTinKetQua": format!("https://dvc.example/kq/{}", d.id) }]);
+        }
+        if n > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut out, &record)?;
+        n += 1;
+    }
+    out.write_all(b"]}")?;
+    out.flush()?;
+    Ok(n)
 }
