@@ -582,10 +582,20 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             }
             Ok(EXIT_OK)
         }
-        Command::Alerts { action } => alerts::run(config, || open_existing_db(config), action),
+        Command::Alerts { action } => {
+            let writes = matches!(action, alerts::AlertsAction::Run { .. });
+            let code = alerts::run(config, || open_existing_db(config), action)?;
+            if writes {
+                audited(&open_existing_db(config)?, "alerts_run")?;
+            }
+            Ok(code)
+        }
         Command::Targets { action } => match action {
             targets::TargetsAction::Import { files } => {
-                targets::import(&mut open_db(config)?, &files)
+                let mut store = open_db(config)?;
+                let code = targets::import(&mut store, &files)?;
+                audited(&store, "targets_import")?;
+                Ok(code)
             }
             targets::TargetsAction::Show { period, format } => {
                 targets::show(&open_existing_db(config)?, &period, format)?;
@@ -690,9 +700,38 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
         } => forms::run(action),
         Command::Forms {
             action: forms::FormsAction::Work(action),
-        } => reform::forms(&mut open_existing_db(config)?, action),
-        Command::Plan { action } => reform::plan(&mut open_existing_db(config)?, action),
-        Command::Results { action } => reform::results(&mut open_existing_db(config)?, action),
+        } => {
+            use reform::WorkAction as W;
+            let writes = !matches!(
+                action,
+                W::Template { .. } | W::History { .. } | W::Status { .. } | W::Report { .. }
+            );
+            let mut store = open_existing_db(config)?;
+            let code = reform::forms(&mut store, action)?;
+            if writes {
+                audited(&store, "cchc_forms")?;
+            }
+            Ok(code)
+        }
+        Command::Plan { action } => {
+            use reform::PlanAction as P;
+            let writes = matches!(action, P::Import { .. } | P::Status { .. });
+            let mut store = open_existing_db(config)?;
+            let code = reform::plan(&mut store, action)?;
+            if writes {
+                audited(&store, "cchc_plan")?;
+            }
+            Ok(code)
+        }
+        Command::Results { action } => {
+            let writes = matches!(action, reform::ResultsAction::Import { .. });
+            let mut store = open_existing_db(config)?;
+            let code = reform::results(&mut store, action)?;
+            if writes {
+                audited(&store, "cchc_results")?;
+            }
+            Ok(code)
+        }
         Command::Bench {
             dossiers,
             dir,
@@ -706,4 +745,39 @@ fn run(cli: Cli, config: &config::Config) -> Result<u8> {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// Records a command that changed data in the audit log, by
+/// `cli:<operating-system user>`: the command line as typed, and the
+/// SHA-256 of each file it names.
+fn audited(store: &chiso_backend::Backend, action: &str) -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut detail = args.join(" ");
+    for arg in &args {
+        let path = std::path::Path::new(arg);
+        if !path.is_file() {
+            continue;
+        }
+        let mut hash = chiso_core::accounts::ContentHash::default();
+        let mut file = std::fs::File::open(path)
+            .with_context(|| format!("không đọc được tệp {}", path.display()))?;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = std::io::Read::read(&mut file, &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hash.update(&buf[..n]);
+        }
+        detail.push_str(&format!(" sha256({arg})={}", hash.finish()));
+    }
+    chiso_app::accounts::audit(
+        store,
+        accounts::now(),
+        &accounts::actor(),
+        "cli",
+        action,
+        &detail,
+    )?;
+    Ok(())
 }

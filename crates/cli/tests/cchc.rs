@@ -288,6 +288,18 @@ fn a_reporting_period_from_template_to_appendices() {
             "can.bo.xa",
         ],
     ));
+    // Every change from the command line is in the audit log, with the
+    // file it read by its SHA-256.
+    let audit = ok(chiso(&db, &["audit", "list", "--limit", "5"]));
+    assert!(
+        audit.contains("cchc_forms") && audit.contains("forms submit") && audit.contains("cli:"),
+        "{audit}"
+    );
+    let full = ok(chiso(&db, &["audit", "list", "--limit", "100000"]));
+    assert!(
+        full.contains("forms import") && full.contains("sha256("),
+        "{full}"
+    );
     let out = ok(chiso(
         &db,
         &[
