@@ -375,6 +375,22 @@ fn the_server_takes_its_configuration_logs_json_lines_and_stops_on_sigterm() {
     );
     assert!(http_get(&addr, "/healthz", "probe").ends_with("ok"));
 
+    // A client that never finishes its headers is cut off after the
+    // header read timeout (30 s), instead of holding its connection.
+    let mut slow = std::net::TcpStream::connect(&addr).expect("connect");
+    write!(slow, "GET / HTTP/1.1\r\nHost: {addr}\r\n").expect("send");
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .expect("timeout");
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(100),
+        "a half-sent request kept its connection {:?}",
+        started.elapsed()
+    );
+    assert!(http_get(&addr, "/healthz", "probe").ends_with("ok"));
+
     let sent = std::process::Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status()

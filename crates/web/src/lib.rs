@@ -114,16 +114,55 @@ pub fn serve(db: &str, addr: &str, allow_sync: bool) -> anyhow::Result<()> {
         );
         println!("Mở http://{addr} trong trình duyệt (API: http://{addr}/api/v1, Ctrl-C để dừng)");
         tracing::info!(%addr, db = %shown, allow_sync, "máy chủ bắt đầu nhận yêu cầu");
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(stopped())
-        .await
-        .context("máy chủ dừng do lỗi")?;
+        accept(listener, app).await;
         tracing::info!("máy chủ đã dừng");
         Ok(())
     })
+}
+
+/// How long a client may take to send a request's headers: a client that
+/// opens connections and sends them a byte at a time is cut off, instead of
+/// holding its connections for ever.
+pub const HEADER_SECONDS: u64 = 30;
+
+/// Accepts connections until Ctrl-C or SIGTERM, each served by hyper's
+/// HTTP/1 with [`HEADER_SECONDS`] to send its headers (a timer `axum::serve`
+/// does not set), and the client's address for the handlers; then lets the
+/// requests under way finish.
+async fn accept(listener: tokio::net::TcpListener, app: axum::Router) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::Layer;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stopped());
+    loop {
+        let (socket, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, then go on.
+                    tracing::warn!(error = %e, "không nhận được kết nối");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = axum::Extension(axum::extract::ConnectInfo(remote)).layer(app.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(std::time::Duration::from_secs(HEADER_SECONDS))
+            .serve_connection(
+                TokioIo::new(socket),
+                hyper_util::service::TowerToHyperService::new(service),
+            );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, client = %remote, "kết nối đóng do lỗi");
+            }
+        });
+    }
+    graceful.shutdown().await;
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM. A signal that cannot be
