@@ -87,6 +87,30 @@ where
         Written::Conflict { .. } => return Err(PublishFailure::Conflict(period.code())),
     }
     let stamp = frozen.stamp;
+    // Then the index of stamps (a writer in between: read it again).
+    let index = publication::index_key();
+    let entry = publication::index_entry(&stamp);
+    let head = chiso_core::reform::JournalHead {
+        status: publication::PUBLISHED.to_string(),
+        body: entry.body.clone(),
+    };
+    let mut indexed = false;
+    for _ in 0..10 {
+        let known = store
+            .journal(&index)
+            .map_err(PublishFailure::Store)?
+            .map_or(0, |j| j.entries.len());
+        if let Written::Appended = store
+            .write_journal(&index, &head, known, std::slice::from_ref(&entry))
+            .map_err(PublishFailure::Store)?
+        {
+            indexed = true;
+            break;
+        }
+    }
+    if !indexed {
+        return Err(PublishFailure::Conflict(period.code()));
+    }
     crate::accounts::audit(
         store,
         publisher.at,
@@ -128,15 +152,15 @@ pub fn published<S: JournalStore>(
 }
 
 /// Every version of every published period, newest period first, each
-/// period's versions newest first.
+/// period's versions newest first (from the index: no sheet is read).
 pub fn stamps<S: JournalStore>(store: &S) -> Result<Vec<Stamp>, PublishFailure<S::Error>> {
-    let mut all = Vec::new();
-    for journal in store
-        .journals(JournalKind::Publication, None)
+    let mut all = match store
+        .journal(&publication::index_key())
         .map_err(PublishFailure::Store)?
     {
-        all.extend(publication::stamps(&journal)?);
-    }
+        Some(index) => publication::index_stamps(&index)?,
+        None => Vec::new(),
+    };
     all.sort_by(|a, b| {
         let period = |s: &Stamp| Period::parse(&s.period).ok().map(|p| (p.to, p.from));
         period(b).cmp(&period(a)).then(b.version.cmp(&a.version))
@@ -150,10 +174,25 @@ pub fn verify<S: JournalStore>(
     store: &S,
 ) -> Result<(usize, Vec<PublicationError>), PublishFailure<S::Error>> {
     let (mut checked, mut broken) = (0, Vec::new());
+    let indexed = stamps(store)?;
     for journal in store
         .journals(JournalKind::Publication, None)
         .map_err(PublishFailure::Store)?
     {
+        if journal.key.scope == publication::INDEX_SCOPE {
+            continue;
+        }
+        if let Ok(kept) = publication::stamps(&journal) {
+            for stamp in kept {
+                if !indexed.contains(&stamp) {
+                    broken.push(PublicationError::Corrupt {
+                        period: stamp.period.clone(),
+                        version: stamp.version,
+                        detail: "phiên bản không có trong mục lục các bản công bố".to_string(),
+                    });
+                }
+            }
+        }
         let versions = journal
             .entries
             .iter()

@@ -116,6 +116,46 @@ pub fn journal_key(period: &Period) -> JournalKey {
     JournalKey::new(JournalKind::Publication, "", &period.code())
 }
 
+/// The scope of the index journal: every version's [`Stamp`] without its
+/// sheets, so that listing what was published (the public's default
+/// period, `/publications`) never reads the frozen sheets (tens of
+/// megabytes each for the nation).
+pub const INDEX_SCOPE: &str = "index";
+/// The part name of an index entry.
+pub const STAMP_PART: &str = "stamp";
+
+/// The index journal's key.
+pub fn index_key() -> JournalKey {
+    JournalKey::new(JournalKind::Publication, "", INDEX_SCOPE)
+}
+
+/// The index entry of a published version.
+pub fn index_entry(stamp: &Stamp) -> JournalEntry {
+    JournalEntry {
+        part: STAMP_PART.to_string(),
+        at: Instant::from_unix(stamp.published_at),
+        by: stamp.published_by.clone(),
+        // Serialising plain data to a string cannot fail.
+        body: serde_json::to_string(stamp).unwrap_or_default(),
+    }
+}
+
+/// Every version's stamp in the index journal, in the order published.
+pub fn index_stamps(journal: &Journal) -> Result<Vec<Stamp>, PublicationError> {
+    journal
+        .entries
+        .iter()
+        .filter(|e| e.part == STAMP_PART)
+        .map(|e| {
+            serde_json::from_str(&e.body).map_err(|err| PublicationError::Corrupt {
+                period: INDEX_SCOPE.to_string(),
+                version: 0,
+                detail: err.to_string(),
+            })
+        })
+        .collect()
+}
+
 /// What a new publication needs, given the versions already published:
 /// the next version number and the reason kept (none for a first one).
 pub fn next_version(

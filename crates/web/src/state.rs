@@ -82,6 +82,9 @@ struct Shared {
     importing: Mutex<()>,
     /// Held while the inventory is counted, so that it is counted once.
     inventorying: Mutex<()>,
+    /// Held while a published version is read (a national sheet is tens of
+    /// megabytes of JSON): concurrent requests wait for it, not read it again.
+    reading_publications: Mutex<()>,
     /// Permits to hold a database connection: at most `POOL_SIZE` at once.
     connections: Arc<tokio::sync::Semaphore>,
     /// Uploads being read ([`crate::limits::UPLOAD_SLOTS`]).
@@ -242,6 +245,7 @@ impl AppState {
                 explaining: Mutex::new(()),
                 importing: Mutex::new(()),
                 inventorying: Mutex::new(()),
+                reading_publications: Mutex::new(()),
                 connections: Arc::new(tokio::sync::Semaphore::new(POOL_SIZE)),
                 uploads: Arc::new(tokio::sync::Semaphore::new(crate::limits::UPLOAD_SLOTS)),
                 metrics: Metrics::default(),
@@ -453,6 +457,10 @@ impl Ctx<'_> {
         if let Some(p) = self.cache().published.get(&code) {
             return Ok(p.clone());
         }
+        let _one = lock(&self.shared.reading_publications);
+        if let Some(p) = self.cache().published.get(&code) {
+            return Ok(p.clone());
+        }
         let p = chiso_app::publication::published(self.store, period, None)
             .map_err(publish_error)?
             .map(Arc::new);
@@ -462,6 +470,10 @@ impl Ctx<'_> {
 
     /// Every published version's stamp, newest period first.
     pub fn stamps(&self) -> Result<Arc<Vec<Stamp>>, Error> {
+        if let Some(s) = self.cache().stamps.clone() {
+            return Ok(s);
+        }
+        let _one = lock(&self.shared.reading_publications);
         if let Some(s) = self.cache().stamps.clone() {
             return Ok(s);
         }
