@@ -52,11 +52,15 @@ EOF
 fi
 as_pg "$PGBIN/pg_ctl -D $PGDATA -l $WORK/pg.log -w start" >/dev/null
 URL="postgres://postgres@127.0.0.1:$PORT/chiso"
+# REUSE=1: the database of an earlier run, for the dashboard's figures only.
+if [ -z "${REUSE:-}" ]; then
 as_pg "$PGBIN/psql -h 127.0.0.1 -p $PORT -U postgres -qc 'DROP DATABASE IF EXISTS chiso'"
 as_pg "$PGBIN/psql -h 127.0.0.1 -p $PORT -U postgres -qc 'CREATE DATABASE chiso'"
+fi
 psql_q() { "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d chiso -Atc "$1"; }
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'); $DOSSIERS dossiers"
+if [ -z "${REUSE:-}" ]; then
 CSV="$WORK/csv-$DOSSIERS"
 if [ ! -f "$CSV/dossiers.csv" ]; then
   rm -f "$WORK/demo.db"
@@ -86,6 +90,7 @@ start=$(date +%s.%N)
 "$CHISO" --db "$URL" score --period 2026-01-05..2026-03-20 --format json >/dev/null
 echo "one date range (2026-01-05..2026-03-20): $(echo "$(date +%s.%N) - $start" | bc) s"
 
+fi
 echo "== storage"
 psql_q "SELECT pg_size_pretty(pg_database_size('chiso'))"
 psql_q "SELECT coalesce(p.relname, c.relname) AS t, pg_size_pretty(sum(pg_total_relation_size(c.oid))::bigint)
@@ -123,7 +128,7 @@ echo "peak RSS of the node: $(cat "$WORK/node1.rss") MiB"
 echo "== publishing the 12 months (frozen sheets of every unit)"
 start=$(date +%s.%N)
 for m in 2025-11 2025-12 2026-01 2026-02 2026-03 2026-04 2026-05 2026-06 2026-07 2026-08 2026-09 2026-10; do
-  "$CHISO" --db "$URL" publication create --period "$m" >/dev/null
+  "$CHISO" --db "$URL" publication create --period "$m" ${REUSE:+--reason "đo lại"} >/dev/null
 done
 echo "12 publications: $(echo "$(date +%s.%N) - $start" | bc) s"
 psql_q "SELECT pg_size_pretty(sum(octet_length(body))::bigint) FROM journal_entries WHERE kind = 'publication'"
