@@ -82,8 +82,8 @@ pub fn trend(labels: &[String], series: &[Series], y_max: f64, y_caption: &str) 
     let mut svg = String::new();
     put!(
         &mut svg,
-        "<figure class=\"chart\"><svg class=\"trend\" viewBox=\"0 0 {W} {H}\" \
-         role=\"img\" aria-label=\"{}\">",
+        "<figure class=\"chart\"><div class=\"scroll\"><svg class=\"trend\" viewBox=\"0 0 {W} \
+         {H}\" role=\"img\" aria-label=\"{}\">",
         esc(y_caption)
     );
     for step in 0..=5 {
@@ -148,7 +148,7 @@ pub fn trend(labels: &[String], series: &[Series], y_max: f64, y_caption: &str) 
             }
         }
     }
-    svg.push_str("</svg><figcaption><ul class=\"legend\">");
+    svg.push_str("</svg></div><figcaption><ul class=\"legend\">");
     for (si, s) in series.iter().enumerate() {
         put!(
             &mut svg,
@@ -263,22 +263,25 @@ pub fn multiples(labels: &[String], series: &[Series]) -> String {
 /// A distribution of shares (0-100 %) in ten bins of 10 points, one bar per
 /// bin with its count; the bin holding `highlight` is marked and named.
 pub fn distribution(values: &[f64], highlight: Option<(f64, &str)>, caption: &str) -> String {
-    const DH: f64 = 200.0;
-    const L: f64 = 36.0;
-    const B: f64 = 34.0;
-    const T: f64 = 26.0;
+    // Narrow, so that it reads on a phone without scrolling.
+    const DW: f64 = 520.0;
+    const DH: f64 = 220.0;
+    const L: f64 = 14.0;
+    const R: f64 = 14.0;
+    const B: f64 = 30.0;
+    const T: f64 = 34.0;
     let bin = |v: f64| ((v.clamp(0.0, 1.0) * 10.0).floor() as usize).min(9);
     let mut counts = [0usize; 10];
     for v in values {
         counts[bin(*v)] += 1;
     }
     let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let bw = (W - L - RIGHT) / 10.0;
+    let bw = (DW - L - R) / 10.0;
     let y = |c: f64| T + (DH - T - B) * (1.0 - c / top);
     let mut svg = String::new();
     put!(
         &mut svg,
-        "<figure class=\"chart\"><svg class=\"distribution\" viewBox=\"0 0 {W} {DH}\" \
+        "<figure class=\"chart\"><svg class=\"distribution\" viewBox=\"0 0 {DW} {DH}\" \
          role=\"img\" aria-label=\"{}\">",
         esc(caption)
     );
@@ -289,32 +292,35 @@ pub fn distribution(values: &[f64], highlight: Option<(f64, &str)>, caption: &st
             &mut svg,
             "<rect class=\"dist{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\">\
              <title>{}-{}%: {} đơn vị</title></rect><text class=\"bar-value\" x=\"{:.1}\" \
-             y=\"{:.1}\" text-anchor=\"middle\">{}</text><text class=\"axis\" x=\"{:.1}\" \
-             y=\"{:.1}\" text-anchor=\"middle\">{}-{}%</text>",
+             y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             if marked == Some(i) { " this" } else { "" },
-            x0 + 3.0,
+            x0 + 2.0,
             y(*c as f64),
-            bw - 6.0,
+            bw - 4.0,
             DH - B - y(*c as f64),
             i * 10,
             i * 10 + 10,
             c,
             x0 + bw / 2.0,
             y(*c as f64) - 4.0,
-            c,
-            x0 + bw / 2.0,
-            DH - B + 14.0,
-            i * 10,
-            i * 10 + 10
+            c
+        );
+    }
+    for i in (0..=10).step_by(2) {
+        put!(
+            &mut svg,
+            "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}%</text>",
+            L + bw * i as f64,
+            DH - B + 16.0,
+            i * 10
         );
     }
     if let Some((v, name)) = highlight {
         put!(
             &mut svg,
-            "<text class=\"marker-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">▼ {} \
+            "<text class=\"marker-label\" x=\"{:.1}\" y=\"14\" text-anchor=\"middle\">▼ {} \
              ({}%)</text>",
-            (L + bw * bin(v) as f64 + bw / 2.0).clamp(L + 120.0, W - 120.0),
-            12.0,
+            (L + bw * bin(v) as f64 + bw / 2.0).clamp(L + 110.0, DW - R - 110.0),
             esc(name),
             format::decimal(v * 100.0, 1)
         );
@@ -354,8 +360,8 @@ pub fn bars(rows: &[Bar], markers: &[Marker], caption: &str) -> String {
     let mut svg = String::new();
     put!(
         &mut svg,
-        "<figure class=\"chart\"><svg class=\"bars\" viewBox=\"0 0 {W} {height:.0}\" role=\"img\" \
-         aria-label=\"{}\">",
+        "<figure class=\"chart\"><div class=\"scroll\"><svg class=\"bars\" viewBox=\"0 0 {W} \
+         {height:.0}\" role=\"img\" aria-label=\"{}\">",
         esc(caption)
     );
     for step in 0..=4 {
@@ -424,7 +430,7 @@ pub fn bars(rows: &[Bar], markers: &[Marker], caption: &str) -> String {
     }
     put!(
         &mut svg,
-        "</svg><figcaption class=\"note\">{}</figcaption></figure>",
+        "</svg></div><figcaption class=\"note\">{}</figcaption></figure>",
         esc(caption)
     );
     svg

@@ -151,8 +151,8 @@ const ACTIONS: usize = 3;
 /// Points above the current total the proposed actions aim at.
 const AIM_POINTS: f64 = 5.0;
 
-/// The top of the unit page for its head (on a phone first): for a month
-/// the data stops inside, and a caller who may read the unit's dossiers,
+/// The top of the unit page for its head (on a phone first): for the
+/// period holding the data's last day, and a caller who may read the unit's dossiers,
 /// what is at risk (the dossiers becoming late within two working days and
 /// the points they cost), what to do (the cheapest levers towards five
 /// more points, `chiso_app::ahead::plan`) and whom to call (the holders of
@@ -167,7 +167,16 @@ pub fn section(
 ) -> Result<(), Error> {
     use crate::html::{esc, put, url_component};
     use chiso_core::format::{self, or_dash};
-    if sheet.as_of.is_none() || !scope.sees_dossiers(sheet, unit_code) {
+    if !scope.sees_dossiers(sheet, unit_code) {
+        return Ok(());
+    }
+    // The period the data stops inside, or the one holding the data's last
+    // day (a month whose data ends on its last working day is complete,
+    // yet its open dossiers still fall due).
+    let last_day = chiso_core::storage::Storage::as_of(ctx.store())?.map(|t| t.date());
+    let current = sheet.as_of.is_some()
+        || last_day.is_some_and(|d| sheet.period.from <= d && d <= sheet.period.to);
+    if !current {
         return Ok(());
     }
     let risk = match chiso_app::ahead::watch(ctx.store(), unit_code, DEFAULT_HORIZON_DAYS, None) {
@@ -235,10 +244,17 @@ pub fn section(
             let target = (now + AIM_POINTS).min(100.0);
             let plan =
                 chiso_app::ahead::plan(ctx.store(), unit_code, None, target).map_err(ahead)?;
+            // Steps in the plan's order whose cumulative total still rises.
+            let mut reached = plan.total_before.unwrap_or(now);
             let steps: Vec<_> = plan
                 .steps
                 .iter()
-                .filter(|s| s.dossiers > 0 && s.points_per_dossier > 0.0)
+                .filter(|s| {
+                    let after = s.total_after.unwrap_or(reached);
+                    let rises = s.dossiers > 0 && after > reached + 1e-9;
+                    reached = reached.max(after);
+                    rises
+                })
                 .take(ACTIONS)
                 .collect();
             if steps.is_empty() {
@@ -248,7 +264,8 @@ pub fn section(
             } else {
                 put!(
                     out,
-                    "<p>Để tổng điểm tháng này lên {} (hiện {}):</p><ol class=\"actions\">",
+                    "<p>Để tổng điểm tháng này lên {} (hiện {}), lần lượt:</p><ol \
+                     class=\"actions\">",
                     format::points(target),
                     format::points(now)
                 );
@@ -256,7 +273,7 @@ pub fn section(
                     put!(
                         out,
                         "<li><strong>{}</strong> thêm {} hồ sơ (có {} hồ sơ có thể): +{} điểm mỗi hồ \
-                         sơ, tổng lên {}</li>",
+                         sơ; cùng các việc trên, tổng lên {}</li>",
                         esc(&capitalised(st.lever.label_vi())),
                         format::integer(st.dossiers as i64),
                         format::integer(st.available as i64),

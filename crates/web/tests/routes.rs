@@ -376,7 +376,7 @@ async fn unit_page_has_gauges_criteria_trend_comparison_and_a_paged_explain_list
     );
     assert!(failed.contains("<span class=\"current\">Chỉ hồ sơ không đạt"));
     let all = page(&f.app, "/units/X1?period=2026-Q1&criterion=2.1&show=all").await;
-    assert!(all.contains("class=\"passed\"") && all.contains("<span class=\"current\">Tất cả"));
+    assert!(all.contains("<span class=\"current\">Tất cả"));
     assert!(
         all.contains("<span class=\"proc\">"),
         "procedure names with their codes"
@@ -417,6 +417,16 @@ async fn unit_page_has_gauges_criteria_trend_comparison_and_a_paged_explain_list
         csv.body.lines().count(),
         e.items.len() + 1,
         "header and every record"
+    );
+    let failed_items = e.items.iter().filter(|i| i.failed).count();
+    assert!(failed_items > 0 && failed_items < e.items.len());
+    assert!(
+        failed.contains(&format!("Trang 1/{}.", failed_items.div_ceil(25))),
+        "pages of failed records only"
+    );
+    assert!(
+        all.contains(&format!("Trang 1/{}.", e.items.len().div_ceil(25))),
+        "pages of every record"
     );
     assert!(csv
         .body
