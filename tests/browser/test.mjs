@@ -4,7 +4,9 @@
 // overview, clicks the lowest-ranked unit, checks its criteria table and its
 // explain list, switches the period to a quarter, runs one administrative-
 // reform form through its workflow (fill, submit, return, fix, approve,
-// consolidate), and saves screenshots (PNG) under SCREENSHOT_DIR (default
+// consolidate), checks the overview, a unit page and the criterion page
+// at 390 px and 1400 px (no sideways scroll, no cut text), and saves
+// screenshots (PNG) under SCREENSHOT_DIR (default
 // target/screenshots).
 import { chromium } from "playwright-core";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
@@ -225,8 +227,77 @@ try {
   assert.equal((await total.innerText()).trim(), "5", "the consolidated figure");
   await page.screenshot({ path: join(shots, "cchc-consolidated.png"), fullPage: true });
   assert.ok((await page.locator("#appendices a").count()) === 3, "Phụ lục I, II as Excel, Word, PDF");
+
+  // 8. A phone (390 px) and a wide screen (1400 px): the overview, a unit
+  // page (public, then signed in as its officer) and the criterion page
+  // never scroll sideways (tables scroll inside their own box), and no text
+  // sticks out of its card.
+  async function layout(name) {
+    for (const width of [390, 1400]) {
+      await page.setViewportSize({ width, height: 860 });
+      await page.reload();
+      const bad = await page.evaluate(() => {
+        const out = [];
+        const doc = document.documentElement;
+        if (doc.scrollWidth > window.innerWidth) {
+          out.push(`page ${doc.scrollWidth}px wide in ${window.innerWidth}px`);
+        }
+        const boxes = ".card, section.head-first, .explain-summary, .multiples figure, figure.chart, form.selector, .menu, .banner";
+        for (const box of document.querySelectorAll(boxes)) {
+          const b = box.getBoundingClientRect();
+          if (b.width === 0) continue;
+          if (b.right > window.innerWidth + 1) out.push(`${box.className} ends at ${Math.round(b.right)}px`);
+          for (const el of box.querySelectorAll("*")) {
+            if (el.closest(".scroll") && el.closest(".scroll") !== box) continue;
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue;
+            if (r.right > b.right + 1 || r.left < b.left - 1) {
+              out.push(`${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className} "${(el.textContent || "").trim().slice(0, 30)}" cut in ${box.className}`);
+            }
+            const style = getComputedStyle(el);
+            if (el.scrollWidth > el.clientWidth + 1 && ["hidden", "clip"].includes(style.overflowX)) {
+              out.push(`${el.tagName.toLowerCase()} "${(el.textContent || "").trim().slice(0, 30)}" clipped`);
+            }
+          }
+        }
+        return out.slice(0, 10);
+      });
+      assert.deepEqual(bad, [], `${name} at ${width}px`);
+      await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
+  }
+  await signOut();
+  await page.goto(`${base}/`);
+  await layout("overview");
+  await page.goto(worstUrl);
+  assert.equal(await page.locator("section.head-first").count(), 0, "no dossier data for the public");
+  await layout("unit-public");
+  await page.goto(`${base}/criteria/2.1`);
+  assert.ok((await page.locator("#content h3, main h3").count()) >= 1, "one chart per kind of unit");
+  await layout("criterion");
+  await signIn("canbo.syt", process.env.OFFICER_PASSWORD);
+  await page.goto(`${base}/units/${encodeURIComponent(process.env.OFFICER_UNIT)}`);
+  const head = page.locator("section.head-first");
+  if (await head.count()) {
+    const text = await head.innerText();
+    assert.match(text, /Sắp trễ hạn/);
+    assert.match(text, /Cách tăng điểm/);
+    assert.match(text, /Liên hệ/);
+  }
+  const summaryText = await page.locator("#giai-trinh .explain-summary").innerText();
+  const failedCount = Number((summaryText.match(/([\d.]+)\s+không đạt/) || [])[1]?.replace(/\./g, "") || 0);
+  if (failedCount > 0) {
+    assert.equal(await page.locator("#giai-trinh table.explain-list tbody tr.passed").count(), 0,
+      "failed records only, by default");
+    assert.match(await page.locator("#giai-trinh .explain-filter").innerText(), /Tất cả/);
+  }
+  await layout("unit-officer");
+  await page.goto(`${base}/criteria/2.1?unit=${encodeURIComponent(process.env.OFFICER_UNIT)}`);
+  await layout("criterion-unit");
+
   assert.deepEqual(errors, [], "no script or loading errors");
-  console.log(`ok: overview, unit "${unitName}", quarter, CCHC round, screenshots in ${shots}`);
+  console.log(`ok: overview, unit "${unitName}", quarter, CCHC round, 390 and 1400 px, screenshots in ${shots}`);
 } catch (e) {
   failed = true;
   console.error(`FAILED: ${e.stack || e}`);

@@ -108,6 +108,67 @@ pub struct AtRisk {
     pub points_total: f64,
 }
 
+/// Whom to call about the dossiers at risk: one entry per department (or
+/// per officer when the steps name no department), with the officers named
+/// and the points at stake this month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contact {
+    /// The department, else the officer; empty when no step names either.
+    pub who: String,
+    /// The officers named in that department, in order of first appearance.
+    pub officers: Vec<String>,
+    pub dossiers: usize,
+    /// Points of the total lost this month if all of them become late.
+    pub points_total: f64,
+}
+
+impl AtRisk {
+    /// The dossiers at risk grouped by who holds them, most points first
+    /// (then most dossiers, then by name); dossiers nobody is named for
+    /// come last under an empty `who`.
+    pub fn contacts(&self) -> Vec<Contact> {
+        let mut out: Vec<Contact> = Vec::new();
+        for d in &self.dossiers {
+            let h = d.holder.clone().unwrap_or_default();
+            let who = if h.department.is_empty() {
+                h.officer.clone()
+            } else {
+                h.department.clone()
+            };
+            let i = match out.iter().position(|c| c.who == who) {
+                Some(i) => i,
+                None => {
+                    out.push(Contact {
+                        who,
+                        officers: Vec::new(),
+                        dossiers: 0,
+                        points_total: 0.0,
+                    });
+                    out.len() - 1
+                }
+            };
+            let c = &mut out[i];
+            c.dossiers += 1;
+            if d.this_month {
+                c.points_total += d.points_total;
+            }
+            if !h.officer.is_empty() && !h.department.is_empty() && !c.officers.contains(&h.officer)
+            {
+                c.officers.push(h.officer);
+            }
+        }
+        out.sort_by(|a, b| {
+            a.who
+                .is_empty()
+                .cmp(&b.who.is_empty())
+                .then(b.points_total.total_cmp(&a.points_total))
+                .then(b.dossiers.cmp(&a.dossiers))
+                .then_with(|| a.who.cmp(&b.who))
+        });
+        out
+    }
+}
+
 /// The early warning for `unit_code` on the records of its subtree
 /// (`records`: at least its open dossiers and feedback), within
 /// `horizon_days` working days of the scene's instant. Holders are left
@@ -430,5 +491,76 @@ pub mod document {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dossier(
+        id: &str,
+        officer: &str,
+        department: &str,
+        points: f64,
+        this_month: bool,
+    ) -> DossierAtRisk {
+        let t = Instant::from_unix(1_790_000_000);
+        DossierAtRisk {
+            id: id.into(),
+            unit_code: "U".into(),
+            procedure_code: "P".into(),
+            procedure_name: None,
+            received_at: t,
+            due_at: Some(t),
+            late_at: t,
+            working_days_left: 1,
+            status: DossierStatus::Processing,
+            holder: (!officer.is_empty() || !department.is_empty()).then(|| Holder {
+                officer: officer.into(),
+                department: department.into(),
+            }),
+            this_month,
+            points_timeliness: points,
+            points_total: points,
+        }
+    }
+
+    #[test]
+    fn contacts_group_by_department_most_points_first() {
+        let t = Instant::from_unix(1_790_000_000);
+        let risk = AtRisk {
+            unit_code: "U".into(),
+            unit_name: "Sở".into(),
+            methodology: "766-2026".into(),
+            as_of: t,
+            horizon_days: 2,
+            horizon_end: t.date(),
+            total_now: Some(80.0),
+            timeliness_now: Some(10.0),
+            dossiers: vec![
+                dossier("a", "Lê A", "Phòng 1", 0.1, true),
+                dossier("b", "Trần B", "Phòng 2", 0.2, true),
+                dossier("c", "Lê C", "Phòng 1", 0.2, true),
+                dossier("d", "", "", 0.5, true),
+                dossier("e", "Lê A", "Phòng 1", 0.4, false),
+                dossier("f", "Ngô F", "", 0.05, true),
+            ],
+            feedback: vec![],
+            waiting: vec![],
+            points_timeliness: 0.0,
+            points_total: 0.0,
+        };
+        let c = risk.contacts();
+        let who: Vec<&str> = c.iter().map(|c| c.who.as_str()).collect();
+        assert_eq!(who, ["Phòng 1", "Phòng 2", "Ngô F", ""]);
+        assert_eq!(c[0].dossiers, 3);
+        assert_eq!(c[0].officers, ["Lê A", "Lê C"]);
+        assert!(
+            (c[0].points_total - 0.3).abs() < 1e-12,
+            "next month's dossier costs nothing now"
+        );
+        assert!(c[2].officers.is_empty(), "the officer is the entry itself");
+        assert_eq!(c[3].dossiers, 1, "nobody named comes last");
     }
 }

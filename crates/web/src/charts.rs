@@ -82,8 +82,8 @@ pub fn trend(labels: &[String], series: &[Series], y_max: f64, y_caption: &str) 
     let mut svg = String::new();
     put!(
         &mut svg,
-        "<figure class=\"chart\"><svg class=\"trend\" viewBox=\"0 0 {W} {H}\" \
-         role=\"img\" aria-label=\"{}\">",
+        "<figure class=\"chart\"><div class=\"scroll\"><svg class=\"trend\" viewBox=\"0 0 {W} \
+         {H}\" role=\"img\" aria-label=\"{}\">",
         esc(y_caption)
     );
     for step in 0..=5 {
@@ -148,7 +148,7 @@ pub fn trend(labels: &[String], series: &[Series], y_max: f64, y_caption: &str) 
             }
         }
     }
-    svg.push_str("</svg><figcaption><ul class=\"legend\">");
+    svg.push_str("</svg></div><figcaption><ul class=\"legend\">");
     for (si, s) in series.iter().enumerate() {
         put!(
             &mut svg,
@@ -161,6 +161,174 @@ pub fn trend(labels: &[String], series: &[Series], y_max: f64, y_caption: &str) 
         &mut svg,
         "</ul><p class=\"note\">{}</p></figcaption></figure>",
         esc(y_caption)
+    );
+    svg
+}
+
+/// Small multiples: one small line chart per series, each on a 0-100 %
+/// scale of its own, so that lines never share (and crowd) one band.
+pub fn multiples(labels: &[String], series: &[Series]) -> String {
+    const SW: f64 = 300.0;
+    const SH: f64 = 120.0;
+    const L: f64 = 28.0;
+    const R: f64 = 8.0;
+    const T: f64 = 8.0;
+    const B: f64 = 20.0;
+    let n = labels.len().max(1);
+    let x = |i: usize| {
+        L + if n == 1 {
+            (SW - L - R) / 2.0
+        } else {
+            (SW - L - R) * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |v: f64| T + (SH - T - B) * (1.0 - (v / 100.0).clamp(0.0, 1.0));
+    let mut out = String::from("<div class=\"multiples\">");
+    for (si, s) in series.iter().enumerate() {
+        let colour = SERIES_COLOURS[(si + 1) % SERIES_COLOURS.len()];
+        let last = s.values.iter().rev().find_map(|v| *v);
+        put!(
+            &mut out,
+            "<figure class=\"chart\"><figcaption>{} <span class=\"note\">{}</span>\
+             </figcaption><svg class=\"small-trend\" viewBox=\"0 0 {SW} {SH}\" role=\"img\" \
+             aria-label=\"{}\">",
+            esc(&s.name),
+            last.map_or("-".to_string(), |v| format!("{}%", format::decimal(v, 0))),
+            esc(&s.name)
+        );
+        for v in [0.0, 50.0, 100.0] {
+            put!(
+                &mut out,
+                "<line class=\"grid\" x1=\"{L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text \
+                 class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                SW - R,
+                y(v),
+                y(v),
+                L - 4.0,
+                y(v) + 4.0,
+                format::decimal(v, 0)
+            );
+        }
+        for i in [0, n - 1] {
+            if let Some(label) = labels.get(i) {
+                put!(
+                    &mut out,
+                    "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
+                    x(i),
+                    SH - 5.0,
+                    if i == 0 { "start" } else { "end" },
+                    esc(label)
+                );
+            }
+        }
+        let mut run: Vec<String> = Vec::new();
+        let flush = |run: &mut Vec<String>, out: &mut String| {
+            if run.len() > 1 {
+                put!(
+                    out,
+                    "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.2\" \
+                     points=\"{}\"/>",
+                    run.join(" ")
+                );
+            }
+            run.clear();
+        };
+        for (i, v) in s.values.iter().enumerate() {
+            match v {
+                Some(v) => run.push(format!("{:.1},{:.1}", x(i), y(*v))),
+                None => flush(&mut run, &mut out),
+            }
+        }
+        flush(&mut run, &mut out);
+        for (i, v) in s.values.iter().enumerate() {
+            if let Some(v) = v {
+                put!(
+                    &mut out,
+                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.8\" fill=\"{colour}\"><title>{} – {}: \
+                     {}%</title></circle>",
+                    x(i),
+                    y(*v),
+                    esc(&s.name),
+                    esc(labels.get(i).map_or("", String::as_str)),
+                    format::decimal(*v, 1)
+                );
+            }
+        }
+        out.push_str("</svg></figure>");
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// A distribution of shares (0-100 %) in ten bins of 10 points, one bar per
+/// bin with its count; the bin holding `highlight` is marked and named.
+pub fn distribution(values: &[f64], highlight: Option<(f64, &str)>, caption: &str) -> String {
+    // Narrow, so that it reads on a phone without scrolling.
+    const DW: f64 = 520.0;
+    const DH: f64 = 220.0;
+    const L: f64 = 14.0;
+    const R: f64 = 14.0;
+    const B: f64 = 30.0;
+    const T: f64 = 34.0;
+    let bin = |v: f64| ((v.clamp(0.0, 1.0) * 10.0).floor() as usize).min(9);
+    let mut counts = [0usize; 10];
+    for v in values {
+        counts[bin(*v)] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let bw = (DW - L - R) / 10.0;
+    let y = |c: f64| T + (DH - T - B) * (1.0 - c / top);
+    let mut svg = String::new();
+    put!(
+        &mut svg,
+        "<figure class=\"chart\"><svg class=\"distribution\" viewBox=\"0 0 {DW} {DH}\" \
+         role=\"img\" aria-label=\"{}\">",
+        esc(caption)
+    );
+    let marked = highlight.map(|(v, _)| bin(v));
+    for (i, c) in counts.iter().enumerate() {
+        let x0 = L + bw * i as f64;
+        put!(
+            &mut svg,
+            "<rect class=\"dist{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\">\
+             <title>{}-{}%: {} đơn vị</title></rect><text class=\"bar-value\" x=\"{:.1}\" \
+             y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            if marked == Some(i) { " this" } else { "" },
+            x0 + 2.0,
+            y(*c as f64),
+            bw - 4.0,
+            DH - B - y(*c as f64),
+            i * 10,
+            i * 10 + 10,
+            c,
+            x0 + bw / 2.0,
+            y(*c as f64) - 4.0,
+            c
+        );
+    }
+    for i in (0..=10).step_by(2) {
+        put!(
+            &mut svg,
+            "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}%</text>",
+            L + bw * i as f64,
+            DH - B + 16.0,
+            i * 10
+        );
+    }
+    if let Some((v, name)) = highlight {
+        put!(
+            &mut svg,
+            "<text class=\"marker-label\" x=\"{:.1}\" y=\"14\" text-anchor=\"middle\">▼ {} \
+             ({}%)</text>",
+            (L + bw * bin(v) as f64 + bw / 2.0).clamp(L + 110.0, DW - R - 110.0),
+            esc(name),
+            format::decimal(v * 100.0, 1)
+        );
+    }
+    put!(
+        &mut svg,
+        "</svg><figcaption class=\"note\">{}</figcaption></figure>",
+        esc(caption)
     );
     svg
 }
@@ -192,8 +360,8 @@ pub fn bars(rows: &[Bar], markers: &[Marker], caption: &str) -> String {
     let mut svg = String::new();
     put!(
         &mut svg,
-        "<figure class=\"chart\"><svg class=\"bars\" viewBox=\"0 0 {W} {height:.0}\" role=\"img\" \
-         aria-label=\"{}\">",
+        "<figure class=\"chart\"><div class=\"scroll\"><svg class=\"bars\" viewBox=\"0 0 {W} \
+         {height:.0}\" role=\"img\" aria-label=\"{}\">",
         esc(caption)
     );
     for step in 0..=4 {
@@ -262,7 +430,7 @@ pub fn bars(rows: &[Bar], markers: &[Marker], caption: &str) -> String {
     }
     put!(
         &mut svg,
-        "</svg><figcaption class=\"note\">{}</figcaption></figure>",
+        "</svg></div><figcaption class=\"note\">{}</figcaption></figure>",
         esc(caption)
     );
     svg
@@ -297,6 +465,44 @@ mod tests {
         );
         assert_eq!(svg.matches("<circle").count(), 3);
         assert!(svg.contains("Tổng &lt;điểm&gt;"));
+    }
+
+    #[test]
+    fn multiples_draw_one_chart_per_series() {
+        let labels: Vec<String> = (1..=3).map(|m| format!("{m:02}/26")).collect();
+        let series = vec![
+            Series {
+                name: "1. Công khai".into(),
+                values: vec![Some(50.0), Some(60.0), None],
+            },
+            Series {
+                name: "2. Tiến độ".into(),
+                values: vec![None, None, Some(90.0)],
+            },
+        ];
+        let html = multiples(&labels, &series);
+        assert_eq!(html.matches("<svg").count(), 2);
+        assert_eq!(
+            html.matches("<polyline").count(),
+            1,
+            "a single point draws no line"
+        );
+        assert!(
+            html.contains("60%") && html.contains("90%"),
+            "the last known value"
+        );
+    }
+
+    #[test]
+    fn distribution_counts_and_marks_the_unit() {
+        let svg = distribution(&[0.05, 0.95, 1.0, 0.5], Some((0.97, "Sở Y tế")), "x");
+        assert!(
+            svg.contains("90-100%: 2 đơn vị"),
+            "1,0 falls in the top bin"
+        );
+        assert!(svg.contains("0-10%: 1 đơn vị") && svg.contains("50-60%: 1 đơn vị"));
+        assert_eq!(svg.matches("class=\"dist this\"").count(), 1);
+        assert!(svg.contains("Sở Y tế (97,0%)"));
     }
 
     #[test]

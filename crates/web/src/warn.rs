@@ -146,11 +146,18 @@ pub async fn what_if(
 
 /// Rows the unit page shows of the early warning.
 const PAGE_ROWS: usize = 5;
+/// Actions the unit page proposes.
+const ACTIONS: usize = 3;
+/// Points above the current total the proposed actions aim at.
+const AIM_POINTS: f64 = 5.0;
 
-/// The unit page's section "Sắp trễ hạn": for a month the data stops
-/// inside, and a caller who may read the unit's dossiers, the dossiers
-/// becoming late within two working days, who holds them, and the points
-/// at risk. Nothing otherwise.
+/// The top of the unit page for its head (on a phone first): for the
+/// period holding the data's last day, and a caller who may read the unit's dossiers,
+/// what is at risk (the dossiers becoming late within two working days and
+/// the points they cost), what to do (the cheapest levers towards five
+/// more points, `chiso_app::ahead::plan`) and whom to call (the holders of
+/// the dossiers at risk, from their processing steps). Nothing otherwise:
+/// the public sees published scores only.
 pub fn section(
     out: &mut String,
     ctx: &Ctx<'_>,
@@ -160,7 +167,16 @@ pub fn section(
 ) -> Result<(), Error> {
     use crate::html::{esc, put, url_component};
     use chiso_core::format::{self, or_dash};
-    if sheet.as_of.is_none() || !scope.sees_dossiers(sheet, unit_code) {
+    if !scope.sees_dossiers(sheet, unit_code) {
+        return Ok(());
+    }
+    // The period the data stops inside, or the one holding the data's last
+    // day (a month whose data ends on its last working day is complete,
+    // yet its open dossiers still fall due).
+    let last_day = chiso_core::storage::Storage::as_of(ctx.store())?.map(|t| t.date());
+    let current = sheet.as_of.is_some()
+        || last_day.is_some_and(|d| sheet.period.from <= d && d <= sheet.period.to);
+    if !current {
         return Ok(());
     }
     let risk = match chiso_app::ahead::watch(ctx.store(), unit_code, DEFAULT_HORIZON_DAYS, None) {
@@ -170,9 +186,10 @@ pub fn section(
     };
     put!(
         out,
-        "<section><h2>Sắp trễ hạn</h2><p>{} hồ sơ trễ hạn nếu chưa giải quyết \
-         trong {} ngày làm việc tới (đến hết {}); nếu tất cả trễ hạn, tháng này mất <strong>{}</strong> \
-         điểm tổng ({} điểm chỉ số 2.1). {} hồ sơ đang chờ bổ sung.</p>",
+        "<section class=\"head-first\" id=\"viec-can-lam\"><h2>Việc cần làm</h2>\
+         <h3>1. Sắp trễ hạn</h3><p><strong>{}</strong> hồ sơ trễ hạn nếu chưa giải quyết \
+         trong {} ngày làm việc tới (đến hết {}); nếu tất cả trễ hạn, tháng này mất <strong \
+         class=\"bad\">{}</strong> điểm tổng ({} điểm chỉ số 2.1). {} hồ sơ đang chờ bổ sung.</p>",
         format::integer(risk.dossiers.len() as i64),
         risk.horizon_days,
         risk.horizon_end.vn(),
@@ -182,8 +199,9 @@ pub fn section(
     );
     if !risk.dossiers.is_empty() {
         out.push_str(
-            "<div class=\"scroll\"><table class=\"grid\"><thead><tr><th>Hồ sơ</th><th>Thủ tục</th>\
-             <th>Trễ hạn từ</th><th>Người xử lý</th><th class=\"num\">Mất điểm</th></tr></thead><tbody>",
+            "<div class=\"scroll\"><table class=\"grid at-risk\"><thead><tr><th>Hồ sơ</th>\
+             <th>Thủ tục</th><th>Trễ hạn từ</th><th>Người xử lý</th><th class=\"num\">Mất điểm\
+             </th></tr></thead><tbody>",
         );
         for d in risk.dossiers.iter().take(PAGE_ROWS) {
             let who = d.holder.as_ref().map_or("-".to_string(), |h| {
@@ -196,7 +214,8 @@ pub fn section(
             });
             put!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}\
+                 </td></tr>",
                 esc(&d.id),
                 esc(d.procedure_name.as_deref().unwrap_or(&d.procedure_code)),
                 esc(&d.late_at.vn()),
@@ -209,14 +228,114 @@ pub fn section(
             );
         }
         out.push_str("</tbody></table></div>");
+        if risk.dossiers.len() > PAGE_ROWS {
+            put!(
+                out,
+                "<p class=\"note\">{} hồ sơ đầu tiên theo hạn; còn {} hồ sơ nữa trong danh sách \
+                 đầy đủ.</p>",
+                PAGE_ROWS,
+                format::integer((risk.dossiers.len() - PAGE_ROWS) as i64)
+            );
+        }
+    }
+    out.push_str("<h3>2. Cách tăng điểm nhanh nhất</h3>");
+    match risk.total_now {
+        Some(now) if now < 100.0 => {
+            let target = (now + AIM_POINTS).min(100.0);
+            let plan =
+                chiso_app::ahead::plan(ctx.store(), unit_code, None, target).map_err(ahead)?;
+            // Steps in the plan's order whose cumulative total still rises.
+            let mut reached = plan.total_before.unwrap_or(now);
+            let steps: Vec<_> = plan
+                .steps
+                .iter()
+                .filter(|s| {
+                    let after = s.total_after.unwrap_or(reached);
+                    let rises = s.dossiers > 0 && after > reached + 1e-9;
+                    reached = reached.max(after);
+                    rises
+                })
+                .take(ACTIONS)
+                .collect();
+            if steps.is_empty() {
+                out.push_str(
+                    "<p>Không còn hồ sơ nào trong tháng mà thay đổi được làm tăng điểm.</p>",
+                );
+            } else {
+                put!(
+                    out,
+                    "<p>Để tổng điểm tháng này lên {} (hiện {}), lần lượt:</p><ol \
+                     class=\"actions\">",
+                    format::points(target),
+                    format::points(now)
+                );
+                for st in steps {
+                    put!(
+                        out,
+                        "<li><strong>{}</strong> thêm {} hồ sơ (có {} hồ sơ có thể): +{} điểm mỗi hồ \
+                         sơ; cùng các việc trên, tổng lên {}</li>",
+                        esc(&capitalised(st.lever.label_vi())),
+                        format::integer(st.dossiers as i64),
+                        format::integer(st.available as i64),
+                        format::decimal(st.points_per_dossier, 3),
+                        or_dash(st.total_after, format::points)
+                    );
+                }
+                put!(
+                    out,
+                    "</ol>{}",
+                    if plan.reached {
+                        ""
+                    } else {
+                        "<p class=\"note\">Các cách trên chưa đủ để đạt mức này trong tháng.</p>"
+                    }
+                );
+            }
+        }
+        _ => out.push_str("<p>Tổng điểm đã tối đa hoặc chưa tính được.</p>"),
+    }
+    out.push_str("<h3>3. Liên hệ</h3>");
+    let contacts = risk.contacts();
+    if contacts.is_empty() {
+        out.push_str("<p>Không có hồ sơ nào sắp trễ hạn.</p>");
+    } else {
+        out.push_str("<ul class=\"contacts\">");
+        for c in &contacts {
+            put!(
+                out,
+                "<li><strong>{}</strong>{}: {} hồ sơ, {} điểm</li>",
+                if c.who.is_empty() {
+                    "Chưa rõ người xử lý".to_string()
+                } else {
+                    esc(&c.who).to_string()
+                },
+                if c.officers.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", esc(&c.officers.join(", ")))
+                },
+                format::integer(c.dossiers as i64),
+                format::points(c.points_total)
+            );
+        }
+        out.push_str("</ul>");
     }
     put!(
         out,
-        "<p class=\"sub\">Tổng điểm hiện tại {}. Danh sách đầy đủ: <a \
-         href=\"/api/v1/units/{}/at-risk\">JSON</a> hoặc <code>chiso watch --unit {}</code>.</p></section>",
+        "<p class=\"note\">Tổng điểm hiện tại {}. Danh sách đầy đủ: <a \
+         href=\"/api/v1/units/{}/at-risk\">JSON</a> hoặc <code>chiso watch --unit {}</code>; thử \
+         kịch bản khác: <code>chiso whatif</code>.</p></section>",
         or_dash(risk.total_now, format::points),
         esc(&url_component(unit_code)),
         esc(unit_code)
     );
     Ok(())
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -361,7 +361,38 @@ async fn unit_page_has_gauges_criteria_trend_comparison_and_a_paged_explain_list
         "inherited catalogue criteria"
     );
 
-    let p2 = page(&f.app, "/units/X1?period=2026-Q1&criterion=2.1&page=2").await;
+    assert!(
+        html.contains("class=\"multiples\"")
+            && html.matches("svg class=\"small-trend\"").count() == 6,
+        "each group on a small chart of its own"
+    );
+
+    // Failed records only by default when there are some; all on request.
+    let failed = page(&f.app, "/units/X1?period=2026-Q1&criterion=2.1").await;
+    assert!(failed.contains("class=\"failed\""), "X1 has late dossiers");
+    assert!(
+        !failed.contains("class=\"passed\""),
+        "failed only by default"
+    );
+    assert!(failed.contains("<span class=\"current\">Chỉ hồ sơ không đạt"));
+    let all = page(&f.app, "/units/X1?period=2026-Q1&criterion=2.1&show=all").await;
+    assert!(all.contains("<span class=\"current\">Tất cả"));
+    assert!(
+        all.contains("<span class=\"proc\">"),
+        "procedure names with their codes"
+    );
+    assert_eq!(
+        get(&f.app, "/units/X1?period=2026-Q1&criterion=2.1&show=some")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+
+    let p2 = page(
+        &f.app,
+        "/units/X1?period=2026-Q1&criterion=2.1&show=all&page=2",
+    )
+    .await;
     assert!(p2.contains("Giải trình chỉ số 2.1"));
     assert!(p2.contains("Trang 2/"));
     assert!(
@@ -386,6 +417,16 @@ async fn unit_page_has_gauges_criteria_trend_comparison_and_a_paged_explain_list
         csv.body.lines().count(),
         e.items.len() + 1,
         "header and every record"
+    );
+    let failed_items = e.items.iter().filter(|i| i.failed).count();
+    assert!(failed_items > 0 && failed_items < e.items.len());
+    assert!(
+        failed.contains(&format!("Trang 1/{}.", failed_items.div_ceil(25))),
+        "pages of failed records only"
+    );
+    assert!(
+        all.contains(&format!("Trang 1/{}.", e.items.len().div_ceil(25))),
+        "pages of every record"
     );
     assert!(csv
         .body
@@ -1485,7 +1526,18 @@ async fn at_risk_and_what_if_of_a_unit() {
     assert!(p["steps"].is_array());
     // The unit page of the month the data stops inside shows the section.
     let html = page(&f.app, "/units/P?period=2026-04").await;
-    assert!(html.contains("<h2>Sắp trễ hạn</h2>"), "at-risk section");
+    for part in [
+        "<h2>Việc cần làm</h2>",
+        "<h3>1. Sắp trễ hạn</h3>",
+        "<h3>2. Cách tăng điểm nhanh nhất</h3>",
+        "<h3>3. Liên hệ</h3>",
+    ] {
+        assert!(html.contains(part), "the unit head's section: {part}");
+    }
+    assert!(
+        html.find("class=\"head-first\"") < html.find("class=\"summary\""),
+        "what to act on comes first"
+    );
     let html = page(&f.app, "/units/P?period=2026-01").await;
     assert!(
         !html.contains("Sắp trễ hạn"),

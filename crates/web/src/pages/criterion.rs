@@ -1,11 +1,14 @@
-//! `/criteria/{id}`: every unit on one criterion, sorted by ratio, with a
-//! bar chart (e.g. "Tỷ lệ hồ sơ thanh toán trực tuyến" for every commune).
+//! `/criteria/{id}`: every unit on one criterion, sorted by ratio, with one
+//! chart per kind of unit (bars, or a distribution for a kind with many
+//! units, the unit of `unit=` marked), e.g. "Tỷ lệ hồ sơ thanh toán trực
+//! tuyến" for every commune.
 
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Html;
 use chiso_core::format;
 use chiso_core::methodology::Rule;
+use chiso_core::records::UnitKind;
 use chiso_core::scoring::{Basis, CriterionScore, UnitScore};
 
 use crate::access::{self, Scope};
@@ -15,6 +18,9 @@ use crate::html::{self, esc, put, url_component};
 use crate::pages::{self, Nav, Selector};
 use crate::params::{Params, Segment};
 use crate::state::{AppState, Ctx, Memo};
+
+/// The most units of one kind drawn as bars; more are drawn as a distribution.
+const MAX_BARS: usize = 40;
 
 pub async fn page(
     State(state): State<AppState>,
@@ -120,26 +126,66 @@ fn render(ctx: &Ctx<'_>, scope: &Scope, id: &str, params: &Params) -> Result<Htm
             label: format!("chỉ tiêu {}%", format::decimal(g * 100.0, 0)),
         });
     }
-    let bars: Vec<Bar> = rows
-        .iter()
-        .map(|(u, s)| Bar {
-            label: u.name.clone(),
-            value: s.ratio.map(|r| r.min(1.0)),
-            text: s
-                .ratio
-                .map_or("-".into(), |r| format!("{}%", format::percent(r))),
-            achieved: html::achieved(s.points, s.max),
-        })
-        .collect();
+    // One chart per kind of unit (levels are not compared with each other),
+    // sorted by ratio; a kind with many units as a distribution, the unit
+    // asked for (`unit=`, from its page) marked.
+    let highlight = params.get("unit");
+    let mut kinds: Vec<UnitKind> = Vec::new();
+    for (u, _) in &rows {
+        if !kinds.contains(&u.kind) {
+            kinds.push(u.kind);
+        }
+    }
+    kinds.sort();
     body.push_str("<section><h2>Tỷ lệ đạt của các đơn vị</h2>");
-    if bars.is_empty() {
+    if rows.is_empty() {
         body.push_str("<p class=\"empty\">Không có đơn vị nào trong cấp đã chọn.</p>");
-    } else {
-        body.push_str(&charts::bars(
-            &bars,
-            &markers,
-            &format!("{} – {}", c.name, pages::period_label(&sheet)),
-        ));
+    }
+    for kind in kinds {
+        let of_kind: Vec<&(&UnitScore, &CriterionScore)> =
+            rows.iter().filter(|(u, _)| u.kind == kind).collect();
+        let caption = format!(
+            "{} ({} đơn vị) – {} – {}",
+            kind.label_vi(),
+            of_kind.len(),
+            c.name,
+            pages::period_label(&sheet)
+        );
+        put!(
+            &mut body,
+            "<h3>{} <span class=\"count\">({} đơn vị)</span></h3>",
+            esc(kind.label_vi()),
+            of_kind.len()
+        );
+        if of_kind.len() > MAX_BARS {
+            let values: Vec<f64> = of_kind.iter().filter_map(|(_, s)| s.ratio).collect();
+            let marked = of_kind
+                .iter()
+                .find(|(u, _)| Some(u.code.as_str()) == highlight)
+                .and_then(|(u, s)| s.ratio.map(|r| (r, u.name.as_str())));
+            body.push_str(&charts::distribution(
+                &values,
+                marked,
+                &format!("Số đơn vị theo tỷ lệ đạt (mỗi cột 10%). {caption}"),
+            ));
+            continue;
+        }
+        let bars: Vec<Bar> = of_kind
+            .iter()
+            .map(|(u, s)| Bar {
+                label: if Some(u.code.as_str()) == highlight {
+                    format!("▶ {}", u.name)
+                } else {
+                    u.name.clone()
+                },
+                value: s.ratio.map(|r| r.min(1.0)),
+                text: s
+                    .ratio
+                    .map_or("-".into(), |r| format!("{}%", format::percent(r))),
+                achieved: html::achieved(s.points, s.max),
+            })
+            .collect();
+        body.push_str(&charts::bars(&bars, &markers, &caption));
     }
     body.push_str(
         "</section><section><h2>Bảng chi tiết</h2><div class=\"scroll\"><table class=\"grid \

@@ -196,9 +196,9 @@ fn criteria(body: &mut String, m: &Methodology, year: i32, query: &str) {
             esc(&pages::expr_text(&c.denominator)),
             html::max(c.max),
             if c.provisional {
-                " <span class=\"badge provisional\">tạm tính</span>"
+                format!(" {}", pages::provisional_badge("tạm tính"))
             } else {
-                ""
+                String::new()
             },
             esc(&rule),
             no_data,

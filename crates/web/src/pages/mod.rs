@@ -128,6 +128,49 @@ pub fn period_label(sheet: &ScoreSheet) -> String {
     }
 }
 
+/// Why a unit's group maximum can be below the methodology's.
+pub const GROUP_MAX_MEANING: &str = "Điểm tối đa của nhóm ghi ở đầu cột là mức của bộ chỉ số. \
+    Khi một chỉ số không áp dụng cho đơn vị (không có dữ liệu và được loại khỏi cách tính), điểm \
+    tối đa của nhóm giảm đi đúng bằng điểm của chỉ số đó và được ghi riêng bên dưới điểm (ví dụ \
+    /20); tổng điểm vẫn quy về thang 100.";
+
+/// Whether a unit's group maximum (reduced by excluded criteria) differs
+/// from the methodology's.
+pub fn group_max_differs(unit_max: f64, methodology_max: f64) -> bool {
+    (unit_max - methodology_max).abs() > 1e-9
+}
+
+/// The mark under a group's points when the unit's maximum is not the
+/// methodology's ("/20", explained on hover): empty otherwise.
+pub fn group_max_mark(unit_max: f64, methodology_max: f64) -> String {
+    if !group_max_differs(unit_max, methodology_max) {
+        return String::new();
+    }
+    format!(
+        "<small class=\"group-max\" title=\"Tối đa của đơn vị {0}, bộ chỉ số {1}: chỉ số không \
+         áp dụng cho đơn vị không tính\">/{0}</small>",
+        crate::html::max(unit_max),
+        crate::html::max(methodology_max)
+    )
+}
+
+/// What "trọng số tạm tính" means, on the badge (as its tooltip) and in
+/// the notes under tables that show it.
+pub const PROVISIONAL_MEANING: &str = "Trọng số tạm tính: điểm tối đa (hoặc cách tính) của chỉ \
+    số này chưa được văn bản nào công bố; chiso dùng mức suy ra từ kết quả đã công bố, mức này có \
+    thể đổi khi có văn bản hướng dẫn, nên điểm của chỉ số chỉ để tham khảo.";
+
+/// The badge of a criterion whose weight is provisional, explained on hover
+/// and (for touch screens, which have no hover) by [`PROVISIONAL_MEANING`]
+/// in a note beside the table.
+pub fn provisional_badge(text: &str) -> String {
+    format!(
+        "<span class=\"badge provisional\" title=\"{}\">{}</span>",
+        esc(PROVISIONAL_MEANING),
+        esc(text)
+    )
+}
+
 /// The mark of a period the data stops inside, after its name in headings
 /// (HTML, empty when the data covers the period).
 pub fn partial_badge(as_of: Option<Instant>) -> String {
@@ -425,6 +468,24 @@ pub fn legend() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reduced_group_maximum_is_marked_and_explained() {
+        assert_eq!(group_max_mark(22.0, 22.0), "");
+        let mark = group_max_mark(20.0, 22.0);
+        assert!(mark.contains(">/20</small>"), "{mark}");
+        assert!(
+            mark.contains("Tối đa của đơn vị 20, bộ chỉ số 22"),
+            "{mark}"
+        );
+    }
+
+    #[test]
+    fn the_provisional_badge_says_what_it_means() {
+        let b = provisional_badge("trọng số tạm tính");
+        assert!(b.contains("title=\"Trọng số tạm tính: điểm tối đa"), "{b}");
+        assert!(b.ends_with(">trọng số tạm tính</span>"));
+    }
 
     #[test]
     fn changes_with_arrows() {

@@ -236,13 +236,14 @@ fn section(
             html::sort_key(u.total),
             html::points(u.total)
         );
-        for g in &u.groups {
+        for (mg, g) in m.groups.iter().zip(&u.groups) {
             put!(
                 body,
-                "<td class=\"num {}\" data-v=\"{}\">{}</td>",
+                "<td class=\"num {}\" data-v=\"{}\">{}{}</td>",
                 html::level(html::achieved(g.points, g.max)),
                 html::sort_key(g.points),
-                html::points(g.points)
+                html::points(g.points),
+                pages::group_max_mark(g.max, mg.max)
             );
         }
         let change = ranking::rank_change(u);
@@ -278,5 +279,19 @@ fn section(
     for avg in &s.group_averages {
         put!(body, "<td class=\"num\">{}</td>", html::points(*avg));
     }
-    body.push_str("<td></td><td></td><td></td><td></td></tr></tfoot></table></div></section>");
+    body.push_str("<td></td><td></td><td></td><td></td></tr></tfoot></table></div>");
+    let reduced = s.units.iter().any(|u| {
+        m.groups
+            .iter()
+            .zip(&u.groups)
+            .any(|(mg, g)| pages::group_max_differs(g.max, mg.max))
+    });
+    if reduced {
+        put!(
+            body,
+            "<p class=\"note\">{}</p>",
+            esc(pages::GROUP_MAX_MEANING)
+        );
+    }
+    body.push_str("</section>");
 }

@@ -8,7 +8,9 @@
 use axum::extract::State;
 use axum::http::{header, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use chiso_core::explain::{self as core_explain, RecordKind};
+use std::collections::HashMap;
+
+use chiso_core::explain::{self as core_explain, ExplainItem, RecordKind};
 use chiso_core::methodology::{Methodology, Rule};
 use chiso_core::period::Period;
 use chiso_core::scoring::{Basis, ScoreSheet, UnitScore};
@@ -103,6 +105,10 @@ fn render(
         ),
         esc(&m.id)
     );
+    // A unit head on a phone sees first what to act on, then the scores;
+    // the period selector and downloads come after.
+    crate::warn::section(&mut body, ctx, scope, &sheet, &u.code)?;
+    summary(&mut body, u, m, &sheet);
     let selected = chosen_criterion(params, u, m)?;
     let mut hidden = Vec::new();
     if let Some(c) = &selected {
@@ -132,8 +138,6 @@ fn render(
         },
     );
     let peers = peers.first();
-    summary(&mut body, u, m, &sheet);
-    crate::warn::section(&mut body, ctx, scope, &sheet, &u.code)?;
     children(&mut body, &sheet, scope, u, m, &query);
     criteria_table(&mut body, u, m, &sheet, &href, &query, selected.as_deref());
     trend(&mut body, ctx, scope, u, m, &period)?;
@@ -152,17 +156,61 @@ fn render(
     } else if let Some(criterion) = selected {
         let paging = params.paging(PER_PAGE)?;
         let e = ctx.explanation(&period, &u.code, &criterion)?;
-        // The processing steps (quá trình xử lý) of the dossiers on this page.
-        let mut steps = std::collections::HashMap::new();
+        let failed = e.items.iter().filter(|i| i.failed).count();
+        // Failed records only unless asked otherwise, when there are some:
+        // passed records are what nobody has to act on.
+        let failed_only = match params.get("show") {
+            None => failed > 0,
+            Some("failed") => true,
+            Some("all") => false,
+            Some(other) => {
+                return Err(Error::parameter(
+                    "show",
+                    format!("'{other}' không hợp lệ: dùng failed hoặc all"),
+                ))
+            }
+        };
+        let items: Vec<&ExplainItem> = e
+            .items
+            .iter()
+            .filter(|i| !failed_only || i.failed)
+            .collect();
+        let shown = &items[paging.range(items.len())];
+        // The processing steps (quá trình xử lý) and procedure names of the
+        // dossiers on this page.
+        let mut steps = HashMap::new();
+        let mut procedures = HashMap::new();
         if e.record_kind == RecordKind::Dossier {
-            for item in &e.items[paging.range(e.items.len())] {
+            for item in shown {
                 let s = chiso_core::storage::Storage::steps(ctx.store(), &item.id)?;
                 if !s.is_empty() {
                     steps.insert(item.id.clone(), s);
                 }
             }
+            let wanted: std::collections::HashSet<&str> =
+                shown.iter().map(|i| i.label.as_str()).collect();
+            for p in chiso_core::storage::Storage::procedure_list(ctx.store())? {
+                if wanted.contains(p.code.as_str()) {
+                    procedures.insert(p.code, p.name);
+                }
+            }
         }
-        explain_section(&mut body, &e, m, &sheet, &href, &query, paging, &steps);
+        explain_section(
+            &mut body,
+            &Listing {
+                e: &e,
+                failed,
+                failed_only,
+                items: &items,
+                paging,
+                steps: &steps,
+                procedures: &procedures,
+            },
+            m,
+            &sheet,
+            &href,
+            &query,
+        );
     }
     Ok(pages::frame(
         &format!("{} – {}", u.name, pages::period_label(&sheet)),
@@ -229,16 +277,34 @@ fn summary(body: &mut String, u: &UnitScore, m: &Methodology, sheet: &ScoreSheet
         html::points(u.peers_average)
     );
     body.push_str("<div class=\"groups\">");
+    let mut reduced = false;
     for (g, s) in m.groups.iter().zip(&u.groups) {
+        let note = if pages::group_max_differs(s.max, g.max) {
+            reduced = true;
+            format!(
+                "<span class=\"group-max\">tối đa {} theo bộ chỉ số, {} điểm không áp dụng</span>",
+                html::max(g.max),
+                html::max(g.max - s.max)
+            )
+        } else {
+            String::new()
+        };
         put!(
             body,
-            "<div class=\"card group\">{}<div class=\"label\">{}. {}</div></div>",
+            "<div class=\"card group\">{}<div class=\"label\">{}. {}{note}</div></div>",
             charts::gauge(s.points, s.max, &g.name),
             esc(&g.id),
             esc(&g.name)
         );
     }
     body.push_str("</div></section>");
+    if reduced {
+        put!(
+            body,
+            "<p class=\"note\">{}</p>",
+            esc(pages::GROUP_MAX_MEANING)
+        );
+    }
 }
 
 /// The units directly under `u`, one row per kind: how many, their average,
@@ -335,7 +401,15 @@ fn criteria_table(
             esc(&g.name.to_uppercase()),
             html::level(html::achieved(gs.points, gs.max)),
             html::points(gs.points),
-            html::max(gs.max)
+            if pages::group_max_differs(gs.max, g.max) {
+                format!(
+                    "{}<small class=\"group-max\">bộ chỉ số: {}</small>",
+                    html::max(gs.max),
+                    html::max(g.max)
+                )
+            } else {
+                html::max(gs.max)
+            }
         );
         for (c, s) in m
             .criteria
@@ -353,7 +427,7 @@ fn criteria_table(
                 Basis::Measured => {}
             }
             if c.provisional {
-                notes.push("<span class=\"badge provisional\">trọng số tạm tính</span>".into());
+                notes.push(pages::provisional_badge("trọng số tạm tính"));
             }
             let rule = match &c.rule {
                 Rule::Linear => {
@@ -393,12 +467,13 @@ fn criteria_table(
             };
             put!(
                 body,
-                "<tr{class}><td>{}</td><td><a href=\"/criteria/{}?{query}\">{}</a></td><td \
+                "<tr{class}><td>{}</td><td><a href=\"/criteria/{}?{query}&unit={}\">{}</a></td><td \
                  class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  <td class=\"num {}\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}\
                  </td><td class=\"noprint\">{}</td></tr>",
                 esc(&c.id),
                 url_component(&c.id),
+                esc(&url_component(&u.code)),
                 esc(&c.name),
                 html::integer(s.numerator),
                 html::integer(s.denominator),
@@ -422,7 +497,15 @@ fn criteria_table(
         html::points(u.total),
         html::max(m.total)
     );
-    body.push_str("</tbody></table></div></section>");
+    body.push_str("</tbody></table></div>");
+    if m.criteria.iter().any(|c| c.provisional) {
+        put!(
+            body,
+            "<p class=\"note\"><span class=\"badge provisional\">trọng số tạm tính</span> {}</p>",
+            esc(pages::PROVISIONAL_MEANING)
+        );
+    }
+    body.push_str("</section>");
 }
 
 fn trend(
@@ -463,14 +546,19 @@ fn trend(
             groups[gi].push(share);
         }
     }
-    let mut series = vec![Series {
+    let total = [Series {
         name: format!("Tổng điểm (/{})", html::max(m.total)),
         values: total,
     }];
-    series.extend(m.groups.iter().zip(groups).map(|(g, values)| Series {
-        name: format!("{}. {} (%)", g.id, g.name),
-        values,
-    }));
+    let groups: Vec<Series> = m
+        .groups
+        .iter()
+        .zip(groups)
+        .map(|(g, values)| Series {
+            name: format!("{}. {}", g.id, g.name),
+            values,
+        })
+        .collect();
     let labels: Vec<String> = months
         .iter()
         .map(|mo| format!("{:02}/{}", mo.number(), mo.year() % 100))
@@ -478,11 +566,15 @@ fn trend(
     body.push_str("<section><h2>2. Diễn biến 12 tháng</h2>");
     body.push_str(&charts::trend(
         &labels,
-        &series,
-        100.0,
-        "Tổng điểm (thang 100) và tỷ lệ điểm đạt được của từng nhóm chỉ số (%) theo tháng; điểm \
-         trống: không có dữ liệu.",
+        &total,
+        m.total,
+        "Tổng điểm theo tháng (thang 100); điểm trống: không có dữ liệu.",
     ));
+    body.push_str(&charts::multiples(&labels, &groups));
+    body.push_str(
+        "<p class=\"note\">Mỗi nhóm chỉ số một biểu đồ riêng: tỷ lệ điểm đạt được trên điểm tối \
+         đa của nhóm (%), số bên cạnh tên là tháng gần nhất.</p>",
+    );
     body.push_str("</section>");
     Ok(())
 }
@@ -526,20 +618,31 @@ fn comparison(
     body.push_str("</tbody></table></section>");
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The explain list of one page: the records shown (all, or the failed
+/// only), the page, and what the rows need besides the records.
+struct Listing<'a> {
+    e: &'a Explanation,
+    failed: usize,
+    failed_only: bool,
+    items: &'a [&'a ExplainItem],
+    paging: crate::params::Paging,
+    steps: &'a HashMap<String, Vec<ProcessingStep>>,
+    /// Procedure names by code, for the dossiers shown.
+    procedures: &'a HashMap<String, String>,
+}
+
 fn explain_section(
     body: &mut String,
-    e: &Explanation,
+    l: &Listing<'_>,
     m: &Methodology,
     sheet: &ScoreSheet,
     href: &str,
     query: &str,
-    paging: crate::params::Paging,
-    steps: &std::collections::HashMap<String, Vec<ProcessingStep>>,
 ) {
+    let e = l.e;
     let name = m.criterion(&e.criterion).map_or("", |c| c.name.as_str());
-    let failed = e.items.iter().filter(|i| i.failed).count();
     let criterion_q = format!("criterion={}", url_component(&e.criterion));
+    let show_q = if l.failed_only { "failed" } else { "all" };
     put!(
         body,
         "<section id=\"giai-trinh\" class=\"explain\"><h2>4. Giải trình chỉ số {}: {}</h2>",
@@ -556,28 +659,57 @@ fn explain_section(
             esc(at)
         );
     }
-    let pages = paging.pages(e.items.len());
+    let pages = l.paging.pages(l.items.len());
     put!(
         body,
-        "<p class=\"explain-summary\"><strong>{}</strong> bản ghi trong mẫu số, <strong \
-         class=\"bad\">{}</strong> không đạt (làm mất điểm), \
-         xếp trước. Trang {}/{}. <a class=\"button noprint\" \
-         href=\"{href}/explain.csv?{query}&{criterion_q}\">Tải CSV</a></p>",
+        "<p class=\"explain-summary\"><span><strong>{}</strong> bản ghi trong mẫu số, <strong \
+         class=\"bad\">{}</strong> không đạt (làm mất điểm).</span><span>Trang {}/{}.</span><a \
+         class=\"button noprint\" href=\"{href}/explain.csv?{query}&{criterion_q}\">Tải CSV</a></p>",
         format::integer(e.items.len() as i64),
-        format::integer(failed as i64),
-        paging.page.min(pages),
+        format::integer(l.failed as i64),
+        l.paging.page.min(pages),
         pages
     );
+    if !e.items.is_empty() {
+        let choice = |body: &mut String, value: &str, text: String, current: bool| {
+            if current {
+                put!(body, "<span class=\"current\">{}</span>", esc(&text));
+            } else {
+                put!(
+                    body,
+                    "<a href=\"{href}?{query}&{criterion_q}&show={value}#giai-trinh\">{}</a>",
+                    esc(&text)
+                );
+            }
+        };
+        body.push_str("<nav class=\"explain-filter noprint\" aria-label=\"Lọc\">");
+        choice(
+            body,
+            "failed",
+            format!("Chỉ hồ sơ không đạt ({})", format::integer(l.failed as i64)),
+            l.failed_only,
+        );
+        choice(
+            body,
+            "all",
+            format!("Tất cả ({})", format::integer(e.items.len() as i64)),
+            !l.failed_only,
+        );
+        body.push_str("</nav>");
+    }
     let (id_head, label_head) = match e.record_kind {
-        RecordKind::Dossier => ("Mã hồ sơ", "Mã TTHC"),
+        RecordKind::Dossier => ("Mã hồ sơ", "Thủ tục"),
         RecordKind::Feedback => ("Mã PAKN", ""),
         RecordKind::Procedure | RecordKind::Catalogue => ("Mã TTHC", "Tên thủ tục"),
         RecordKind::UnitCounts => ("Mã", ""),
     };
-    if e.items.is_empty() {
-        body.push_str(
-            "<p class=\"empty\">Không có bản ghi nào tính vào chỉ số này trong kỳ.</p></section>",
-        );
+    if l.items.is_empty() {
+        body.push_str(if e.items.is_empty() {
+            "<p class=\"empty\">Không có bản ghi nào tính vào chỉ số này trong kỳ.</p></section>"
+        } else {
+            "<p class=\"empty\">Không có bản ghi nào không đạt: chỉ số không mất điểm vì hồ sơ \
+             nào.</p></section>"
+        });
         return;
     }
     put!(
@@ -586,12 +718,16 @@ fn explain_section(
          </th><th>{id_head}</th><th>Đơn vị</th><th>{label_head}</th>\
          <th>Tiếp nhận</th><th>Kết quả</th><th>Lý do</th></tr></thead><tbody>"
     );
-    let range = paging.range(e.items.len());
+    let range = l.paging.range(l.items.len());
     let start = range.start;
-    for (n, i) in e.items[range].iter().enumerate() {
+    for (n, i) in l.items[range].iter().enumerate() {
         let unit = sheet
             .unit(&i.unit_code)
             .map_or(i.unit_code.as_str(), |x| x.name.as_str());
+        let label = match l.procedures.get(&i.label) {
+            Some(name) => format!("{}<span class=\"proc\">{}</span>", esc(name), esc(&i.label)),
+            None => esc(&i.label).to_string(),
+        };
         put!(
             body,
             "<tr class=\"{}\"><td class=\"num\">{}</td><td><code>{}</code></td><td>{}</td><td>{}\
@@ -600,7 +736,7 @@ fn explain_section(
             start + n + 1,
             esc(&i.id),
             esc(unit),
-            esc(&i.label),
+            label,
             i.received_at.map(Instant::vn).unwrap_or_default(),
             if i.failed {
                 "<span class=\"bad\">không đạt</span>"
@@ -609,15 +745,15 @@ fn explain_section(
             },
             esc(i.reason.as_deref().unwrap_or(""))
         );
-        if let Some(history) = steps.get(&i.id) {
+        if let Some(history) = l.steps.get(&i.id) {
             history_row(body, history);
         }
     }
     body.push_str("</tbody></table></div>");
     pager(
         body,
-        &format!("{href}?{query}&{criterion_q}"),
-        paging.page,
+        &format!("{href}?{query}&{criterion_q}&show={show_q}"),
+        l.paging.page,
         pages,
     );
     body.push_str("</section>");
