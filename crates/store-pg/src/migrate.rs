@@ -43,6 +43,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "user_email",
         sql: include_str!("../migrations/0005_user_email.sql"),
     },
+    Migration {
+        version: 6,
+        name: "latest_index",
+        sql: include_str!("../migrations/0006_latest_index.sql"),
+    },
 ];
 
 /// Advisory lock held while migrating: two nodes started together apply
