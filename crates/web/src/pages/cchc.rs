@@ -541,20 +541,7 @@ pub async fn fill(
                 )?;
                 Ok((unit, p, notice))
             })?;
-            let store = ctx.store();
-            let units = Units::for_page(ctx)?;
-            let unit = units
-                .get(&unit_code)
-                .ok_or_else(|| Error::UnknownUnit(unit_code.clone()))?;
-            let status = if notice.ok {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            Ok((
-                status,
-                forms_page(store, &units, &caller, unit, p, Some(notice))?,
-            ))
+            answered(ctx, &caller, &unit_code, p, notice)
         })
         .await?;
     Ok((status, page).into_response())
@@ -926,20 +913,7 @@ pub async fn decide(
                 };
                 Ok((unit, p, notice))
             })?;
-            let store = ctx.store();
-            let units = Units::for_page(ctx)?;
-            let unit = units
-                .get(&unit_code)
-                .ok_or_else(|| Error::UnknownUnit(unit_code.clone()))?;
-            let status = if notice.ok {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            Ok((
-                status,
-                forms_page(store, &units, &caller, unit, p, Some(notice))?,
-            ))
+            answered(ctx, &caller, &unit_code, p, notice)
         })
         .await?;
     Ok((status, page).into_response())
@@ -966,6 +940,30 @@ fn source_vi(prefill: Prefill, p: ReportingPeriod) -> String {
         }
         _ => format!("Dữ liệu hồ sơ của chiso từ {} đến {}", from.vn(), to.vn()),
     }
+}
+
+/// A unit's forms page after a step: 200 with the step's notice when it
+/// went through, 422 with what stopped it otherwise.
+fn answered(
+    ctx: &Ctx<'_>,
+    caller: &Caller,
+    unit_code: &str,
+    p: ReportingPeriod,
+    notice: Notice,
+) -> Result<(StatusCode, Html<String>), Error> {
+    let units = Units::for_page(ctx)?;
+    let unit = units
+        .get(unit_code)
+        .ok_or_else(|| Error::UnknownUnit(unit_code.to_string()))?;
+    let status = if notice.ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        forms_page(ctx.store(), &units, caller, unit, p, Some(notice))?,
+    ))
 }
 
 fn forms_page(
