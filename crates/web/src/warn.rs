@@ -184,12 +184,31 @@ pub fn section(
         Err(AheadError::NotScored(_)) => return Ok(()),
         Err(e) => return Err(ahead(e)),
     };
+    // Where the month is heading: a projection with its interval, never a fact.
+    let projection = match chiso_app::ahead::project(ctx.store(), unit_code, None) {
+        Ok(p) => p.total.map(|total| {
+            format!(
+                "<p class=\"projection\">Dự báo tổng điểm cuối tháng {}: khoảng <strong>{}–{}\
+                 </strong> (giữa khoảng {}; hiện {}; còn {} ngày làm việc). Ước tính từ số liệu \
+                 tháng đến nay và lịch sử của đơn vị, không phải kết quả.</p>",
+                p.month.vn(),
+                or_dash(p.low, format::points),
+                or_dash(p.high, format::points),
+                format::points(total),
+                or_dash(p.total_now, format::points),
+                p.working_days_left
+            )
+        }),
+        Err(AheadError::NotScored(_)) => None,
+        Err(e) => return Err(ahead(e)),
+    };
     put!(
         out,
-        "<section class=\"head-first\" id=\"viec-can-lam\"><h2>Việc cần làm</h2>\
+        "<section class=\"head-first\" id=\"viec-can-lam\"><h2>Việc cần làm</h2>{}\
          <h3>1. Sắp trễ hạn</h3><p><strong>{}</strong> hồ sơ trễ hạn nếu chưa giải quyết \
          trong {} ngày làm việc tới (đến hết {}); nếu tất cả trễ hạn, tháng này mất <strong \
          class=\"bad\">{}</strong> điểm tổng ({} điểm chỉ số 2.1). {} hồ sơ đang chờ bổ sung.</p>",
+        projection.unwrap_or_default(),
         format::integer(risk.dossiers.len() as i64),
         risk.horizon_days,
         risk.horizon_end.vn(),

@@ -1528,6 +1528,7 @@ async fn at_risk_and_what_if_of_a_unit() {
     let html = page(&f.app, "/units/P?period=2026-04").await;
     for part in [
         "<h2>Việc cần làm</h2>",
+        "Dự báo tổng điểm cuối tháng 04/2026: khoảng",
         "<h3>1. Sắp trễ hạn</h3>",
         "<h3>2. Cách tăng điểm nhanh nhất</h3>",
         "<h3>3. Liên hệ</h3>",
