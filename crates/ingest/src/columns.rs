@@ -178,6 +178,35 @@ pub(crate) fn columns(kind: RecordKind) -> &'static [Col] {
     }
 }
 
+/// The applicant's personal data among the known unused keys and columns
+/// (Decree 13/2023/NĐ-CP): never kept, not even in the quarantine's copy
+/// of a rejected row, where their values are replaced by `***`.
+pub(crate) const PERSONAL: &[&str] = &[
+    "ChuHoSo",
+    "Chủ hồ sơ",
+    "Người nộp",
+    "Người nộp hồ sơ",
+    "SoGiayToChuHoSo",
+    "DinhDanhCHS",
+    "Email",
+    "Fax",
+    "SoDienThoai",
+    "Số điện thoại",
+    "Địa chỉ",
+    "DiaChi",
+    "HoTen",
+    "Họ tên",
+    "NgaySinh",
+    "Ngày sinh",
+];
+
+/// Whether a key or column names the applicant's personal data (without
+/// accents, case or separators).
+pub(crate) fn is_personal(name: &str) -> bool {
+    let key = crate::text::fold_key(name);
+    PERSONAL.iter().any(|p| crate::text::fold_key(p) == key)
+}
+
 /// Keys of the portal's records and staff exports that chiso reads on
 /// purpose without storing: the applicant's personal data (Decree
 /// 13/2023/NĐ-CP: not needed to score or explain), descriptive fields, and

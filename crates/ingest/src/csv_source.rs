@@ -301,6 +301,8 @@ pub(crate) struct CsvSource {
     width: usize,
     /// For each position in the file, the kind's column it holds.
     cols_at: Vec<Option<usize>>,
+    /// Positions of personal data, masked in a rejected row's text.
+    personal: Vec<usize>,
     done: bool,
 }
 
@@ -327,6 +329,7 @@ impl CsvSource {
             delim: b',',
             width: 0,
             cols_at: Vec::new(),
+            personal: Vec::new(),
             done: false,
         };
         // Read up to the first line end, drop a byte-order mark, choose the delimiter.
@@ -388,6 +391,7 @@ impl CsvSource {
             }
         };
         src.width = names.len();
+        src.personal = header.personal.clone();
         src.cols_at = vec![None; names.len()];
         for (i, pos) in header.map.iter().enumerate() {
             if let Some(pos) = pos {
@@ -470,7 +474,19 @@ impl CsvSource {
             let line = raw.line;
             let bytes = &self.buf[raw.start..raw.start + raw.len];
             let delim = self.delim;
-            let raw_text = || String::from_utf8_lossy(bytes).into_owned();
+            let personal = &self.personal;
+            let raw_text = || {
+                let text = String::from_utf8_lossy(bytes);
+                if personal.is_empty() {
+                    return text.into_owned();
+                }
+                let mut cells = Vec::new();
+                split_quoted(&text, delim, &mut cells);
+                crate::join_csv(
+                    crate::masked(cells.iter().map(|c| c.as_ref()), personal),
+                    char::from(delim),
+                )
+            };
             match bytes.first() {
                 Some(&b) if b != delim && !b.is_ascii_whitespace() => {}
                 _ if bytes.iter().all(|&b| b == delim || b.is_ascii_whitespace()) => continue, // blank

@@ -178,6 +178,8 @@ fn finish_cell(row: &mut Option<(usize, Vec<String>)>, cell: &mut Option<String>
 pub(crate) struct HtmlSource {
     rows: std::vec::IntoIter<HtmlRow>,
     map: Vec<Option<usize>>,
+    /// Positions of personal data, masked in a rejected row's text.
+    personal: Vec<usize>,
 }
 
 impl HtmlSource {
@@ -213,6 +215,7 @@ impl HtmlSource {
             HtmlSource {
                 rows: rows.into_iter(),
                 map,
+                personal: header.personal.clone(),
             },
             header,
             title_rows,
@@ -228,7 +231,13 @@ impl HtmlSource {
             }
         }
         let n = self.map.len();
-        let raw = || join_csv(cells.iter().map(String::as_str), ',');
+        let personal = &self.personal;
+        let raw = || {
+            join_csv(
+                crate::masked(cells.iter().map(String::as_str), personal),
+                ',',
+            )
+        };
         Some(ctx.finish(line, &vals[..n], raw))
     }
 }

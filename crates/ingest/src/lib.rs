@@ -480,6 +480,9 @@ pub enum IngestError {
 pub(crate) struct Header {
     /// For each column of the kind, the position in the file, if present.
     pub map: Vec<Option<usize>>,
+    /// Positions of the applicant's personal data ([`columns::is_personal`]),
+    /// masked in a rejected row's text.
+    pub personal: Vec<usize>,
     pub missing: Vec<String>,
     pub extra: Vec<String>,
     pub unused: Vec<String>,
@@ -528,9 +531,13 @@ pub(crate) fn map_header(
     let mut map = vec![None; cols.len()];
     let mut extra = Vec::new();
     let mut unused = Vec::new();
+    let mut personal = Vec::new();
     for (pos, name) in names.iter().enumerate() {
         if columns::normalise(name).is_empty() {
             continue;
+        }
+        if columns::is_personal(name) {
+            personal.push(pos);
         }
         match columns::find_column(cols, name) {
             Some(i) => {
@@ -578,6 +585,7 @@ pub(crate) fn map_header(
         .collect();
     Ok(Header {
         map,
+        personal,
         missing,
         extra,
         unused,
@@ -803,6 +811,21 @@ impl Ctx {
 }
 
 /// Joins cells as one CSV line, quoting where needed.
+/// A row's cells for the quarantine, the applicant's personal data
+/// (`personal` positions) replaced by `***`.
+pub(crate) fn masked<'a>(
+    cells: impl IntoIterator<Item = &'a str>,
+    personal: &'a [usize],
+) -> impl Iterator<Item = &'a str> {
+    cells.into_iter().enumerate().map(move |(i, c)| {
+        if personal.contains(&i) && !c.is_empty() {
+            "***"
+        } else {
+            c
+        }
+    })
+}
+
 pub(crate) fn join_csv<'a>(cells: impl IntoIterator<Item = &'a str>, delim: char) -> String {
     let mut out = String::new();
     for (i, cell) in cells.into_iter().enumerate() {
@@ -956,21 +979,6 @@ impl Iterator for Reader {
     }
 }
 
-/// Keys of a portal record that hold the applicant's personal data (Decree
-/// 13/2023/NĐ-CP): never kept, not even in the quarantine's copy of a
-/// rejected record.
-const PERSONAL_KEYS: &[&str] = &[
-    "ChuHoSo",
-    "SoGiayToChuHoSo",
-    "DinhDanhCHS",
-    "Email",
-    "SoDienThoai",
-    "DiaChi",
-    "Fax",
-    "HoTen",
-    "NgaySinh",
-];
-
 /// A rejected JSON record with its personal data replaced by `"***"`
 /// (at any depth), so that the quarantine keeps what is needed to fix the
 /// record and nothing about the applicant.
@@ -992,7 +1000,7 @@ fn mask_personal(value: &mut serde_json::Value) -> bool {
         serde_json::Value::Object(map) => {
             let mut masked = false;
             for (key, v) in map.iter_mut() {
-                if PERSONAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                if columns::is_personal(key) {
                     if !v.is_null() {
                         *v = serde_json::Value::String("***".into());
                         masked = true;

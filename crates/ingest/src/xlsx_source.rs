@@ -67,6 +67,8 @@ pub(crate) struct XlsxSource {
     types: Vec<Ty>,
     /// The first data row (after the header).
     start: usize,
+    /// Positions of personal data, masked in a rejected row's text.
+    personal: Vec<usize>,
 }
 
 /// An Excel serial date (days since 1899-12-30, the 1900 date system) as
@@ -357,6 +359,7 @@ impl XlsxSource {
             map: header.map.clone(),
             types,
             start,
+            personal: header.personal.clone(),
         };
         Ok((source, header, title_rows))
     }
@@ -376,6 +379,7 @@ impl XlsxSource {
     fn raw(&self, row: &SheetRow) -> String {
         let cells: Vec<String> = (0..row.width())
             .map(|c| match row.get(c) {
+                Some(_) if self.personal.contains(&c) => "***".to_string(),
                 Some(d) => match cell_text(d, self.ty(c)) {
                     Ok(t) => t.into_owned(),
                     Err(e) => e,

@@ -534,3 +534,73 @@ fn a_rejected_portal_record_keeps_no_personal_data() {
         "{raw}"
     );
 }
+
+/// The rejected rows of a staff export of dossiers (any format).
+fn rejected_dossiers(name: &str, bytes: Vec<u8>) -> Vec<Rejected> {
+    from_reader_with(
+        RecordKind::Dossiers,
+        name,
+        None,
+        Cursor::new(bytes),
+        &ReadOptions::default(),
+    )
+    .expect("readable")
+    .filter_map(|i| match i {
+        Item::Rejected(r) => Some(r),
+        Item::Accepted { .. } => None,
+    })
+    .collect()
+}
+
+#[test]
+fn a_rejected_staff_export_row_keeps_no_personal_data() {
+    let personal = ["Nguyễn Văn An", "0912345678", "12 Lê Lợi, phường 1"];
+    let csv = "Mã hồ sơ,Mã đơn vị,Mã TTHC,Chủ hồ sơ,Số điện thoại,Địa chỉ,Ngày nhận\n\
+               H-1,S1,1.001,Nguyễn Văn An,0912345678,\"12 Lê Lợi, phường 1\",không phải ngày\n";
+    let xlsx = workbook(|sheet| {
+        let rows = [
+            [
+                "Mã hồ sơ",
+                "Mã đơn vị",
+                "Mã TTHC",
+                "Chủ hồ sơ",
+                "Số điện thoại",
+                "Địa chỉ",
+                "Ngày nhận",
+            ],
+            [
+                "H-1",
+                "S1",
+                "1.001",
+                personal[0],
+                personal[1],
+                personal[2],
+                "không phải ngày",
+            ],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *text).expect("cell");
+            }
+        }
+    });
+    let html = format!(
+        "<table><tr><th>Mã hồ sơ</th><th>Mã đơn vị</th><th>Mã TTHC</th><th>Chủ hồ sơ</th>\
+         <th>Số điện thoại</th><th>Địa chỉ</th><th>Ngày nhận</th></tr><tr><td>H-1</td><td>S1</td>\
+         <td>1.001</td><td>{}</td><td>{}</td><td>{}</td><td>không phải ngày</td></tr></table>",
+        personal[0], personal[1], personal[2]
+    );
+    for (name, bytes) in [
+        ("export.csv", csv.as_bytes().to_vec()),
+        ("export.xlsx", xlsx),
+        ("export.html", html.into_bytes()),
+    ] {
+        let rejected = rejected_dossiers(name, bytes);
+        assert_eq!(rejected.len(), 1, "{name}");
+        let raw = &rejected[0].raw;
+        for p in personal {
+            assert!(!raw.contains(p), "{name}: {p} kept in {raw}");
+        }
+        assert!(raw.contains("H-1") && raw.contains("***"), "{name}: {raw}");
+    }
+}
