@@ -19,6 +19,30 @@ pub(crate) fn composed(text: &str) -> std::borrow::Cow<'_, str> {
 /// every run of non-alphanumeric characters one space, trimmed.
 /// `Ủy ban nhân dân  Xã Tân-Hòa` → `uy ban nhan dan xa tan hoa`.
 pub(crate) fn fold_name(text: &str) -> String {
+    // Most keys and codes are ASCII (`MaHoSo`, `NgayTiepNhan`): the same
+    // result without the Unicode decomposition (the portal reader looks
+    // keys up by name in every record; this was 40% of its time).
+    if text.is_ascii() {
+        let mut out = String::with_capacity(text.len());
+        let mut space = false;
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                space = true;
+            }
+        }
+        return out;
+    }
+    fold_unicode(text)
+}
+
+/// [`fold_name`] for any text.
+fn fold_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.nfd() {
@@ -65,6 +89,13 @@ pub(crate) fn fold_unit_name(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_path_folds_as_the_unicode_one(text in "[ -~]{0,40}") {
+            proptest::prop_assert_eq!(fold_name(&text), fold_unicode(&text));
+        }
+    }
 
     #[test]
     fn folds_vietnamese() {
