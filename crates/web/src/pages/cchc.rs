@@ -488,8 +488,16 @@ pub async fn unit_page(
 }
 
 /// The form's fields as name → value (the last value wins).
-fn fields(form: Vec<(String, String)>) -> BTreeMap<String, String> {
-    form.into_iter().collect()
+/// A posted form's fields, once its anti-forgery token matches the caller's session.
+fn fields(
+    caller: &Caller,
+    form: Vec<(String, String)>,
+) -> Result<BTreeMap<String, String>, PageError> {
+    let form: BTreeMap<String, String> = form.into_iter().collect();
+    if !caller.csrf_matches(form.get("csrf").map(String::as_str)) {
+        return Err(PageError(Error::CrossSite));
+    }
+    Ok(form)
 }
 
 fn field<'a>(fields: &'a BTreeMap<String, String>, name: &str) -> &'a str {
@@ -505,10 +513,7 @@ pub async fn fill(
     params: Params,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = fields(form);
-    if !caller.csrf_matches(form.get("csrf").map(String::as_str)) {
-        return Err(PageError(Error::CrossSite));
-    }
+    let form = fields(&caller, form)?;
     let submit = match field(&form, "step") {
         "save" => false,
         "submit" => true,
@@ -850,10 +855,7 @@ pub async fn decide(
     params: Params,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = fields(form);
-    if !caller.csrf_matches(form.get("csrf").map(String::as_str)) {
-        return Err(PageError(Error::CrossSite));
-    }
+    let form = fields(&caller, form)?;
     let reason = field(&form, "reason").to_string();
     let action = match field(&form, "step") {
         "approve" => workflow::Action::Approve,
@@ -1594,10 +1596,7 @@ pub async fn record_task(
     params: Params,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = fields(form);
-    if !caller.csrf_matches(form.get("csrf").map(String::as_str)) {
-        return Err(PageError(Error::CrossSite));
-    }
+    let form = fields(&caller, form)?;
     let task: u32 = field(&form, "task")
         .parse()
         .map_err(|_| PageError(Error::parameter("task", "chọn nhiệm vụ")))?;
